@@ -1,0 +1,190 @@
+"""Command line: argument handling only; the work is done by the library modules.
+
+Exit codes: 0 success/conforms, 1 validation violations, 2 bad input or usage, 3 internal error.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from . import query as q
+from .errors import EXIT_INTERNAL, EXIT_OK, EXIT_VIOLATIONS, WpsError
+from .namespaces import BASE_ENV, Names
+
+
+def _guard(func):
+    """Turn library errors into one-line messages and documented exit codes, never a traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except WpsError as e:
+            click.echo(f"error: {e}", err=True)
+            sys.exit(e.exit_code)
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            sys.exit(130)
+        except (click.exceptions.Exit, click.ClickException, SystemExit):
+            raise
+        except Exception as e:  # a bug: say so plainly
+            click.echo(f"internal error: {type(e).__name__}: {e} (please report it)", err=True)
+            sys.exit(EXIT_INTERNAL)
+
+    return wrapper
+
+
+base_option = click.option("--base-iri", "base", envvar=BASE_ENV, default=None, metavar="IRI",
+                           help="Base namespace of every wpsgraph IRI (default https://w3id.org/wpsgraph/).")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="wpsgraph")
+def main():
+    """wpsgraph: the Women, Peace and Security knowledge graph.
+
+    Load the ontology and source data, reason (OWL 2 RL), validate (SHACL), and answer canned SPARQL questions.
+    """
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--fail-on", type=click.Choice(["violation", "warning", "info"]), default="violation",
+              show_default=True, help="Lowest severity that makes the exit code 1.")
+@base_option
+@_guard
+def validate(paths, fmt, fail_on, base):
+    """Validate the shipped ontology and data, or the given data files with the shipped ontology.
+
+    Exit 0 conforms, 1 violations, 2 unreadable or not well-formed input (the message names file and line).
+    """
+    from . import resources
+    from .load import load
+    from .reason import reason
+    from .validate import render_text, validate as run_validate, validate_ontology
+
+    names = Names(base)
+    files = None
+    if paths:
+        missing = [p for p in paths if not p.exists()]
+        if missing:
+            raise WpsError(f"{missing[0]}: no such file or folder")
+        files = resources.reference_files() + _expand(paths)
+        files = list(dict.fromkeys(p.resolve() for p in files))
+    loaded = load(files, names)
+    reason(loaded)
+    report = run_validate(loaded)
+    if not paths:
+        onto = validate_ontology(loaded)
+        for f in onto.findings:
+            f.check = "ontology"
+        report.findings = onto.findings + report.findings
+    if fmt == "json":
+        click.echo(json.dumps(report.as_dict(), indent=1))
+    else:
+        click.echo(render_text(report, names))
+    sys.exit(EXIT_VIOLATIONS if report.failed(fail_on) else EXIT_OK)
+
+
+def _expand(paths) -> list[Path]:
+    out = []
+    for p in paths:
+        out += sorted(p.rglob("*.ttl")) if p.is_dir() else [p]
+    return out
+
+
+@main.command("queries")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@_guard
+def list_queries(fmt):
+    """List the canned queries with their titles and parameters."""
+    catalogue = q.catalogue()
+    if fmt == "json":
+        click.echo(json.dumps([{"name": x.name, "title": x.title, "description": x.description,
+                                "params": [vars(p) for p in x.params]} for x in catalogue.values()], indent=1))
+        return
+    for x in catalogue.values():
+        click.echo(f"{x.name}\n    {x.title}")
+        for p in x.params:
+            click.echo(f"    --param {p.name}=<{p.kind}>  (default {p.default}){'  ' + p.doc if p.doc else ''}")
+
+
+def _params(values) -> dict[str, str]:
+    out = {}
+    for item in values:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise WpsError(f"--param expects KEY=VALUE, got {item!r}")
+        out[key.strip()] = value
+    return out
+
+
+@main.command("query")
+@click.argument("name")
+@click.option("--param", "params", multiple=True, metavar="KEY=VALUE", help="Bind a query parameter (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(q.FORMATS), default="table", show_default=True)
+@click.option("--db", type=click.Path(path_type=Path), default=None,
+              help="A folder written by 'wpsgraph build' (default: load and reason the shipped data in memory).")
+@click.option("--data", "data", multiple=True, type=click.Path(path_type=Path),
+              help="Query these data files instead of the shipped sources (in memory).")
+@base_option
+@_guard
+def run_query(name, params, fmt, db, data, base):
+    """Answer a canned query NAME, or an ad-hoc FILE.rq, over the reasoned graph."""
+    from .build import in_memory, open_store
+
+    names = Names(base)
+    query = q.find(name)
+    given = _params(params)
+    if db is not None:
+        store = open_store(db)
+    else:
+        files = None
+        if data:
+            from . import resources
+            files = resources.reference_files() + _expand(data)
+        store = in_memory(files, names).store
+    result = q.run(query, store, given, names)
+    text = q.render(result, fmt, names)
+    click.echo(text, nl=not text.endswith("\n"))
+
+
+@main.command()
+@click.option("--data", "data", multiple=True, type=click.Path(path_type=Path),
+              help="Data files or folders to build from (default: the shipped reference data and sources).")
+@click.option("--out", type=click.Path(path_type=Path), default=Path("build"), show_default=True)
+@click.option("--quiet", is_flag=True, help="No progress lines on stderr.")
+@base_option
+@_guard
+def build(data, out, quiet, base):
+    """Load, reason, validate; write the dataset (TriG), inferred triples, validation report and a query store."""
+    from . import resources
+    from .build import build as run_build, stderr_progress
+
+    files = None
+    if data:
+        missing = [p for p in data if not p.exists()]
+        if missing:
+            raise WpsError(f"{missing[0]}: no such file or folder")
+        files = resources.reference_files() + _expand(data)
+        files = list(dict.fromkeys(p.resolve() for p in files))
+    result = run_build(files, out, Names(base), progress=None if quiet else stderr_progress)
+    c = result.report.counts()
+    click.echo(f"built {result.out}: {result.counts['asserted']} asserted + {result.counts['inferred']} inferred "
+               f"triples; {c['violation']} violation(s), {c['warning']} warning(s)")
+    if not result.report.conforms:
+        click.echo(f"the data does not conform: see {result.out / 'validation.json'} "
+                   "or run 'wpsgraph validate'", err=True)
+        sys.exit(EXIT_VIOLATIONS)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
+

@@ -1,0 +1,349 @@
+"""Stage 2 — reason: OWL 2 RL entailment, written to its own named graph apart from asserted triples.
+
+owlrl defines what is entailed. It is far too slow for large data (minutes for 100k triples), so the work is
+split: owlrl closes the small ontology (the TBox) once; the TBox is then compiled into per-term rules
+(superclasses, super-properties, inverses, symmetric and transitive properties, two-step property chains,
+domains and ranges) that are applied to the instance data with hash joins in one semi-naive pass. That gives the
+same entailed triples as owlrl on the whole graph (tests/test_reasoning_equivalence.py checks it) for ontologies
+that use only those constructs; ``compile_rules`` refuses any other OWL construct, and ``reason`` then falls back
+to owlrl itself.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+import owlrl
+import pyoxigraph as ox
+import rdflib
+from rdflib import OWL, RDF, RDFS
+
+from . import namespaces as nsmod
+from .load import Loaded
+from .terms import from_rdflib, rdflib_graph, to_rdflib
+
+# OWL vocabulary the compiled rules implement, or that carries no entailment under OWL RL (annotations, headers).
+SUPPORTED_OWL = {
+    OWL.Ontology, OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty,
+    OWL.TransitiveProperty, OWL.SymmetricProperty, OWL.inverseOf, OWL.equivalentClass, OWL.equivalentProperty,
+    OWL.propertyChainAxiom, OWL.versionIRI, OWL.versionInfo, OWL.priorVersion, OWL.imports, OWL.deprecated,
+    OWL.Thing, OWL.NamedIndividual, OWL.DeprecatedClass, OWL.DeprecatedProperty, OWL.backwardCompatibleWith,
+    OWL.incompatibleWith,
+}
+SCHEMA_PREDICATES = {RDFS.subClassOf, RDFS.subPropertyOf, RDFS.domain, RDFS.range}
+
+
+class UnsupportedAxiom(Exception):
+    """The graph uses OWL the compiled rules do not implement; owlrl must do the work."""
+
+
+@dataclass
+class Rules:
+    """The closed TBox, compiled for instance data."""
+
+    tbox: list  # entailed TBox triples (rdflib terms), to add to the inferred graph
+    superclasses: dict = field(default_factory=dict)      # class -> set of superclasses (excluding itself)
+    implied: dict = field(default_factory=dict)           # property -> set of (property, flipped)
+    transitive: set = field(default_factory=set)
+    chains: list = field(default_factory=list)            # (p1, p2, q): x p1 y, y p2 z => x q z
+    domains: dict = field(default_factory=dict)           # property -> set of classes
+    ranges: dict = field(default_factory=dict)
+
+    @property
+    def properties(self) -> set:
+        props = set(self.implied) | self.transitive | set(self.domains) | set(self.ranges)
+        for implied in self.implied.values():
+            props |= {q for q, _ in implied}
+        for p1, p2, q in self.chains:
+            props |= {p1, p2, q}
+        return props
+
+
+def owlrl_closure(graph: rdflib.Graph) -> rdflib.Graph:
+    """owlrl's OWL RL closure of a copy of ``graph`` (the reference semantics)."""
+    closed = rdflib.Graph()
+    for t in graph:
+        closed.add(t)
+    # improved_datatypes=False: owlrl's own literal converters are left registered in rdflib afterwards and
+    # reject valid xsd:gMonthDay values ("--05-13"), which this data uses for dates without a year.
+    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, rdfs_closure=False, axiomatic_triples=False,
+                           datatype_axioms=False, improved_datatypes=False).expand(closed)
+    return closed
+
+
+_STANDARD = (nsmod.RDF, nsmod.RDFS, nsmod.OWL, nsmod.XSD)
+
+
+def is_junk(s, p, o) -> bool:
+    """Triples owlrl emits that say nothing about the data: literal subjects, x owl:sameAs x, and axiomatic
+    triples about the RDF, RDFS, OWL and XSD vocabularies themselves (rdfs:label a owl:AnnotationProperty)."""
+    return (isinstance(s, rdflib.Literal) or (p == OWL.sameAs and s == o)
+            or (isinstance(s, rdflib.URIRef) and str(s).startswith(_STANDARD)))
+
+
+def check_supported(ontology: rdflib.Graph) -> None:
+    for s, p, o in ontology:
+        for term in (p, o) if p == RDF.type else (p,):
+            if isinstance(term, rdflib.URIRef) and term.startswith(nsmod.OWL) and term not in SUPPORTED_OWL:
+                raise UnsupportedAxiom(f"{term.n3()} (on {s.n3()})")
+
+
+def compile_rules(ontology: rdflib.Graph) -> Rules:
+    """Close the ontology with owlrl and compile the result into rules for instance data."""
+    check_supported(ontology)
+    closed = owlrl_closure(ontology)
+    tbox = [t for t in closed if t not in ontology and not is_junk(*t)]
+    rules = Rules(tbox=tbox)
+
+    def add(mapping, key, value):
+        mapping.setdefault(key, set()).add(value)
+
+    for c, d in closed.subject_objects(RDFS.subClassOf):
+        if c != d:
+            add(rules.superclasses, c, d)
+    superprops = defaultdict(set)
+    for p, q in closed.subject_objects(RDFS.subPropertyOf):
+        superprops[p].add(q)
+    for p, q in closed.subject_objects(OWL.equivalentProperty):
+        superprops[p].add(q)
+        superprops[q].add(p)
+    inverses = defaultdict(set)
+    for p, q in closed.subject_objects(OWL.inverseOf):
+        inverses[p].add(q)
+        inverses[q].add(p)
+    symmetric = set(closed.subjects(RDF.type, OWL.SymmetricProperty))
+    rules.transitive = set(closed.subjects(RDF.type, OWL.TransitiveProperty))
+    for p, c in closed.subject_objects(RDFS.domain):
+        add(rules.domains, p, c)
+    for p, c in closed.subject_objects(RDFS.range):
+        add(rules.ranges, p, c)
+    for q, head in closed.subject_objects(OWL.propertyChainAxiom):
+        steps = list(rdflib.collection.Collection(closed, head))
+        if len(steps) != 2:
+            raise UnsupportedAxiom(f"property chain of length {len(steps)} on {q.n3()}")
+        rules.chains.append((steps[0], steps[1], q))
+
+    # What one asserted edge of p entails about the same pair of nodes: a closure over sub-properties,
+    # inverses and symmetry, computed once per property instead of once per triple.
+    for p in set(superprops) | set(inverses) | symmetric:
+        reached = {(p, False)}
+        todo = [(p, False)]
+        while todo:
+            q, flipped = todo.pop()
+            steps = [(r, flipped) for r in superprops.get(q, ())]
+            steps += [(r, not flipped) for r in inverses.get(q, ())]
+            if q in symmetric:
+                steps.append((q, not flipped))
+            for step in steps:
+                if step not in reached:
+                    reached.add(step)
+                    todo.append(step)
+        reached.discard((p, False))
+        if reached:
+            rules.implied[p] = reached
+    return rules
+
+
+# ---------------------------------------------------------------------------------------------- instance data
+
+def materialise(triples_by_property: dict, types: dict, rules: Rules) -> tuple[dict, dict]:
+    """Apply the rules to the instance data to a fixpoint.
+
+    ``triples_by_property`` maps a property to its set of (subject, object) pairs; ``types`` maps a node to its
+    set of classes. Both are completed in place and returned. Terms may be of any hashable kind.
+    """
+    edges = defaultdict(set, triples_by_property)
+    out_index: dict = defaultdict(lambda: defaultdict(set))  # property -> subject -> objects
+    in_index: dict = defaultdict(lambda: defaultdict(set))   # property -> object -> subjects
+    indexed = set(rules.transitive) | {p for p1, p2, _ in rules.chains for p in (p1, p2)}
+    for p in indexed:
+        for s, o in edges.get(p, ()):
+            out_index[p][s].add(o)
+            in_index[p][o].add(s)
+    chains_by_first = defaultdict(list)
+    chains_by_second = defaultdict(list)
+    for p1, p2, q in rules.chains:
+        chains_by_first[p1].append((p2, q))
+        chains_by_second[p2].append((p1, q))
+
+    todo = [(p, s, o) for p, pairs in edges.items() for s, o in pairs]
+
+    def emit(p, s, o):
+        if (s, o) not in edges[p]:
+            edges[p].add((s, o))
+            if p in indexed:
+                out_index[p][s].add(o)
+                in_index[p][o].add(s)
+            todo.append((p, s, o))
+
+    while todo:
+        p, s, o = todo.pop()
+        for q, flipped in rules.implied.get(p, ()):
+            if not (flipped and isinstance(o, _LITERALS)):
+                emit(q, o, s) if flipped else emit(q, s, o)
+        if p in rules.transitive:
+            for z in list(out_index[p].get(o, ())):
+                emit(p, s, z)
+            for x in list(in_index[p].get(s, ())):
+                emit(p, x, o)
+        for p2, q in chains_by_first.get(p, ()):
+            for z in list(out_index[p2].get(o, ())):
+                emit(q, s, z)
+        for p1, q in chains_by_second.get(p, ()):
+            for x in list(in_index[p1].get(s, ())):
+                emit(q, x, o)
+
+    for p, classes in rules.domains.items():
+        for s, _ in edges.get(p, ()):
+            types.setdefault(s, set()).update(classes)
+    for p, classes in rules.ranges.items():
+        for _, o in edges.get(p, ()):
+            if not isinstance(o, _LITERALS):
+                types.setdefault(o, set()).update(classes)
+    for node, classes in types.items():
+        for c in list(classes):
+            classes.update(rules.superclasses.get(c, ()))
+    return edges, types
+
+
+_LITERALS = (ox.Literal, rdflib.Literal)
+
+
+# ---------------------------------------------------------------------------------------------- on the store
+
+@dataclass
+class Reasoned:
+    inferred: int          # triples written to the inferred graph
+    engine: str            # "compiled" or "owlrl"
+    note: str = ""
+
+
+def ontology_rdflib(loaded: Loaded) -> rdflib.Graph:
+    return rdflib_graph(loaded.store.quads_for_pattern(None, None, None, loaded.names.ontology_graph))
+
+
+def _cache_key(ontology: rdflib.Graph) -> str:
+    lines = sorted(f"{s.n3()} {p.n3()} {o.n3()}" for s, p, o in ontology)
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()[:20]
+
+
+def rules_for(loaded: Loaded, cache_dir: Path | None = None) -> Rules:
+    """Compiled rules for the loaded ontology, cached on disk by the ontology's content (closing it takes seconds)."""
+    ontology = ontology_rdflib(loaded)
+    cache = None
+    if cache_dir is not None:
+        cache = Path(cache_dir) / f"rules-{_cache_key(ontology)}.pickle"
+        if cache.exists():
+            try:
+                return pickle.loads(cache.read_bytes())
+            except Exception:  # a stale or partial cache is rebuilt, never trusted
+                pass
+    rules = compile_rules(ontology)
+    if cache is not None:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_suffix(".tmp")
+        tmp.write_bytes(pickle.dumps(rules))
+        tmp.replace(cache)
+    return rules
+
+
+def _schema_in_data(loaded: Loaded) -> bool:
+    store, onto = loaded.store, loaded.names.ontology_graph
+    for p in list(SCHEMA_PREDICATES) + [OWL.sameAs, OWL.inverseOf, OWL.equivalentClass, OWL.equivalentProperty]:
+        for q in store.quads_for_pattern(None, ox.NamedNode(str(p)), None, None):
+            if q.graph_name != onto:
+                return True
+    return False
+
+
+def reason(loaded: Loaded, cache_dir: Path | None = None) -> Reasoned:
+    """Materialise the OWL RL entailments of the asserted graphs into the inferred graph."""
+    store, target = loaded.store, loaded.names.inferred_graph
+    store.remove_graph(target) if target in set(store.named_graphs()) else None
+    try:
+        if _schema_in_data(loaded):
+            raise UnsupportedAxiom("schema statements (subClassOf, domain, sameAs, ...) outside the ontology")
+        rules = rules_for(loaded, cache_dir)
+    except UnsupportedAxiom as e:
+        return _reason_with_owlrl(loaded, f"owlrl used: {e}")
+    rdf_type = ox.NamedNode(str(RDF.type))
+    tbox = [(from_rdflib(s), from_rdflib(p), from_rdflib(o)) for s, p, o in rules.tbox]
+
+    # Only the triples a rule can fire on are read: rdf:type and the properties the rules mention.
+    props = {ox.NamedNode(str(p)) for p in rules.properties}
+    edges: dict = {}
+    for p in props:
+        pairs = {(q.subject, q.object) for q in store.quads_for_pattern(None, p, None, None)}
+        if pairs:
+            edges[p] = pairs
+    types: dict = defaultdict(set)
+    for q in store.quads_for_pattern(None, rdf_type, None, None):
+        types[q.subject].add(q.object)
+    for s, p, o in tbox:
+        if p == rdf_type:
+            types[s].add(o)
+        elif p in props:
+            edges.setdefault(p, set()).add((s, o))
+    asserted_edges = {p: set(pairs) for p, pairs in edges.items()}
+    asserted_types = {n: set(cs) for n, cs in types.items()}
+
+    ox_rules = _rules_in_oxigraph_terms(rules)
+    edges, types = materialise(edges, types, ox_rules)
+
+    new: list[ox.Quad] = [ox.Quad(s, p, o, target) for s, p, o in tbox]
+    for p, pairs in edges.items():
+        before = asserted_edges.get(p, ())
+        new += [ox.Quad(s, p, o, target) for s, o in pairs if (s, o) not in before]
+    for node, classes in types.items():
+        if isinstance(node, ox.Literal):
+            continue
+        before = asserted_types.get(node, ())
+        new += [ox.Quad(node, rdf_type, c, target) for c in classes if c not in before]
+    new = _unique(new)
+    store.extend(new)
+    return Reasoned(len(new), "compiled")
+
+
+def _unique(quads: list) -> list:
+    seen, out = set(), []
+    for q in quads:
+        key = (q.subject, q.predicate, q.object)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(q)
+    return out
+
+
+def _rules_in_oxigraph_terms(rules: Rules) -> Rules:
+    def t(x):
+        return ox.NamedNode(str(x)) if isinstance(x, rdflib.URIRef) else from_rdflib(x)
+
+    return Rules(
+        tbox=[],
+        superclasses={t(c): {t(d) for d in ds} for c, ds in rules.superclasses.items()},
+        implied={t(p): {(t(q), f) for q, f in qs} for p, qs in rules.implied.items()},
+        transitive={t(p) for p in rules.transitive},
+        chains=[(t(a), t(b), t(c)) for a, b, c in rules.chains],
+        domains={t(p): {t(c) for c in cs} for p, cs in rules.domains.items()},
+        ranges={t(p): {t(c) for c in cs} for p, cs in rules.ranges.items()},
+    )
+
+
+def _reason_with_owlrl(loaded: Loaded, note: str) -> Reasoned:
+    store, target = loaded.store, loaded.names.inferred_graph
+    asserted = rdflib_graph(q for q in store.quads_for_pattern(None, None, None, None) if q.graph_name != target)
+    closed = owlrl_closure(asserted)
+    new = [ox.Quad(from_rdflib(s), from_rdflib(p), from_rdflib(o), target)
+           for s, p, o in closed if (s, p, o) not in asserted and not is_junk(s, p, o)]
+    store.extend(new)
+    return Reasoned(len(new), "owlrl", note)
+
+
+def inferred_triples(loaded: Loaded) -> Iterable[ox.Quad]:
+    return loaded.store.quads_for_pattern(None, None, None, loaded.names.inferred_graph)
