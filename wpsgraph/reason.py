@@ -253,12 +253,14 @@ def rules_for(loaded: Loaded, cache_dir: Path | None = None) -> Rules:
 
 
 def _schema_in_data(loaded: Loaded) -> bool:
-    store, onto = loaded.store, loaded.names.ontology_graph
-    for p in list(SCHEMA_PREDICATES) + [OWL.sameAs, OWL.inverseOf, OWL.equivalentClass, OWL.equivalentProperty]:
-        for q in store.quads_for_pattern(None, ox.NamedNode(str(p)), None, None):
-            if q.graph_name != onto:
-                return True
-    return False
+    """Whether a data graph says something the TBox compilation would miss (OWL or RDFS schema statements)."""
+    return bool(loaded.store.query(f"""
+        ASK {{ GRAPH ?g {{ ?s ?p ?o }}
+          FILTER(?g != <{loaded.names.ontology_graph.value}>)
+          FILTER(STRSTARTS(STR(?p), "{nsmod.OWL}")
+                 || ?p IN (<{RDFS.subClassOf}>, <{RDFS.subPropertyOf}>, <{RDFS.domain}>, <{RDFS.range}>)
+                 || (?p = <{RDF.type}> && STRSTARTS(STR(?o), "{nsmod.OWL}")
+                     && ?o NOT IN (<{OWL.NamedIndividual}>, <{OWL.Thing}>))) }}"""))
 
 
 def reason(loaded: Loaded, cache_dir: Path | None = None) -> Reasoned:

@@ -1,0 +1,33 @@
+"""Shared fixtures. The shipped graph is loaded and reasoned once per session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from wpsgraph import resources
+from wpsgraph.build import in_memory
+from wpsgraph.namespaces import Names
+
+TESTS = Path(__file__).resolve().parent
+FIXTURES = TESTS / "fixtures"
+EXPECTED = TESTS / "expected"
+
+
+@pytest.fixture(scope="session")
+def names() -> Names:
+    return Names()
+
+
+@pytest.fixture(scope="session")
+def shipped():
+    """The shipped ontology, reference data and sources, loaded and reasoned (read-only: do not modify)."""
+    return in_memory()
+
+
+def ids(paths):
+    return [p.name for p in paths]
+
+
+__all__ = ["TESTS", "FIXTURES", "EXPECTED", "resources", "ids"]

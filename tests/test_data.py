@@ -1,0 +1,105 @@
+"""The shipped data: one file per source, traceable, no invented facts, conforming to the shapes."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pycountry
+import pytest
+
+from wpsgraph import resources
+from wpsgraph.load import load, parse_file
+from wpsgraph.namespaces import Names
+from wpsgraph.validate import validate
+
+from conftest import ids
+
+SOURCES = resources.source_files()
+DATA = resources.reference_files() + SOURCES
+WPS = "https://w3id.org/wpsgraph/ontology#"
+ID = "https://w3id.org/wpsgraph/id/"
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+STATED_IN = ox.NamedNode(WPS + "statedIn")
+
+
+def test_three_seed_sources():
+    assert len(SOURCES) >= 3
+
+
+@pytest.fixture(scope="module", params=DATA, ids=ids(DATA))
+def triples(request):
+    names = Names()
+    return request.param, parse_file(request.param, ox.NamedNode("urn:x:g"), names)
+
+
+def test_no_blank_nodes(triples):
+    path, quads = triples
+    assert not [q for q in quads if isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode)]
+
+
+def test_one_source_document_and_everything_traceable(triples):
+    path, quads = triples
+    typed = {q.subject for q in quads if q.predicate == RDF_TYPE}
+    sources = {q.subject for q in quads if q.predicate == RDF_TYPE and q.object.value in
+               (WPS + "SourceDocument", WPS + "NewsArticle")}
+    assert len(sources) == 1, "each data file describes exactly one source document"
+    (source,) = sources
+    stated = {q.subject for q in quads if q.predicate == STATED_IN and q.object == source}
+    assert typed - sources - stated == set(), "typed resources without wps:statedIn"
+
+
+def test_iris_under_the_base(triples):
+    path, quads = triples
+    for q in quads:
+        if isinstance(q.subject, ox.NamedNode):
+            assert q.subject.value.startswith(ID), q.subject
+
+
+def test_shipped_data_conforms(shipped):
+    report = validate(shipped)
+    assert report.conforms, "\n".join(f"{f.file}:{f.line} {f.message} {f.focus}" for f in report.findings)
+
+
+def test_each_source_is_its_own_named_graph(shipped):
+    graphs = {g.value for g in shipped.graphs}
+    for path in SOURCES:
+        assert shipped.names.graph + "source/" + path.stem in graphs
+
+
+def test_countries_come_from_pycountry(shipped):
+    alpha2 = ox.NamedNode(WPS + "iso3166Alpha2")
+    codes = {q.object.value: q.subject for q in shipped.store.quads_for_pattern(None, alpha2, None, None)}
+    assert {"US", "CA", "MX", "BS", "TT", "FR"} <= set(codes)
+    for code, iri in codes.items():
+        assert iri.value == ID + "country/" + code
+        alpha3 = next(shipped.store.quads_for_pattern(iri, ox.NamedNode(WPS + "iso3166Alpha3"), None, None))
+        assert alpha3.object.value == pycountry.countries.get(alpha_2=code).alpha_3
+
+
+def test_ten_wps_resolutions(shipped):
+    number = ox.NamedNode(WPS + "resolutionNumber")
+    numbers = sorted(int(q.object.value) for q in shipped.store.quads_for_pattern(None, number, None, None))
+    assert numbers == [1325, 1820, 1888, 1889, 1960, 2106, 2122, 2242, 2467, 2493]
+
+
+def test_nap_academy_has_no_year(shipped):
+    """The NAP Academy article gives no year, so nothing stated in it may carry one."""
+    graph = ox.NamedNode(shipped.names.graph + "source/osf-wps-nap-academy")
+    dated = [q for q in shipped.store.quads_for_pattern(None, None, None, graph)
+             if isinstance(q.object, ox.Literal) and q.object.datatype.value.endswith(
+                 ("#date", "#gYear", "#gYearMonth", "#dateTime"))]
+    assert dated == []
+
+
+def test_dates_keep_their_precision(shipped):
+    start = ox.NamedNode(WPS + "startDate")
+    workshop = ox.NamedNode(ID + "event/north-american-wps-design-workshop-2024")
+    (q,) = shipped.store.quads_for_pattern(workshop, start, None, None)
+    assert q.object == ox.Literal("2024-02-28", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#date"))
+
+
+def test_rebased_load_moves_every_iri():
+    loaded = load(names=Names("https://example.org/kg/"))
+    for q in loaded.store:
+        for term in (q.subject, q.predicate, q.object, q.graph_name):
+            if isinstance(term, ox.NamedNode):
+                assert not term.value.startswith("https://w3id.org/wpsgraph/"), term

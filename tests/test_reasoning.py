@@ -1,0 +1,120 @@
+"""OWL RL reasoning: the compiled rules give exactly owlrl's entailments, and answer general questions."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+
+from wpsgraph import reason
+from wpsgraph.load import load
+from wpsgraph.terms import rdflib_graph
+
+from conftest import FIXTURES
+
+WPS = "https://w3id.org/wpsgraph/ontology#"
+ID = "https://w3id.org/wpsgraph/id/"
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+
+
+def owlrl_reference(loaded) -> set:
+    """What owlrl itself entails from all asserted graphs, less junk (literal subjects, x sameAs x, axioms)."""
+    inferred = loaded.names.inferred_graph
+    asserted = rdflib_graph(q for q in loaded.store.quads_for_pattern(None, None, None, None)
+                            if q.graph_name != inferred)
+    closed = reason.owlrl_closure(asserted)
+    return {t for t in closed if t not in asserted and not reason.is_junk(*t)}
+
+
+def inferred_set(loaded) -> set:
+    return set(rdflib_graph(reason.inferred_triples(loaded)))
+
+
+@pytest.mark.parametrize("files", ["shipped", "chains"])
+def test_compiled_rules_equal_owlrl(files, shipped):
+    loaded = shipped if files == "shipped" else load([FIXTURES / "reasoning" / "chains.ttl"])
+    if files != "shipped":
+        assert reason.reason(loaded).engine == "compiled"
+    ours, reference = inferred_set(loaded), owlrl_reference(loaded)
+    assert ours, "nothing was inferred"
+    assert ours - reference == set(), "inferred triples owlrl does not entail"
+    assert reference - ours == set(), "owlrl entailments the compiled rules missed"
+
+
+def test_no_junk_in_inferred_graph(shipped):
+    for q in reason.inferred_triples(shipped):
+        assert not isinstance(q.subject, ox.Literal)
+        assert not (q.predicate.value.endswith("#sameAs") and q.subject == q.object)
+
+
+def test_inferred_kept_apart_from_asserted(shipped):
+    inferred = shipped.names.inferred_graph
+    asserted = {(q.subject, q.predicate, q.object) for q in shipped.store if q.graph_name != inferred}
+    for q in reason.inferred_triples(shipped):
+        assert (q.subject, q.predicate, q.object) not in asserted
+
+
+@pytest.fixture(scope="module")
+def chains():
+    loaded = load([FIXTURES / "reasoning" / "chains.ttl"])
+    reason.reason(loaded)
+    return loaded
+
+
+def has(loaded, s, p, o) -> bool:
+    return any(True for _ in loaded.store.quads_for_pattern(ox.NamedNode(s), ox.NamedNode(p), ox.NamedNode(o), None))
+
+
+def test_superclass_question_finds_subclass_members(chains):
+    members = {q.subject.value for q in chains.store.quads_for_pattern(None, RDF_TYPE, ox.NamedNode(WPS + "Organisation"), None)}
+    assert ID + "organisation/navy" in members          # a MilitaryService
+    assert ID + "organisation/office" in members        # an OrganisationalUnit
+    actors = {q.subject.value for q in chains.store.quads_for_pattern(None, RDF_TYPE, ox.NamedNode(WPS + "Actor"), None)}
+    assert ID + "organisation/institute" in actors      # only known from the range of deliveredBy
+    events = {q.subject.value for q in chains.store.quads_for_pattern(None, RDF_TYPE, ox.NamedNode(WPS + "Event"), None)}
+    assert ID + "event/course" in events
+
+
+def test_transitive_sub_organisation(chains):
+    assert has(chains, ID + "organisation/office", WPS + "subOrganisationOf", ID + "organisation/secretariat")
+    assert has(chains, ID + "organisation/secretariat", WPS + "hasSubOrganisation", ID + "organisation/office")
+    assert has(chains, ID + "organisation/marines", WPS + "subOrganisationOf", ID + "organisation/secretariat")
+    assert has(chains, ID + "event/panel", WPS + "partOfEvent", ID + "event/programme")
+
+
+def test_inverse_and_sub_properties(chains):
+    # deliveredBy (asserted on the event) gives delivers, and delivering is a kind of taking part
+    assert has(chains, ID + "organisation/institute", WPS + "delivers", ID + "event/course")
+    assert has(chains, ID + "organisation/institute", WPS + "participatesIn", ID + "event/course")
+    # co-hosting is hosting, hosting is taking part; the inverse holds on the event
+    assert has(chains, ID + "organisation/ngo", WPS + "hosts", ID + "event/workshop")
+    assert has(chains, ID + "event/workshop", WPS + "hostedBy", ID + "organisation/ngo")
+    assert has(chains, ID + "event/workshop", WPS + "hasParticipant", ID + "organisation/college")
+
+
+def test_symmetric_and_chain(chains):
+    assert has(chains, ID + "organisation/un-agency", WPS + "partnerOf", ID + "organisation/ngo")
+    assert has(chains, ID + "event/course", WPS + "heldInCountry", ID + "country/MX")
+
+
+def test_unsupported_construct_falls_back_to_owlrl(tmp_path):
+    extra = tmp_path / "functional.ttl"
+    extra.write_text(
+        "@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
+        "@prefix ex: <http://example.org/> .\n"
+        "ex:p a owl:FunctionalProperty .\nex:a ex:p ex:b , ex:c .\n", encoding="utf-8")
+    loaded = load([extra])
+    result = reason.reason(loaded)
+    assert result.engine == "owlrl" and "owl" in result.note
+    same = ox.NamedNode("http://www.w3.org/2002/07/owl#sameAs")
+    assert any(True for _ in loaded.store.quads_for_pattern(
+        ox.NamedNode("http://example.org/b"), same, ox.NamedNode("http://example.org/c"), loaded.names.inferred_graph))
+
+
+def test_check_supported_rejects_restrictions():
+    g = rdflib.Graph().parse(data="""
+        @prefix owl: <http://www.w3.org/2002/07/owl#> . @prefix ex: <http://example.org/> .
+        ex:C owl:equivalentClass [ a owl:Restriction ; owl:onProperty ex:p ; owl:someValuesFrom ex:D ] .""",
+        format="turtle")
+    with pytest.raises(reason.UnsupportedAxiom):
+        reason.check_supported(g)
