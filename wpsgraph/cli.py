@@ -28,6 +28,9 @@ def _guard(func):
         except WpsError as e:
             click.echo(f"error: {e}", err=True)
             sys.exit(e.exit_code)
+        except BrokenPipeError:  # output piped into `head` and closed early: not an error
+            sys.stderr.close()
+            sys.exit(EXIT_OK)
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             sys.exit(130)
