@@ -1,0 +1,55 @@
+"""Each invalid fixture breaks exactly one rule and is reported with its expected message; valid ones conform.
+
+Adding a file to tests/fixtures/invalid/ adds a test: its first line reads
+``# expect: violation|warning: <part of the expected message>``.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from wpsgraph import resources
+from wpsgraph.load import load
+from wpsgraph.reason import reason
+from wpsgraph.validate import validate
+
+from conftest import FIXTURES, ids
+
+INVALID = sorted((FIXTURES / "invalid").glob("*.ttl"))
+VALID = sorted((FIXTURES / "valid").glob("*.ttl"))
+EXPECT = re.compile(r"^#\s*expect:\s*(violation|warning|info):\s*(.+?)\s*$")
+
+
+def check(path: Path):
+    loaded = load(resources.reference_files() + [path])
+    reason(loaded)
+    return validate(loaded)
+
+
+def test_enough_fixtures_collected():
+    assert len(INVALID) >= 20
+    assert VALID
+
+
+@pytest.mark.parametrize("path", INVALID, ids=ids(INVALID))
+def test_invalid_fixture_reports_its_rule(path):
+    first = path.read_text(encoding="utf-8").splitlines()[0]
+    match = EXPECT.match(first)
+    assert match, f"first line must read '# expect: <severity>: <message>', got {first!r}"
+    severity, message = match.groups()
+    findings = check(path).findings
+    assert findings, "the fixture is not reported at all"
+    wrong = [f for f in findings if f.severity != severity or message not in f.message]
+    assert not wrong, f"other rules fail too: {[(f.severity, f.message) for f in wrong]}"
+    # located inside the fixture, on a line that is not the header comment
+    assert all(f.file == str(path) and f.line and f.line > 1 for f in findings), \
+        [(f.file, f.line) for f in findings]
+
+
+@pytest.mark.parametrize("path", VALID, ids=ids(VALID))
+def test_valid_fixture_conforms(path):
+    report = check(path)
+    assert report.findings == [], [(f.severity, f.message) for f in report.findings]
