@@ -137,15 +137,27 @@ def _params(values) -> dict[str, str]:
               help="A folder written by 'wpsgraph build' (default: load and reason the shipped data in memory).")
 @click.option("--data", "data", multiple=True, type=click.Path(path_type=Path),
               help="Query these data files instead of the shipped sources (in memory).")
+@click.option("--endpoint", default=None, metavar="URL",
+              help="Ask this SPARQL 1.1 endpoint instead (credentials from $WPSGRAPH_AUTH=user:password).")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
+              help="With --endpoint: seconds to wait for the connection and for each read.")
 @base_option
 @_guard
-def run_query(name, params, fmt, db, data, base):
-    """Answer a canned query NAME, or an ad-hoc FILE.rq, over the reasoned graph."""
+def run_query(name, params, fmt, db, data, endpoint, timeout, base):
+    """Answer a canned query NAME, or an ad-hoc FILE.rq, over the reasoned graph or at a SPARQL endpoint."""
     from .build import in_memory, open_store
 
     names = Names(base)
     query = q.find(name)
     given = _params(params)
+    if endpoint is not None:
+        if db is not None or data:
+            raise WpsError("--endpoint asks a remote store: it does not combine with --db or --data")
+        from . import remote
+        result = remote.run(query, endpoint, given, names, timeout)
+        text = q.render(result, fmt, names)
+        click.echo(text, nl=not text.endswith("\n"))
+        return
     if db is not None:
         store = open_store(db)
     else:
@@ -186,6 +198,90 @@ def build(data, out, quiet, base):
         click.echo(f"the data does not conform: see {result.out / 'validation.json'} "
                    "or run 'wpsgraph validate'", err=True)
         sys.exit(EXIT_VIOLATIONS)
+
+
+@main.command()
+@click.option("--db", type=click.Path(path_type=Path), default=None,
+              help="A folder written by 'wpsgraph build' (default: build the shipped data into a temporary folder).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: every interface).")
+@click.option("--port", type=click.IntRange(1, 65535), default=7878, show_default=True)
+@click.option("--timeout", type=click.IntRange(min=1), default=30, show_default=True,
+              help="Seconds after which the server stops a query.")
+@_guard
+def serve(db, host, port, timeout):
+    """Serve the graph read-only at a SPARQL 1.1 endpoint (Oxigraph's server), with a query page for the browser."""
+    from .build import stderr_progress
+    from .serve import serve as run_serve
+
+    run_serve(db, host, port, timeout, say=lambda m: print(m, flush=True), progress=stderr_progress)
+
+
+@main.command()
+@click.argument("url")
+@click.option("--db", type=click.Path(path_type=Path), default=Path("build"), show_default=True,
+              help="The folder written by 'wpsgraph build'.")
+@click.option("--replace", is_flag=True, help="Replace graphs the store already holds with other content.")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=120.0, show_default=True,
+              help="Seconds to wait for each request.")
+@_guard
+def push(url, db, replace, timeout):
+    """Upload the build to a store's SPARQL 1.1 Graph Store endpoint URL: a named graph per source, plus inferred."""
+    from .push import push as run_push
+
+    click.echo(run_push(db, url, replace, timeout, say=lambda m: click.echo(m, err=True)).summary())
+
+
+@main.command()
+@click.option("--out", type=click.Path(path_type=Path), default=Path("site"), show_default=True,
+              help="Folder to write the site into (replaced whole).")
+@click.option("--lang", type=click.Choice(["en", "es", "fr"]), default="en", show_default=True,
+              help="Language of the pages and labels (falling back to English).")
+@click.option("--data", "data", multiple=True, type=click.Path(path_type=Path),
+              help="Data files or folders to publish (default: the shipped reference data and sources).")
+@click.option("--serve", "serve_after", is_flag=True, help="Then serve the site with content negotiation.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="With --serve: address to listen on.")
+@click.option("--port", type=int, default=8000, show_default=True, help="With --serve: port to listen on.")
+@click.option("--quiet", is_flag=True, help="No progress lines on stderr.")
+@base_option
+@_guard
+def publish(out, lang, data, serve_after, host, port, quiet, base):
+    """Write a linked-data site: a page, Turtle and JSON-LD per resource, ontology docs, VoID/DCAT, dumps."""
+    from . import resources
+    from .build import stderr_progress
+    from .publish import publish as run_publish
+
+    files = None
+    if data:
+        missing = [p for p in data if not p.exists()]
+        if missing:
+            raise WpsError(f"{missing[0]}: no such file or folder")
+        files = list(dict.fromkeys(p.resolve() for p in resources.reference_files() + _expand(data)))
+    result = run_publish(out, Names(base), lang, files, progress=None if quiet else stderr_progress)
+    click.echo(f"published {result.out}: {result.pages} pages, {result.rdf_files} RDF files, "
+               f"{result.resources} resources")
+    if serve_after:
+        _serve_site(out, host, port)
+
+
+@main.command("serve-site")
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=8000, show_default=True)
+@_guard
+def serve_site(folder, host, port):
+    """Serve a folder written by 'wpsgraph publish': each resource IRI answers HTML, Turtle or JSON-LD by Accept."""
+    _serve_site(folder, host, port)
+
+
+def _serve_site(folder, host, port):
+    from .conneg import make_server
+
+    server = make_server(folder, host, port)
+    click.echo(f"serving {folder} at http://{host}:{server.server_address[1]}/ (Ctrl-C stops)", err=True)
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,70 @@
+"""Test helpers: one build of the shipped data per session, free ports, and real Oxigraph servers that always stop.
+
+The server is the `oxigraph` binary installed by the project's own dependencies (pyproject.toml), found and started
+exactly as `wpsgraph serve` does it.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import functools
+import shutil
+import socket
+import tempfile
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+from wpsgraph import serve
+from wpsgraph.build import build
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@functools.lru_cache(maxsize=None)
+def built() -> Path:
+    """The shipped data built once per test session (read-only: do not modify)."""
+    folder = Path(tempfile.mkdtemp(prefix="wpsgraph-test-build-"))
+    atexit.register(shutil.rmtree, folder, True)
+    build(None, folder / "build")
+    return folder / "build"
+
+
+@contextlib.contextmanager
+def oxigraph(store: Path, read_only: bool = False, timeout: int | None = None):
+    """A real Oxigraph server on a free 127.0.0.1 port over ``store``; stopped on leaving the block."""
+    log = open(Path(store).parent / f"{Path(store).name}.server.log", "w", encoding="utf-8")
+    server = serve.start(store, "127.0.0.1", free_port(), timeout, read_only=read_only, stderr=log)
+    try:
+        yield server
+    finally:
+        server.stop()
+        log.close()
+
+
+def http(url: str, data: bytes | None = None, headers: dict | None = None, method: str | None = None,
+         timeout: float = 30) -> tuple[int, str, bytes]:
+    """(status, media type, body) of one request; HTTP errors are returned, not raised."""
+    request = urllib.request.Request(url, data=data, headers=headers or {}, method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as reply:
+            return reply.status, reply.headers.get("Content-Type", "").split(";")[0], reply.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.headers.get("Content-Type", "").split(";")[0], e.read()
+
+
+def sparql_get(endpoint: str, query: str, accept: str = "application/sparql-results+json", **kw):
+    return http(endpoint + "?" + urllib.parse.urlencode({"query": query}), headers={"Accept": accept}, **kw)
+
+
+def port_closed(url: str) -> bool:
+    parts = urllib.parse.urlsplit(url)
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.settimeout(1)
+        return s.connect_ex((parts.hostname, parts.port)) != 0
