@@ -18,6 +18,21 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-ne
          "--disable-extensions", "--mute-audio", "--hide-scrollbars"]
 
 
+def ensure_chromium() -> str | None:
+    """Chromium, installed from Debian's packages first if it is missing and we may (root with apt-get).
+
+    The test setup installs what the tests need, so the README's one test command works on a fresh machine.
+    """
+    found = find_chromium()
+    if found or os.environ.get("WPSGRAPH_NO_INSTALL") or not shutil.which("apt-get") or os.geteuid() != 0:
+        return found
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    for command in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "chromium"]):
+        if subprocess.run(command, env=env, capture_output=True, timeout=900).returncode != 0:
+            return None
+    return find_chromium()
+
+
 def find_chromium() -> str | None:
     for name in (os.environ.get("WPSGRAPH_CHROMIUM"), "chromium", "chromium-browser"):
         if name and shutil.which(name):

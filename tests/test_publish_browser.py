@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from wpsgraph.cli import main
 from wpsgraph.conneg import make_server
 
-from headless import Chromium, find_chromium
+from headless import Chromium, ensure_chromium
 
 # Resource IRIs are opened extension-less, through content negotiation, as a browser would follow them.
 PAGES = [
@@ -44,8 +44,8 @@ def served(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    binary = find_chromium()
-    assert binary, "chromium is not installed: run `apt-get install -y chromium` (.ci/run does)"
+    binary = ensure_chromium()
+    assert binary, "chromium is not installed and could not be: run `apt-get install -y chromium` as root"
     chromium = Chromium(binary)
     yield chromium
     chromium.close()
