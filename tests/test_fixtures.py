@@ -1,4 +1,6 @@
-"""Each invalid fixture breaks exactly one rule and is reported with its expected message; valid ones conform.
+"""Each invalid fixture breaks exactly one rule and is reported with its expected message, located on a line of
+the fixture; valid ones conform. Every fixture goes through the whole check `wpsgraph validate FILE` runs
+(syntax, vocabulary, SHACL against the cached shipped graph).
 
 Adding a file to tests/fixtures/invalid/ adds a test: its first line reads
 ``# expect: violation|warning: <part of the expected message>``.
@@ -11,10 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from wpsgraph import resources
-from wpsgraph.load import load
-from wpsgraph.reason import reason
-from wpsgraph.validate import validate
+from wpsgraph.check import run
 
 from conftest import FIXTURES, ids
 
@@ -23,10 +22,16 @@ VALID = sorted((FIXTURES / "valid").glob("*.ttl"))
 EXPECT = re.compile(r"^#\s*expect:\s*(violation|warning|info):\s*(.+?)\s*$")
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _cache(tmp_path_factory):
+    mp = pytest.MonkeyPatch()
+    mp.setenv("WPSGRAPH_CACHE", str(tmp_path_factory.mktemp("cache")))
+    yield
+    mp.undo()
+
+
 def check(path: Path):
-    loaded = load(resources.reference_files() + [path])
-    reason(loaded)
-    return validate(loaded)
+    return run([path])
 
 
 def test_enough_fixtures_collected():
@@ -44,9 +49,11 @@ def test_invalid_fixture_reports_its_rule(path):
     assert findings, "the fixture is not reported at all"
     wrong = [f for f in findings if f.severity != severity or message not in f.message]
     assert not wrong, f"other rules fail too: {[(f.severity, f.message) for f in wrong]}"
-    # located inside the fixture, on a line that is not the header comment
-    assert all(f.file == str(path) and f.line and f.line > 1 for f in findings), \
-        [(f.file, f.line) for f in findings]
+    # located inside the fixture, on a line that is not the header comment, that names the focus resource
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for f in findings:
+        assert f.file == str(path) and f.line and f.line > 1, (f.file, f.line)
+        assert not lines[f.line - 1].lstrip().startswith("#"), (f.line, lines[f.line - 1])
 
 
 @pytest.mark.parametrize("path", VALID, ids=ids(VALID))

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Sequence
 
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Store, parse
 
@@ -52,14 +52,7 @@ def _slug(stem: str) -> str:
 def parse_file(path: Path, graph: NamedNode, names: Names) -> list[Quad]:
     """Parse one file into quads of ``graph``; raise InputError naming file, line and column."""
     path = Path(path)
-    fmt = FORMATS.get(path.suffix.lower())
-    if fmt is None:
-        raise InputError(path, f"unsupported file type {path.suffix!r} (expected one of {', '.join(FORMATS)})")
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise InputError(path, f"cannot read file: {e.strerror or e}") from None
-    _check_utf8(path, data)
+    fmt, data = _read(path)
     try:
         triples = list(parse(data, format=fmt, base_iri=path.resolve().as_uri()))
     except SyntaxError as e:
@@ -96,53 +89,95 @@ def default_data_files() -> list[Path]:
     return resources.reference_files() + resources.source_files()
 
 
+def _read(path: Path) -> tuple[RdfFormat, bytes]:
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise InputError(path, f"unsupported file type {path.suffix!r} (expected one of {', '.join(FORMATS)})")
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise InputError(path, f"cannot read file: {e.strerror or e}") from None
+    _check_utf8(path, data)
+    return fmt, data
+
+
+def _load_file(staging: Store, path: Path, graph: NamedNode, names: Names) -> None:
+    """Parse one file straight into ``graph`` of the staging store (Oxigraph, no Python objects per triple).
+
+    Only a non-default base needs Python-side rewriting of the terms."""
+    if names.base != DEFAULT_BASE:
+        staging.extend(parse_file(path, graph, names))
+        return
+    fmt, data = _read(path)
+    try:
+        staging.load(data, format=fmt, base_iri=path.resolve().as_uri(), to_graph=graph)
+    except SyntaxError as e:
+        raise InputError(path, _clean(e.msg), e.lineno, e.offset) from None
+
+
 def load(data_files: Sequence[Path] | None = None, names: Names | None = None,
          store: Store | None = None) -> Loaded:
     """Load the shipped ontology plus ``data_files`` (default: the shipped reference data and sources).
 
-    Every file is parsed before anything is written, so a bad file leaves the store untouched.
+    Every file is parsed before anything is written, so a bad file leaves the store untouched: files are parsed
+    by Oxigraph into an in-memory staging store (the store itself when none is given), copied into ``store``
+    only once all of them have parsed.
     """
     names = names or Names()
     files = list(resources.ontology_files()) + list(default_data_files() if data_files is None else data_files)
     seen: dict[NamedNode, Path] = {}
-    parsed: list[tuple[NamedNode, Path, list[Quad]]] = []
+    order: list[tuple[NamedNode, Path]] = []
     for path in files:
         graph = graph_for(path, names)
         if graph in seen and graph != names.ontology_graph:
             raise InputError(path, f"two files would load into the same graph {graph.value} (also {seen[graph]})")
         seen[graph] = path
-        parsed.append((graph, Path(path), parse_file(path, graph, names)))
-    store = store if store is not None else Store()
+        order.append((graph, Path(path)))
+    staging = Store()
+    for graph, path in order:
+        _load_file(staging, path, graph, names)
+    countries_quads = _country_quads(staging, names, order)
+    if store is None:
+        store = staging
+        store.extend(countries_quads)
+    else:
+        store.extend(countries_quads)
+        if len(staging) > 100_000:  # large: written without holding one transaction in memory
+            store.bulk_extend(staging.quads_for_pattern(None, None, None, None))
+        else:
+            store.extend(staging.quads_for_pattern(None, None, None, None))
+        del staging
     loaded = Loaded(store, names)
-    for graph, path, quads in parsed:
-        store.extend(quads)
+    for graph, path in order:
         loaded.graphs.setdefault(graph, path)
-    _add_countries(loaded, parsed)
+    loaded.graphs[names.graph_iri("reference", "countries")] = None
     return loaded
 
 
-def _add_countries(loaded: Loaded, parsed: Iterable[tuple[NamedNode, Path, list[Quad]]]) -> None:
+def _country_quads(staging: Store, names: Names, order: list[tuple[NamedNode, Path]]) -> list[Quad]:
     """Describe every country:XX the data mentions, from pycountry, in a generated reference graph."""
-    names = loaded.names
     prefix = countries.country_prefix(names)
-    used: dict[str, Path] = {}
-    for _, path, quads in parsed:
-        for q in quads:
-            for term in (q.subject, q.object):
-                if isinstance(term, NamedNode) and term.value.startswith(prefix):
-                    used.setdefault(term.value[len(prefix):], path)
-    unknown = sorted(code for code in used if countries.lookup(code) is None)
+    rank = {graph: i for i, (graph, _) in enumerate(order)}
+    first: dict[str, int] = {}   # code -> index of the first file (in load order) that mentions it
+    query = f"""SELECT DISTINCT ?g ?c WHERE {{
+        {{ GRAPH ?g {{ ?c ?p ?o }} }} UNION {{ GRAPH ?g {{ ?s ?p ?c }} }}
+        FILTER(isIRI(?c) && STRSTARTS(STR(?c), "{prefix}")) }}"""
+    for row in staging.query(query):
+        code = row["c"].value[len(prefix):]
+        i = rank.get(row["g"], len(order))
+        if i < first.get(code, len(order) + 1):
+            first[code] = i
+    unknown = sorted(code for code in first if countries.lookup(code) is None)
     if unknown:
         code = unknown[0]
-        path = used[code]
+        path = order[first[code]][1] if first[code] < len(order) else None
         raise InputError(path, f"unknown country code {code!r}: use an ISO 3166-1 alpha-2 code such as country:MX",
                          _line_of(path, "country/" + code) or _line_of(path, "country:" + code))
     graph = names.graph_iri("reference", "countries")
     quads = countries.source_quads(names, graph)
-    for code in sorted(used):
+    for code in sorted(first):
         quads += countries.country_quads(code, names, graph)
-    loaded.store.extend(quads)
-    loaded.graphs[graph] = None
+    return quads
 
 
 def _line_of(path: Path, needle: str) -> int | None:

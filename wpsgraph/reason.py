@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import pickle
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -214,6 +215,11 @@ def materialise(triples_by_property: dict, types: dict, rules: Rules) -> tuple[d
 _LITERALS = (ox.Literal, rdflib.Literal)
 
 
+def _is_literal(term) -> bool:
+    """A literal: an Oxigraph or rdflib literal, or the N-Triples text of one (which starts with a quote)."""
+    return term[0] == '"' if isinstance(term, str) else isinstance(term, _LITERALS)
+
+
 # ---------------------------------------------------------------------------------------------- on the store
 
 @dataclass
@@ -228,7 +234,10 @@ def ontology_rdflib(loaded: Loaded) -> rdflib.Graph:
 
 
 def _cache_key(ontology: rdflib.Graph) -> str:
-    lines = sorted(f"{s.n3()} {p.n3()} {o.n3()}" for s, p, o in ontology)
+    # Blank nodes (property chains, lists) get new labels at every parse: canonical labels keep the key stable.
+    from rdflib.compare import to_canonical_graph
+
+    lines = sorted(f"{s.n3()} {p.n3()} {o.n3()}" for s, p, o in to_canonical_graph(ontology))
     return hashlib.sha256("\n".join(lines).encode()).hexdigest()[:20]
 
 
@@ -263,6 +272,98 @@ def _schema_in_data(loaded: Loaded) -> bool:
                      && ?o NOT IN (<{OWL.NamedIndividual}>, <{OWL.Thing}>))) }}"""))
 
 
+def materialise_sets(edges: dict, members: dict, rules: Rules) -> tuple[dict, dict]:
+    """The same fixpoint as :func:`materialise`, computed a property and a class at a time with set operations.
+
+    ``edges`` maps a property to its set of (subject, object) pairs, ``members`` a class to its set of
+    instances; both are completed in place and returned. Rather than following each triple through the rules,
+    a whole round of new pairs of a property is pushed at once to every property it implies (``rules.implied``
+    is already closed over sub-properties, inverses and symmetry, so one step suffices), then transitive
+    properties and property chains are closed on whole relations; their new pairs start the next round.
+    Classes come last: domains and ranges of the final relations, then superclasses (already closed).
+    """
+    edges = defaultdict(set, edges)
+    delta = {p: set(pairs) for p, pairs in edges.items() if pairs}
+    while delta:
+        changed = defaultdict(set)
+        for p, pairs in delta.items():
+            changed[p] |= pairs
+            for q, flipped in rules.implied.get(p, ()):
+                if flipped:
+                    implied = {(o, s) for s, o in pairs if not _is_literal(o)}
+                else:
+                    implied = pairs
+                fresh = implied - edges[q]
+                if fresh:
+                    edges[q] |= fresh
+                    changed[q] |= fresh
+        nxt = defaultdict(set)
+        for q in rules.transitive:
+            if changed.get(q):
+                fresh = _transitive_closure(edges[q]) - edges[q]
+                if fresh:
+                    edges[q] |= fresh
+                    nxt[q] |= fresh
+        for p1, p2, q in rules.chains:
+            if changed.get(p1) or changed.get(p2) or nxt.get(p1) or nxt.get(p2):
+                succ = defaultdict(list)
+                for y, z in edges.get(p2, ()):
+                    succ[y].append(z)
+                joined = {(x, z) for x, y in edges.get(p1, ()) for z in succ.get(y, ())}
+                fresh = joined - edges[q]
+                if fresh:
+                    edges[q] |= fresh
+                    nxt[q] |= fresh
+        delta = {p: pairs for p, pairs in nxt.items() if pairs}
+
+    members = defaultdict(set, members)
+    for p, classes in rules.domains.items():
+        pairs = edges.get(p)
+        if pairs:
+            subjects = {s for s, _ in pairs}
+            for c in classes:
+                members[c] |= subjects
+    for p, classes in rules.ranges.items():
+        pairs = edges.get(p)
+        if pairs:
+            objects = {o for _, o in pairs if not _is_literal(o)}
+            for c in classes:
+                members[c] |= objects
+    before = {c: set(nodes) for c, nodes in members.items()}
+    for c, nodes in before.items():
+        for d in rules.superclasses.get(c, ()):
+            members[d] |= nodes
+    return edges, members
+
+
+def _transitive_closure(pairs: set) -> set:
+    """All (x, z) with a path from x to z through ``pairs``; memoised on acyclic parts, correct on cycles."""
+    succ = defaultdict(set)
+    for x, y in pairs:
+        succ[x].add(y)
+    reach: dict = {}
+    out = set()
+    for start in succ:
+        if start in reach:
+            continue
+        seen = set()
+        stack = list(succ[start])
+        while stack:
+            y = stack.pop()
+            if y in seen:
+                continue
+            seen.add(y)
+            done = reach.get(y)
+            if done is not None:
+                seen |= done
+            else:
+                stack.extend(succ.get(y, ()))
+        reach[start] = seen
+    for x, ys in reach.items():
+        out.update((x, y) for y in ys)
+    return out
+
+
 def reason(loaded: Loaded, cache_dir: Path | None = None) -> Reasoned:
     """Materialise the OWL RL entailments of the asserted graphs into the inferred graph."""
     store, target = loaded.store, loaded.names.inferred_graph
@@ -273,42 +374,107 @@ def reason(loaded: Loaded, cache_dir: Path | None = None) -> Reasoned:
         rules = rules_for(loaded, cache_dir)
     except UnsupportedAxiom as e:
         return _reason_with_owlrl(loaded, f"owlrl used: {e}")
-    rdf_type = ox.NamedNode(str(RDF.type))
-    tbox = [(from_rdflib(s), from_rdflib(p), from_rdflib(o)) for s, p, o in rules.tbox]
+    return Reasoned(_reason_compiled(store, rules, target), "compiled")
+
+
+# Terms are handled as their N-Triples text: Oxigraph writes it (CONSTRUCT results serialised as N-Triples) and
+# reads it back (N-Quads), Python only hashes and compares strings, whose hashes are cached. An IRI is "<...>",
+# a blank node "_:...", a literal starts with a quote.
+_RDF_TYPE = "<" + str(RDF.type) + ">"
+
+
+def _nt(term) -> str:
+    """The N-Triples text of an rdflib term, as Oxigraph writes it."""
+    return str(from_rdflib(term))
+
+
+def _read_pairs(store: ox.Store, predicate: str) -> set:
+    """The (subject, object) pairs of one predicate over all graphs, as N-Triples text."""
+    text = store.query(f"CONSTRUCT {{ ?s {predicate} ?o }} WHERE {{ GRAPH ?g {{ ?s {predicate} ?o }} }}") \
+        .serialize(format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+    cut = len(predicate) + 2
+    pairs = set()
+    add = pairs.add
+    for line in text.split("\n"):
+        if line:
+            s, rest = line.split(" ", 1)
+            add((s, rest[cut - 1:-2]))
+    return pairs
+
+
+def _reason_compiled(store: ox.Store, rules: Rules, target: ox.NamedNode) -> int:
+    tbox = [(_nt(s), _nt(p), _nt(o)) for s, p, o in rules.tbox]
 
     # Only the triples a rule can fire on are read: rdf:type and the properties the rules mention.
-    props = {ox.NamedNode(str(p)) for p in rules.properties}
+    props = {_nt(p) for p in rules.properties}
     edges: dict = {}
     for p in props:
-        pairs = {(q.subject, q.object) for q in store.quads_for_pattern(None, p, None, None)}
+        pairs = _read_pairs(store, p)
         if pairs:
             edges[p] = pairs
-    types: dict = defaultdict(set)
-    for q in store.quads_for_pattern(None, rdf_type, None, None):
-        types[q.subject].add(q.object)
+    members: dict = defaultdict(set)
+    for node, cls in _read_pairs(store, _RDF_TYPE):
+        members[cls].add(node)
     for s, p, o in tbox:
-        if p == rdf_type:
-            types[s].add(o)
+        if p == _RDF_TYPE:
+            members[o].add(s)
         elif p in props:
             edges.setdefault(p, set()).add((s, o))
     asserted_edges = {p: set(pairs) for p, pairs in edges.items()}
-    asserted_types = {n: set(cs) for n, cs in types.items()}
+    asserted_members = {c: set(nodes) for c, nodes in members.items()}
 
-    ox_rules = _rules_in_oxigraph_terms(rules)
-    edges, types = materialise(edges, types, ox_rules)
+    edges, members = materialise_sets(edges, members, _rules_in_text(rules))
 
-    new: list[ox.Quad] = [ox.Quad(s, p, o, target) for s, p, o in tbox]
+    # The entailed TBox triples are written as they are; they were also put into ``edges`` and ``members`` (so that
+    # rules fire on them) before the asserted snapshot was taken, so the differences below leave them out.
+    g = str(target)
+    lines = [f"{s} {p} {o} {g} .\n" for s, p, o in set(tbox)]
     for p, pairs in edges.items():
-        before = asserted_edges.get(p, ())
-        new += [ox.Quad(s, p, o, target) for s, o in pairs if (s, o) not in before]
-    for node, classes in types.items():
-        if isinstance(node, ox.Literal):
-            continue
-        before = asserted_types.get(node, ())
-        new += [ox.Quad(node, rdf_type, c, target) for c in classes if c not in before]
-    new = _unique(new)
-    store.extend(new)
-    return Reasoned(len(new), "compiled")
+        fresh = pairs - asserted_edges[p] if p in asserted_edges else pairs
+        lines += [f"{s} {p} {o} {g} .\n" for s, o in fresh]
+    for c, nodes in members.items():
+        fresh = nodes - asserted_members[c] if c in asserted_members else nodes
+        lines += [f"{n} {_RDF_TYPE} {c} {g} .\n" for n in fresh if n[0] != '"']
+    del edges, members, asserted_edges, asserted_members
+    # Oxigraph gives blank nodes read from a file fresh identities; lines naming one go in as parsed quads.
+    blank = [line for line in lines if "_:" in line and _has_blank(line)]
+    if blank:
+        blank_set = set(blank)
+        lines = [line for line in lines if line not in blank_set]
+        store.extend(ox.parse("".join(blank), format=ox.RdfFormat.N_QUADS))
+    count = len(lines) + len(blank)
+    text = "".join(lines).encode("utf-8")
+    del lines
+    if len(text) > 20_000_000:
+        store.bulk_load(text, format=ox.RdfFormat.N_QUADS)
+    else:
+        store.load(text, format=ox.RdfFormat.N_QUADS)
+    return count
+
+
+def _has_blank(line: str) -> bool:
+    """Whether an N-Quads line has a blank-node term (not merely "_:" inside a literal or an IRI)."""
+    for term in (line.split(" ", 1)[0], line.rsplit(" ", 3)[-3] if not line.rstrip(" .\n").endswith('"') else ""):
+        if term.startswith("_:"):
+            return True
+    return bool(re.search(r'(^|\s)_:[^\s]*\s', _strip_literals(line)))
+
+
+def _strip_literals(line: str) -> str:
+    return re.sub(r'"(?:[^"\\]|\\.)*"(\^\^<[^>]*>|@[A-Za-z0-9-]+)?', '""', line)
+
+
+def _rules_in_text(rules: Rules) -> Rules:
+    t = _nt
+    return Rules(
+        tbox=[],
+        superclasses={t(c): {t(d) for d in ds} for c, ds in rules.superclasses.items()},
+        implied={t(p): {(t(q), f) for q, f in qs} for p, qs in rules.implied.items()},
+        transitive={t(p) for p in rules.transitive},
+        chains=[(t(a), t(b), t(c)) for a, b, c in rules.chains],
+        domains={t(p): {t(c) for c in cs} for p, cs in rules.domains.items()},
+        ranges={t(p): {t(c) for c in cs} for p, cs in rules.ranges.items()},
+    )
 
 
 def _unique(quads: list) -> list:
