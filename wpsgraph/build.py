@@ -53,8 +53,8 @@ def build(data_files: Sequence[Path] | None = None, out: Path = Path("build"), n
     """Load, reason, validate and write ``out``.
 
     The work happens in an in-memory Oxigraph store; the on-disk store that ``query --db`` opens is written by a
-    background thread (Oxigraph's bulk loader releases the GIL): the asserted graphs while the reasoner runs,
-    the inferred graph while the validator runs. So on two cores writing the store costs little extra time.
+    background thread (Oxigraph's dump and bulk loader release the GIL; the reasoner and validator are Python):
+    the asserted graphs while the reasoner runs, the inferred graph while the validator runs.
     """
     names = names or Names()
     out = Path(out)
@@ -73,7 +73,8 @@ def build(data_files: Sequence[Path] | None = None, out: Path = Path("build"), n
         size = len(store)
         say(f"load: {size} asserted triples in {len(loaded.graphs)} graphs ({timings['load']:.2f} s)")
         large = size > LARGE
-        writer = _StoreWriter(tmp / STORE_DIR, store, list(loaded.graphs), names.inferred_graph)
+        writer = _StoreWriter(tmp / STORE_DIR, store, list(loaded.graphs), names.inferred_graph,
+                              tmp / OUTPUTS["inferred"], names.prefixes())
         if large:
             say("store: writing the asserted graphs on disk in the background")
 
@@ -84,6 +85,8 @@ def build(data_files: Sequence[Path] | None = None, out: Path = Path("build"), n
         timings["reason"] = time.perf_counter() - clock
         say(f"reason: {reasoned.inferred} inferred triples, {reasoned.engine} engine ({timings['reason']:.2f} s)")
         writer.inferred_ready()
+        if large:
+            say("store: writing the inferred graph on disk in the background")
 
         clock = time.perf_counter()
         if large:
@@ -96,7 +99,8 @@ def build(data_files: Sequence[Path] | None = None, out: Path = Path("build"), n
         clock = time.perf_counter()
         counts = _write(loaded, report, tmp)
         if large:
-            say(f"write: dumps written ({time.perf_counter() - clock:.2f} s); waiting for the store on disk ...")
+            say(f"write: dataset and report written ({time.perf_counter() - clock:.2f} s); "
+                "waiting for the store on disk ...")
         writer.finish()
         timings["write"] = time.perf_counter() - clock
         _write_manifest(tmp, loaded, counts, timings, reasoned)
@@ -116,15 +120,18 @@ LARGE = 100_000  # asserted triples from which a build prints what it is doing b
 
 
 class _StoreWriter:
-    """Copies the in-memory store into the on-disk store in a background thread.
+    """Writes the on-disk store, and the inferred triples as Turtle, in a background thread: the asserted graphs
+    at once, the inferred graph once the reasoner has written it (``inferred_ready``).
 
-    Oxigraph's ``bulk_extend`` releases the GIL, and reads Quad objects (unlike re-parsing a dump, which would
-    give blank nodes new identities). The asserted graphs are copied at once; the inferred graph once the
-    reasoner has written it (``inferred_ready``). ``finish`` waits for both and flushes.
+    Oxigraph's ``dump`` and ``bulk_load`` release the GIL, so while the validator (Python) runs on one core the
+    store is written on the other (``bulk_extend`` from an iterator would wait for the GIL at every quad).
+    ``finish`` waits, flushes and re-raises any error.
     """
 
-    def __init__(self, path: Path, source: ox.Store, asserted: list, inferred: ox.NamedNode):
+    def __init__(self, path: Path, source: ox.Store, asserted: list, inferred: ox.NamedNode,
+                 inferred_file: Path, prefixes: dict):
         self.path, self.source, self.asserted, self.inferred = path, source, asserted, inferred
+        self.inferred_file, self.prefixes = inferred_file, prefixes
         self.ready = threading.Event()
         self.cancelled = False
         self.error: BaseException | None = None
@@ -137,17 +144,21 @@ class _StoreWriter:
             for graph in self.asserted:
                 if self.cancelled:
                     return
-                disk.bulk_extend(self.source.quads_for_pattern(None, None, None, graph))
+                _copy_graph(self.source, disk, graph)
             self.ready.wait()
             if self.cancelled:
                 return
-            disk.bulk_extend(self.source.quads_for_pattern(None, None, None, self.inferred))
+            _copy_graph(self.source, disk, self.inferred)
+            # To a path, not a Python file object: writing through Python would wait for the GIL at every chunk.
+            self.source.dump(str(self.inferred_file), format=ox.RdfFormat.TURTLE, from_graph=self.inferred,
+                             prefixes=self.prefixes)
             disk.flush()
             del disk
         except BaseException as e:  # re-raised in the main thread by finish()
             self.error = e
 
     def inferred_ready(self):
+        """The reasoner has written the inferred graph: copy it too."""
         self.ready.set()
 
     def finish(self):
@@ -162,6 +173,23 @@ class _StoreWriter:
         self.thread.join()
 
 
+def _copy_graph(source: ox.Store, disk: ox.Store, graph: ox.NamedNode) -> None:
+    """Copy one graph into the on-disk store by Oxigraph's dump and bulk loader, which run without the GIL.
+
+    A bulk load gives blank nodes new identities, so lines naming a blank node go in as parsed quads (parsing
+    keeps their labels); they are few (RDF lists in the ontology)."""
+    data = source.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
+    if b"_:" in data:
+        lines = data.split(b"\n")
+        blank = b"\n".join(line for line in lines if b"_:" in line)
+        data = b"\n".join(line for line in lines if b"_:" not in line)
+        del lines
+        disk.extend(ox.Quad(t.subject, t.predicate, t.object, graph)
+                    for t in ox.parse(blank, format=ox.RdfFormat.N_TRIPLES))
+    if data.strip():
+        disk.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+
+
 def _write(loaded: Loaded, report: Report, folder: Path) -> dict:
     store, names = loaded.store, loaded.names
     inferred = names.inferred_graph
@@ -172,12 +200,10 @@ def _write(loaded: Loaded, report: Report, folder: Path) -> dict:
         per_graph[row["g"].value] = int(row["n"].value)
     n_inferred = per_graph.pop(inferred.value, 0)
     per_graph = {g: n for g, n in per_graph.items() if n}
-    # Streamed by Oxigraph's serialisers: the asserted graphs as TriG, the inferred graph as Turtle.
+    # Streamed by Oxigraph's serialiser (the inferred graph is written as Turtle by the store writer).
     with open(folder / OUTPUTS["dataset"], "wb") as f:
         ox.serialize(itertools.chain.from_iterable(store.quads_for_pattern(None, None, None, g) for g in graphs),
                      f, format=ox.RdfFormat.TRIG, prefixes=prefixes)
-    with open(folder / OUTPUTS["inferred"], "wb") as f:
-        store.dump(f, format=ox.RdfFormat.TURTLE, from_graph=inferred, prefixes=prefixes)
     report.report_graph.serialize(folder / OUTPUTS["report"], format="turtle")
     (folder / OUTPUTS["findings"]).write_text(json.dumps(report.as_dict(), indent=1), encoding="utf-8")
     return {"asserted": sum(per_graph.values()), "inferred": n_inferred, "graphs": per_graph}

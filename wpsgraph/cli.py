@@ -210,6 +210,23 @@ def build(data, out, quiet, base):
 
 
 @main.command()
+@click.option("--triples", type=click.IntRange(min=1), required=True, metavar="N",
+              help="About how many triples to write (the last synthetic article may go a little over).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed: the same seed gives the same file.")
+@click.option("--out", type=click.Path(path_type=Path), required=True, help="The Turtle file to write.")
+@_guard
+def synth(triples, seed, out):
+    """Write realistic synthetic WPS data (about N triples, Turtle) for scale tests and benchmarks."""
+    from .synth import write
+
+    try:
+        written = write(out, triples, seed)
+    except OSError as e:
+        raise WpsError(f"{out}: cannot write: {e.strerror or e}") from None
+    click.echo(f"wrote {out}: {written} triples (seed {seed})", err=True)
+
+
+@main.command()
 @click.option("--db", type=click.Path(path_type=Path), default=None,
               help="A folder written by 'wpsgraph build' (default: build the shipped data into a temporary folder).")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: every interface).")

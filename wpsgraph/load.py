@@ -1,6 +1,8 @@
 """Stage 1 — load: parse Turtle files into a quad store, one named graph per file.
 
 Parsing is done by Oxigraph (Rust), which is ~100× faster than rdflib and reports line and column on errors.
+Files go straight into the store (``Store.load`` into the file's named graph: a million triples in about 3 s);
+only a non-default base needs the terms rewritten in Python.
 """
 
 from __future__ import annotations

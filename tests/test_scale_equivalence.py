@@ -1,0 +1,132 @@
+"""Same answers at scale: on synthetic data, the compiled reasoner gives owlrl's OWL RL closure exactly, and the
+project's validation gives pySHACL's verdict and results.
+
+owlrl on 5k synthetic triples takes about 9 s, so that comparison is in the default run. pySHACL is slower (about
+15 s on 1k synthetic triples plus the ontology and the entailments, a minute on 5k): the default run compares
+validation on 1k triples with defects; 5k, and conforming data, carry the ``slow`` marker
+(``pytest -m slow tests/test_scale_equivalence.py``).
+"""
+
+from __future__ import annotations
+
+import pyshacl
+import pytest
+import rdflib
+from rdflib import RDF, SH
+
+from wpsgraph import reason, resources, synth
+from wpsgraph.build import in_memory
+from wpsgraph.terms import rdflib_graph, store_graph
+from wpsgraph.validate import SEVERITIES, validate
+
+# Mistakes a contributor makes, appended to synthetic data so that the validation comparison has results to compare.
+DEFECTS = """
+post:orphan-post a wps:Post ; rdfs:label "Orphan Post"@en ; wps:statedIn source:synthetic-article-1 .
+event:backwards a wps:Workshop ; rdfs:label "Backwards Workshop"@en ; wps:startDate "2021-05-10"^^xsd:date ;
+    wps:endDate "2021-05-01"^^xsd:date ; wps:statedIn source:synthetic-article-1 .
+event:mixed-precision a wps:Course ; rdfs:label "Mixed Precision Course"@en ; wps:startDate "2021"^^xsd:gYear ;
+    wps:endDate "2021-06"^^xsd:gYearMonth ; wps:statedIn source:synthetic-article-1 .
+organisation:untagged a wps:CivilSocietyOrganisation ; rdfs:label "No Language Tag" ;
+    wps:statedIn source:synthetic-article-1 .
+organisation:untraceable a wps:Ministry ; rdfs:label "Untraceable Ministry"@en .
+person:holds-an-organisation a wps:Person ; rdfs:label "Holds An Organisation"@en ;
+    wps:holdsPost organisation:untraceable ; wps:statedIn source:synthetic-article-1 .
+commitment:plan-without-country a wps:NationalActionPlan ; rdfs:label "Plan Without Country"@en ;
+    wps:status status:published ; wps:statedIn source:synthetic-article-1 .
+event:no-date a wps:Panel ; rdfs:label "Undated Panel"@en ; wps:hostedBy place:nowhere ;
+    wps:statedIn source:synthetic-article-1 .
+place:nowhere a wps:City ; rdfs:label "Nowhere"@en , "Another Name"@en ; wps:statedIn source:synthetic-article-1 .
+"""
+
+
+def synthetic(tmp_path, triples: int, seed: int, defects: bool = False):
+    path = tmp_path / f"synthetic-{triples}.ttl"
+    synth.write(path, triples, seed)
+    if defects:
+        with open(path, "a", encoding="utf-8") as f:
+            f.write(DEFECTS)
+    return in_memory(resources.reference_files() + [path])
+
+
+# ---------------------------------------------------------------------------------------------- reasoning
+
+def owlrl_reference(loaded) -> set:
+    inferred = loaded.names.inferred_graph
+    asserted = rdflib_graph(q for q in loaded.store.quads_for_pattern(None, None, None, None)
+                            if q.graph_name != inferred)
+    closed = reason.owlrl_closure(asserted)
+    return {t for t in closed if t not in asserted and not reason.is_junk(*t)}
+
+
+def check_reasoning(loaded):
+    ours = set(rdflib_graph(reason.inferred_triples(loaded)))
+    reference = owlrl_reference(loaded)
+    assert ours, "nothing was inferred"
+    assert ours - reference == set(), "inferred triples owlrl does not entail"
+    assert reference - ours == set(), "owlrl entailments the compiled rules missed"
+
+
+def test_reasoning_equals_owlrl_on_5k_synthetic_triples(tmp_path):
+    """About 9 s, most of it owlrl."""
+    check_reasoning(synthetic(tmp_path, 5000, seed=1))
+
+
+def test_set_engine_equals_per_triple_engine(tmp_path):
+    """The set-at-a-time fixpoint (used by reason) and the per-triple one give the same closure."""
+    loaded = synthetic(tmp_path, 20000, seed=9)
+    rules = reason._rules_in_text(reason.rules_for(loaded))
+    edges = {p: reason._read_pairs(loaded.store, p) for p in rules.implied.keys() | rules.transitive
+             | rules.domains.keys() | rules.ranges.keys()}
+    edges = {p: pairs for p, pairs in edges.items() if pairs}
+    types, members = {}, {}
+    for node, cls in reason._read_pairs(loaded.store, reason._RDF_TYPE):
+        types.setdefault(node, set()).add(cls)
+        members.setdefault(cls, set()).add(node)
+    e1, t1 = reason.materialise({p: set(v) for p, v in edges.items()}, types, rules)
+    e2, m2 = reason.materialise_sets({p: set(v) for p, v in edges.items()}, members, rules)
+    assert {p: v for p, v in e1.items() if v} == {p: v for p, v in e2.items() if v}
+    flat = {(n, c) for n, cs in t1.items() for c in cs}
+    assert flat == {(n, c) for c, ns in m2.items() for n in ns}
+
+
+# ---------------------------------------------------------------------------------------------- validation
+
+def pyshacl_results(loaded) -> tuple[bool, set]:
+    shapes = rdflib.Graph().parse(resources.DATA_SHAPES, format="turtle")
+    conforms, report, _ = pyshacl.validate(store_graph(loaded.store), shacl_graph=shapes, inference="none",
+                                           advanced=True, allow_warnings=True, allow_infos=True)
+    results = set()
+    for report_node in report.subjects(RDF.type, SH.ValidationReport):
+        for result in report.objects(report_node, SH.result):
+            message = report.value(result, SH.resultMessage)
+            path = report.value(result, SH.resultPath)
+            results.add((str(report.value(result, SH.focusNode)), str(path) if path is not None else None,
+                         SEVERITIES[str(report.value(result, SH.resultSeverity))],
+                         str(message) if message is not None else None))
+    verdict = not any(severity == "violation" for _, _, severity, _ in results)
+    return verdict, results
+
+
+def check_validation(loaded, expect_conforms: bool):
+    report = validate(loaded)
+    ours = {(f.focus, f.path, f.severity, f.message) for f in report.findings}
+    verdict, reference = pyshacl_results(loaded)
+    assert report.conforms == verdict == expect_conforms
+    assert ours - reference == set(), "results pySHACL does not give"
+    assert reference - ours == set(), "pySHACL results the project's validation missed"
+    return reference
+
+
+def test_validation_equals_pyshacl_on_small_synthetic_data_with_defects(tmp_path):
+    results = check_validation(synthetic(tmp_path, 1000, seed=2, defects=True), expect_conforms=False)
+    assert len(results) >= 8
+
+
+@pytest.mark.slow
+def test_validation_equals_pyshacl_on_small_conforming_synthetic_data(tmp_path):
+    check_validation(synthetic(tmp_path, 1000, seed=3), expect_conforms=True)
+
+
+@pytest.mark.slow
+def test_validation_equals_pyshacl_on_5k_synthetic_triples(tmp_path):
+    check_validation(synthetic(tmp_path, 5000, seed=1, defects=True), expect_conforms=False)
