@@ -154,8 +154,6 @@ def _params(values) -> dict[str, str]:
 @_guard
 def run_query(name, params, fmt, db, data, endpoint, timeout, base):
     """Answer a canned query NAME, or an ad-hoc FILE.rq, over the reasoned graph or at a SPARQL endpoint."""
-    from .build import in_memory, open_store
-
     names = Names(base)
     query = q.find(name)
     given = _params(params)
@@ -168,8 +166,10 @@ def run_query(name, params, fmt, db, data, endpoint, timeout, base):
         click.echo(text, nl=not text.endswith("\n"))
         return
     if db is not None:
-        store = open_store(db)
+        store = q.open_db(db)  # no import of the build pipeline (rdflib, owlrl, pySHACL): 0.3 s less per query
     else:
+        from .build import in_memory
+
         files = None
         if data:
             from . import resources

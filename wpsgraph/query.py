@@ -182,6 +182,21 @@ class Result:
     triples: list | None = None
 
 
+def open_db(db) -> ox.Store:
+    """Open a folder written by 'wpsgraph build' (or its store/ folder) read-only, without importing the build
+    pipeline (rdflib, owlrl, pySHACL): 'query --db' needs only Oxigraph. Same checks as build.open_store."""
+    from .errors import InputError
+
+    db = Path(db)
+    path = db / "store" if (db / "store").is_dir() else db
+    if not path.is_dir():
+        raise InputError(db, "no built store here: run 'wpsgraph build --out DIR' first")
+    try:
+        return ox.Store.read_only(str(path))
+    except OSError as e:
+        raise InputError(db, f"cannot open the store: {e}") from None
+
+
 def run(query: Query, store: ox.Store, params: dict[str, str] | None = None, names: Names | None = None) -> Result:
     """Answer a query over the union of all graphs of an Oxigraph store."""
     names = names or Names()
