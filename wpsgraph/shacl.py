@@ -4,9 +4,10 @@ pySHACL evaluates every constraint once per focus node in Python over an rdflib 
 3.5k triples of the shipped data, hours for a million. This engine evaluates each constraint once for ALL its
 focus (or value) nodes: the value nodes of a path come from one scan of the store per predicate, the instances
 of a class from one SPARQL query, a nested shape (``sh:or``, ``sh:not``, ``sh:node``, qualified value shapes) is
-evaluated on the whole set of nodes it is asked about, with its answers memoised per node, and a SHACL-SPARQL
-constraint is one query over all focus nodes (``$this`` left unbound and joined with the focus set, or bound by a
-``VALUES`` block when the focus set is small).
+evaluated to the set of nodes that fail it, memoised per shape (a shape made only of sh:class and logical
+components is one set expression over class instances), results are created only for failing values, and a
+SHACL-SPARQL constraint is one query over all focus nodes (``$this`` left unbound and joined with the focus set, or
+bound by a ``VALUES`` block when the focus set is small).
 
 It implements the SHACL Core components the shapes use (and most others): targets (class, subjectsOf,
 objectsOf, node, implicit class targets), paths (predicate, inverse, sequence, alternative, zero/one-or-more),
@@ -21,6 +22,7 @@ pySHACL stays the reference: tests/test_shacl_engine.py checks that both engines
 
 from __future__ import annotations
 
+import gc
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -310,6 +312,8 @@ class Data:
         self.graphs = graphs
         self._out: dict = {}
         self._in: dict = {}
+        self._all: dict = {}
+        self._multi: dict = {}
         self._instances: dict = {}
 
     def quads(self, s=None, p=None, o=None):
@@ -317,27 +321,55 @@ class Data:
             return self.store.quads_for_pattern(s, p, o, None)
         return (q for g in self.graphs for q in self.store.quads_for_pattern(s, p, o, g))
 
+    def indexed(self, p, inverse: bool) -> bool:
+        return p in (self._in if inverse else self._out)
+
     def _index(self, p, inverse: bool) -> dict:
+        """node -> [values] along p (or its inverse) for every node that has one; built once per predicate."""
         cache = self._in if inverse else self._out
-        if p not in cache:
-            index: dict = defaultdict(dict)  # dict as an ordered set
+        index = cache.get(p)
+        if index is None:
+            index = {}
+            get = index.get
             for q in self.quads(None, p, None):
-                if inverse:
-                    index[q.object][q.subject] = None
+                s, o = (q.object, q.subject) if inverse else (q.subject, q.object)
+                values = get(s)
+                if values is None:
+                    index[s] = [o]
                 else:
-                    index[q.subject][q.object] = None
+                    values.append(o)
+            for s, values in index.items():  # the same triple in several graphs
+                if len(values) > 1 and len(set(values)) != len(values):
+                    index[s] = list(dict.fromkeys(values))
             cache[p] = index
-        return cache[p]
+        return index
+
+    def all_values(self, p, inverse: bool) -> set:
+        """Every value of p (or its inverse), of any node (read only)."""
+        key = (p, inverse)
+        if key not in self._all:
+            out: set = set()
+            for values in self._index(p, inverse).values():
+                out.update(values)
+            self._all[key] = out
+        return self._all[key]
+
+    def multi(self, p, inverse: bool, n: int) -> set:
+        """The nodes with more than n values along p (or its inverse) (read only)."""
+        key = (p, inverse, n)
+        if key not in self._multi:
+            self._multi[key] = {s for s, values in self._index(p, inverse).items() if len(values) > n}
+        return self._multi[key]
 
     def step(self, p, nodes, inverse: bool = False) -> dict:
         """node -> [values] along predicate p (or its inverse) for every node of ``nodes``."""
         nodes = list(nodes)
-        index = self._index(p, inverse) if len(nodes) > 64 or p in (self._in if inverse else self._out) else None
+        if len(nodes) > 64 or self.indexed(p, inverse):
+            get = self._index(p, inverse).get
+            return {n: list(get(n, ())) for n in nodes}
         out = {}
         for n in nodes:
-            if index is not None:
-                values = list(index.get(n, ()))
-            elif inverse:
+            if inverse:
                 values = list(dict.fromkeys(q.subject for q in self.quads(None, p, n)))
             elif isinstance(n, ox.Literal):
                 values = []
@@ -400,10 +432,18 @@ class Data:
         return self._instances[cls]
 
     def subjects_of(self, p) -> set:
-        return set(self._index(p, False))
+        """The nodes with a value of p (read only)."""
+        return self._keys(p, False)
 
     def objects_of(self, p) -> set:
-        return set(self._index(p, True))
+        """The values of p (read only)."""
+        return self._keys(p, True)
+
+    def _keys(self, p, inverse: bool) -> set:
+        key = ("keys", p, inverse)
+        if key not in self._all:
+            self._all[key] = set(self._index(p, inverse))
+        return self._all[key]
 
     def query(self, text: str):
         if self.graphs is None:
@@ -472,13 +512,83 @@ def _lang_matches(lang: str | None, ranges: list) -> bool:
 
 # ---------------------------------------------------------------------------------------------- the engine
 
+class Values:
+    """The value nodes of a shape for an ordered set of focus nodes.
+
+    For a node shape each focus node is its own value; for a predicate path (or its inverse) the values are read
+    from the data's per-predicate index without copying; any other path is evaluated into a dict."""
+
+    __slots__ = ("focus", "fset", "index", "identity", "everything", "key", "_distinct")
+
+    def __init__(self, focus: list, fset: set | None = None, index: dict | None = None, everything: set | None = None,
+                 key=None):
+        self.focus = focus
+        self.fset = set(focus) if fset is None else fset
+        self.index = index            # node -> [values]; None: each focus node is its own value
+        self.identity = index is None
+        self.everything = everything  # every value of the predicate, when index is the whole predicate's
+        self.key = key                # (predicate, inverse) of that index
+        self._distinct = None
+
+    def items(self):
+        if self.identity:
+            return ((f, (f,)) for f in self.focus)
+        get = self.index.get
+        return ((f, get(f, ())) for f in self.focus)
+
+    def distinct(self) -> set:
+        """The value nodes of all focus nodes (read only)."""
+        if self._distinct is None:
+            if self.identity:
+                self._distinct = self.fset
+            elif self.everything is not None and self.index.keys() <= self.fset:
+                self._distinct = self.everything
+            else:
+                out: set = set()
+                get = self.index.get
+                for f in self.fset:
+                    values = get(f)
+                    if values:
+                        out.update(values)
+                self._distinct = out
+        return self._distinct
+
+    def ordered(self) -> list:
+        """The distinct value nodes in order of first appearance."""
+        if self.identity:
+            return list(self.focus)
+        return list(dict.fromkeys(v for _, vs in self.items() for v in vs))
+
+    def pairs(self, bad: set) -> list:
+        """(focus, value) for every value in ``bad``, in focus order."""
+        if not bad:
+            return []
+        if self.identity:
+            return [(f, f) for f in self.focus if f in bad]
+        return [(f, v) for f, vs in self.items() for v in vs if v in bad]
+
+    def failing(self, bad: set) -> set:
+        """The focus nodes with a value in ``bad``."""
+        if not bad:
+            return set()
+        if self.identity:
+            return self.fset & bad
+        return {f for f, vs in self.items() if not bad.isdisjoint(vs)}
+
+
 class Engine:
-    """Validate a data graph against compiled shapes, each constraint once over all its focus nodes."""
+    """Validate a data graph against compiled shapes, each constraint once over all its focus nodes.
+
+    Nested shapes (sh:or, sh:not, sh:and, sh:xone, sh:node, qualified value shapes) are evaluated to the SET of
+    nodes that fail them, memoised per shape; a node shape made only of sh:class, sh:in, sh:hasValue and the
+    logical components of such shapes is a set expression over the instances of classes (the shapes' "kinds" and
+    "clashes"), computed once. Results are created only for what fails."""
 
     def __init__(self, compiled: Compiled, data: Data):
         self.compiled = compiled
         self.data = data
-        self.memo: dict = defaultdict(dict)  # shape -> node -> conforms?
+        self.memo: dict = {}     # shape -> (nodes checked, nodes failed)
+        self._static: dict = {}  # shape -> (set, positive) | None
 
     # -- targets
     def focus_nodes(self, shape: Shape, restrict: set | None = None) -> list:
@@ -492,79 +602,156 @@ class Engine:
                 found = self.data.objects_of(term)
             else:
                 found = {term}
-            for n in found:
-                nodes[n] = None
+            if len(shape.targets) == 1 and restrict is None:
+                return list(found)
+            nodes.update(dict.fromkeys(found))
         if restrict is not None:
             return [n for n in nodes if n in restrict]
         return list(nodes)
 
     def validate(self, restrict: set | None = None) -> list[Result]:
-        results: list[Result] = []
-        for shape in self.compiled.roots:
-            if shape.deactivated:
-                continue
-            focus = self.focus_nodes(shape, restrict)
-            if focus:
-                results += self.check(shape, focus)
-        return results
+        # Millions of (acyclic) terms, sets and lists are created: the cyclic garbage collector would traverse
+        # them all again and again (a third of the time at a million triples), so it is paused meanwhile.
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            results: list[Result] = []
+            for shape in self.compiled.roots:
+                if shape.deactivated:
+                    continue
+                focus = self.focus_nodes(shape, restrict)
+                if focus:
+                    results += self.check(shape, focus)
+            return results
+        finally:
+            if enabled:
+                gc.enable()
 
-    # -- nested conformance, memoised per shape and node
-    def conforming(self, shape: Shape, nodes) -> set:
-        memo = self.memo[shape]
-        todo = [n for n in dict.fromkeys(nodes) if n not in memo]
+    # -- nested conformance: the failing subset of a set of nodes
+    def fails(self, shape: Shape, nodes: set) -> set:
+        """The nodes of ``nodes`` that do not conform to ``shape`` (a new set)."""
+        static = self.static(shape)
+        if static is not None:
+            members, positive = static
+            return nodes - members if positive else nodes & members
+        memo = self.memo.get(shape)
+        if memo is None:
+            memo = self.memo[shape] = (set(), set())
+        checked, failed = memo
+        todo = nodes - checked
         if todo:
-            failed = {r.focus for r in self.check(shape, todo, nested=True)}
-            for n in todo:
-                memo[n] = n not in failed
-        return {n for n in nodes if memo[n]}
+            failed |= self._evaluate(shape, list(todo), None, todo)
+            checked |= todo
+        return nodes & failed
+
+    def conforming(self, shape: Shape, nodes) -> set:
+        nodes = set(nodes)
+        return nodes - self.fails(shape, nodes)
+
+    def static(self, shape: Shape):
+        """The nodes conforming to ``shape`` as (set, True), or as the complement of a set (set, False), when that
+        does not depend on the nodes asked about; else None."""
+        if shape in self._static:
+            return self._static[shape]
+        self._static[shape] = None  # while it is computed (a recursive shape is not static)
+        result = None
+        if shape.deactivated:
+            result = (frozenset(), False)
+        elif not shape.is_property and not shape.properties:
+            result = (frozenset(), False)  # everything
+            for component, param in shape.constraints:
+                part = self._static_constraint(component, param)
+                if part is None:
+                    result = None
+                    break
+                result = _intersection(result, part)
+        self._static[shape] = result
+        return result
+
+    def _static_constraint(self, component, param):
+        if component == "class":
+            return self.data.instances(param), True
+        if component == "in":
+            return param, True
+        if component == "hasValue":
+            return {param}, True
+        if component in ("node", "not"):
+            inner = self.static(param)
+            if inner is None:
+                return None
+            return inner if component == "node" else (inner[0], not inner[1])
+        if component in ("and", "or"):
+            parts = [self.static(s) for s in param]
+            if any(p is None for p in parts):
+                return None
+            result = (frozenset(), False) if component == "and" else (frozenset(), True)
+            for p in parts:
+                result = _intersection(result, p) if component == "and" else _union(result, p)
+            return result
+        return None
 
     # -- one shape on a set of focus nodes
     def check(self, shape: Shape, focus: list, nested: bool = False) -> list[Result]:
-        if shape.deactivated:
-            return []
-        if shape.is_property:
-            values = self.data.values(shape.path, focus)
-        else:
-            values = {f: [f] for f in focus}
+        """The results of ``shape`` on ``focus``."""
         results: list[Result] = []
-        for component, param in shape.constraints:
-            results += getattr(self, "_c_" + component)(shape, param, values, nested)
-        for prop in shape.properties:
-            if shape.is_property:
-                results += self._nested_property(shape, prop, values, nested)
-            else:
-                results += self.check(prop, focus, nested)
+        self._evaluate(shape, focus, results)
         return results
 
-    def _nested_property(self, shape, prop, values, nested):
-        # sh:property on a property shape: the value nodes become focus nodes of the inner property shape
-        inner_focus = list(dict.fromkeys(v for vs in values.values() for v in vs))
-        return self.check(prop, inner_focus, nested)
+    def _values(self, shape: Shape, focus: list, fset: set | None) -> Values:
+        if not shape.is_property:
+            return Values(focus, fset)
+        kind, arg = shape.path
+        inverse = kind == "inv" and arg[0] == "pred"
+        if kind == "pred" or inverse:
+            p = arg[1] if inverse else arg
+            if len(focus) > 64 or self.data.indexed(p, inverse):
+                return Values(focus, fset, self.data._index(p, inverse), self.data.all_values(p, inverse),
+                              (p, inverse))
+            return Values(focus, fset, self.data.step(p, focus, inverse))
+        return Values(focus, fset, self.data.values(shape.path, focus))
+
+    def _evaluate(self, shape: Shape, focus: list, results: list | None, fset: set | None = None) -> set:
+        """The focus nodes that fail ``shape``; with ``results``, its results are appended to it. ``fset``: the
+        focus nodes as a set, if the caller has it."""
+        if shape.deactivated or not focus:
+            return set()
+        values = self._values(shape, focus, fset)
+        failed: set = set()
+        for component, param in shape.constraints:
+            if component in _VALUE_COMPONENTS:
+                bad = getattr(self, "_v_" + component)(param, values)
+                if bad:
+                    failed |= values.failing(bad)
+                    if results is not None:
+                        name = _VALUE_COMPONENTS[component]
+                        results += [self._result(shape, f, name, v) for f, v in values.pairs(bad)]
+            else:
+                failed |= getattr(self, "_c_" + component)(shape, param, values, results)
+        for prop in shape.properties:
+            if shape.is_property:
+                # sh:property on a property shape: the value nodes are the focus nodes of the inner shape
+                inner = self._evaluate(prop, values.ordered(), results)
+                failed |= values.failing(inner)
+            else:
+                failed |= self._evaluate(prop, focus, results, values.fset)
+        return failed
 
     def _result(self, shape, focus, component, value=None, messages=None, bindings=None, path=None):
         return Result(focus, shape, component, value if value is not None else (None if shape.is_property else focus),
                       path if path is not None else shape.path,
                       messages if messages is not None else list(shape.messages), bindings)
 
-    def _each_value(self, shape, values, component, bad: set):
-        out = []
-        for f, vs in values.items():
-            for v in vs:
-                if v in bad:
-                    out.append(self._result(shape, f, component, v))
-        return out
+    def _focus_results(self, shape, component, values, bad: set, results) -> set:
+        """Results about focus nodes (no value) for the focus nodes in ``bad``."""
+        if bad and results is not None:
+            results += [self._result(shape, f, component) for f in values.focus if f in bad]
+        return bad
 
-    def _value_test(self, shape, values, component, ok):
-        distinct = {v for vs in values.values() for v in vs}
-        return self._each_value(shape, values, component, {v for v in distinct if not ok(v)})
+    # -- value type (each returns the set of distinct value nodes that fail)
+    def _v_class(self, cls, values):
+        return values.distinct() - self.data.instances(cls)
 
-    # -- value type
-    def _c_class(self, shape, cls, values, nested):
-        instances = self.data.instances(cls)
-        distinct = {v for vs in values.values() for v in vs}
-        return self._each_value(shape, values, "ClassConstraintComponent", distinct - instances)
-
-    def _c_datatype(self, shape, dt, values, nested):
+    def _v_datatype(self, dt, values):
         def ok(v):
             if not isinstance(v, ox.Literal):
                 return False
@@ -573,179 +760,209 @@ class Engine:
             if v.language is not None:
                 return False
             return v.datatype == dt and not ill_typed(v)
-        return self._value_test(shape, values, "DatatypeConstraintComponent", ok)
+        return {v for v in values.distinct() if not ok(v)}
 
-    def _c_nodeKind(self, shape, kind, values, nested):
+    def _v_nodeKind(self, kind, values):
         allowed = {
             "BlankNode": (ox.BlankNode,), "IRI": (ox.NamedNode,), "Literal": (ox.Literal,),
             "BlankNodeOrIRI": (ox.BlankNode, ox.NamedNode), "BlankNodeOrLiteral": (ox.BlankNode, ox.Literal),
             "IRIOrLiteral": (ox.NamedNode, ox.Literal),
         }[kind.value.rsplit("#", 1)[-1]]
-        return self._value_test(shape, values, "NodeKindConstraintComponent", lambda v: isinstance(v, allowed))
-
-    # -- cardinality
-    def _c_minCount(self, shape, n, values, nested):
-        return [self._result(shape, f, "MinCountConstraintComponent") for f, vs in values.items() if len(vs) < n]
-
-    def _c_maxCount(self, shape, n, values, nested):
-        return [self._result(shape, f, "MaxCountConstraintComponent") for f, vs in values.items() if len(vs) > n]
+        return {v for v in values.distinct() if not isinstance(v, allowed)}
 
     # -- value range
-    def _range(self, shape, bound, values, component, test):
-        def ok(v):
+    def _range(self, bound, values, test):
+        out = set()
+        for v in values.distinct():
             pair = _comparable(v, bound)
-            return pair is not None and test(*pair)
-        return self._value_test(shape, values, component, ok)
+            if pair is None or not test(*pair):
+                out.add(v)
+        return out
 
-    def _c_minInclusive(self, shape, b, values, nested):
-        return self._range(shape, b, values, "MinInclusiveConstraintComponent", lambda v, b: v >= b)
+    def _v_minInclusive(self, b, values):
+        return self._range(b, values, lambda v, b: v >= b)
 
-    def _c_maxInclusive(self, shape, b, values, nested):
-        return self._range(shape, b, values, "MaxInclusiveConstraintComponent", lambda v, b: v <= b)
+    def _v_maxInclusive(self, b, values):
+        return self._range(b, values, lambda v, b: v <= b)
 
-    def _c_minExclusive(self, shape, b, values, nested):
-        return self._range(shape, b, values, "MinExclusiveConstraintComponent", lambda v, b: v > b)
+    def _v_minExclusive(self, b, values):
+        return self._range(b, values, lambda v, b: v > b)
 
-    def _c_maxExclusive(self, shape, b, values, nested):
-        return self._range(shape, b, values, "MaxExclusiveConstraintComponent", lambda v, b: v < b)
+    def _v_maxExclusive(self, b, values):
+        return self._range(b, values, lambda v, b: v < b)
 
     # -- string based
-    def _c_minLength(self, shape, n, values, nested):
-        return self._value_test(shape, values, "MinLengthConstraintComponent",
-                                lambda v: not isinstance(v, ox.BlankNode) and len(v.value) >= n)
+    def _v_minLength(self, n, values):
+        return {v for v in values.distinct() if isinstance(v, ox.BlankNode) or len(v.value) < n}
 
-    def _c_maxLength(self, shape, n, values, nested):
-        return self._value_test(shape, values, "MaxLengthConstraintComponent",
-                                lambda v: not isinstance(v, ox.BlankNode) and len(v.value) <= n)
+    def _v_maxLength(self, n, values):
+        return {v for v in values.distinct() if isinstance(v, ox.BlankNode) or len(v.value) > n}
 
-    def _c_pattern(self, shape, regex, values, nested):
-        return self._value_test(shape, values, "PatternConstraintComponent",
-                                lambda v: not isinstance(v, ox.BlankNode) and regex.search(v.value) is not None)
+    def _v_pattern(self, regex, values):
+        search = regex.search
+        return {v for v in values.distinct() if isinstance(v, ox.BlankNode) or search(v.value) is None}
 
-    def _c_languageIn(self, shape, ranges, values, nested):
-        return self._value_test(shape, values, "LanguageInConstraintComponent",
-                                lambda v: isinstance(v, ox.Literal) and _lang_matches(v.language, ranges))
+    def _v_languageIn(self, ranges, values):
+        return {v for v in values.distinct()
+                if not (isinstance(v, ox.Literal) and _lang_matches(v.language, ranges))}
 
-    def _c_uniqueLang(self, shape, on, values, nested):
+    def _v_in(self, allowed, values):
+        return values.distinct() - allowed
+
+    # -- shape-based
+    def _v_node(self, inner, values):
+        return self.fails(inner, values.distinct())
+
+    def _v_not(self, inner, values):
+        distinct = values.distinct()
+        return distinct - self.fails(inner, distinct)
+
+    def _v_and(self, inners, values):
+        remaining = values.distinct()
+        bad: set = set()
+        for inner in inners:
+            if not remaining:
+                break
+            failed = self.fails(inner, remaining)
+            if failed:
+                bad |= failed
+                remaining = remaining - failed
+        return bad
+
+    def _v_or(self, inners, values):
+        bad = values.distinct()
+        for inner in inners:
+            if not bad:
+                break
+            bad = self.fails(inner, bad)
+        return set(bad) if bad is values.distinct() else bad
+
+    def _v_xone(self, inners, values):
+        distinct = values.distinct()
+        counts: dict = defaultdict(int)
+        for inner in inners:
+            for v in distinct - self.fails(inner, distinct):
+                counts[v] += 1
+        return {v for v in distinct if counts[v] != 1}
+
+    # -- cardinality (each returns the set of failing focus nodes)
+    def _count_fails(self, values, n: int, more: bool) -> set:
+        """The focus nodes with more than n values (``more``), or with fewer than n."""
+        if values.identity:
+            return set(values.fset) if (1 > n if more else 1 < n) else set()
+        if values.everything is not None:  # the whole predicate's index
+            if more:
+                return self.data.multi(*values.key, n) & values.fset
+            if n == 1:
+                return values.fset.difference(values.index)
+        get = values.index.get
+        if more:
+            return {f for f in values.fset if len(get(f, ())) > n}
+        return {f for f in values.fset if len(get(f, ())) < n}
+
+    def _c_minCount(self, shape, n, values, results):
+        return self._focus_results(shape, "MinCountConstraintComponent", values, self._count_fails(values, n, False),
+                                   results)
+
+    def _c_maxCount(self, shape, n, values, results):
+        return self._focus_results(shape, "MaxCountConstraintComponent", values, self._count_fails(values, n, True),
+                                   results)
+
+    def _c_uniqueLang(self, shape, on, values, results):
         if not on:
-            return []
-        out = []
+            return set()
+        failed = set()
         for f, vs in values.items():
+            if len(vs) < 2:
+                continue
             counts: dict = defaultdict(int)
             for v in vs:
                 if isinstance(v, ox.Literal) and v.language:
                     counts[v.language.lower()] += 1
-            out += [self._result(shape, f, "UniqueLangConstraintComponent") for lang, c in counts.items() if c > 1]
-        return out
+            repeated = sum(1 for c in counts.values() if c > 1)
+            if repeated:
+                failed.add(f)
+                if results is not None:
+                    results += [self._result(shape, f, "UniqueLangConstraintComponent") for _ in range(repeated)]
+        return failed
+
+    def _c_hasValue(self, shape, term, values, results):
+        bad = {f for f, vs in values.items() if term not in vs}
+        return self._focus_results(shape, "HasValueConstraintComponent", values, bad, results)
+
+    def _qualified(self, shape, param, values, results, component, more: bool):
+        inner, n = param
+        distinct = values.distinct()
+        ok = distinct - self.fails(inner, distinct)
+        candidates = values.fset if not more else self._count_fails(values, n, True)
+        get = values.index.get if not values.identity else (lambda f, default=(): (f,))
+        if more:
+            bad = {f for f in candidates if sum(1 for v in get(f, ()) if v in ok) > n}
+        else:
+            bad = {f for f in candidates if sum(1 for v in get(f, ()) if v in ok) < n}
+        return self._focus_results(shape, component, values, bad, results)
+
+    def _c_qualifiedMinCount(self, shape, param, values, results):
+        return self._qualified(shape, param, values, results, "QualifiedMinCountConstraintComponent", False)
+
+    def _c_qualifiedMaxCount(self, shape, param, values, results):
+        return self._qualified(shape, param, values, results, "QualifiedMaxCountConstraintComponent", True)
 
     # -- property pairs
-    def _pair(self, shape, other, values, component, test):
-        others = self.data.step(other, list(values))
-        out = []
+    def _pair(self, shape, other, values, results, component, test):
+        others = self.data.step(other, list(values.focus))
+        failed = set()
         for f, vs in values.items():
-            out += test(f, vs, others.get(f, []), component)
-        return out
+            bad = test(f, vs, others.get(f, []))
+            if bad:
+                failed.add(f)
+                if results is not None:
+                    results += [self._result(shape, f, component, v) for v in bad]
+        return failed
 
-    def _c_equals(self, shape, other, values, nested):
-        def test(f, vs, os, c):
-            return [self._result(shape, f, c, v) for v in
-                    list(dict.fromkeys([v for v in vs if v not in os] + [o for o in os if o not in vs]))]
-        return self._pair(shape, other, values, "EqualsConstraintComponent", test)
+    def _c_equals(self, shape, other, values, results):
+        return self._pair(shape, other, values, results, "EqualsConstraintComponent",
+                          lambda f, vs, os: list(dict.fromkeys([v for v in vs if v not in os] +
+                                                               [o for o in os if o not in vs])))
 
-    def _c_disjoint(self, shape, other, values, nested):
-        return self._pair(shape, other, values, "DisjointConstraintComponent",
-                          lambda f, vs, os, c: [self._result(shape, f, c, v) for v in vs if v in os])
+    def _c_disjoint(self, shape, other, values, results):
+        return self._pair(shape, other, values, results, "DisjointConstraintComponent",
+                          lambda f, vs, os: [v for v in vs if v in os])
 
-    def _c_lessThan(self, shape, other, values, nested):
-        def test(f, vs, os, c):
-            return [self._result(shape, f, c, v) for v in vs for o in os
-                    if (_comparable(v, o) is None or not (lambda a, b: a < b)(*_comparable(v, o)))]
-        return self._pair(shape, other, values, "LessThanConstraintComponent", test)
+    def _c_lessThan(self, shape, other, values, results):
+        return self._pair(shape, other, values, results, "LessThanConstraintComponent",
+                          lambda f, vs, os: [v for v in vs for o in os
+                                             if (_comparable(v, o) is None or not _lt(*_comparable(v, o)))])
 
-    def _c_lessThanOrEquals(self, shape, other, values, nested):
-        def test(f, vs, os, c):
-            return [self._result(shape, f, c, v) for v in vs for o in os
-                    if (_comparable(v, o) is None or not (lambda a, b: a <= b)(*_comparable(v, o)))]
-        return self._pair(shape, other, values, "LessThanOrEqualsConstraintComponent", test)
+    def _c_lessThanOrEquals(self, shape, other, values, results):
+        return self._pair(shape, other, values, results, "LessThanOrEqualsConstraintComponent",
+                          lambda f, vs, os: [v for v in vs for o in os
+                                             if (_comparable(v, o) is None or not _le(*_comparable(v, o)))])
 
     # -- other
-    def _c_in(self, shape, allowed, values, nested):
-        return self._value_test(shape, values, "InConstraintComponent", lambda v: v in allowed)
-
-    def _c_hasValue(self, shape, term, values, nested):
-        return [self._result(shape, f, "HasValueConstraintComponent") for f, vs in values.items() if term not in vs]
-
-    def _c_closed(self, shape, allowed, values, nested):
+    def _c_closed(self, shape, allowed, values, results):
         if allowed is False or allowed is True:
-            return []
-        out = []
+            return set()
+        failed = set()
         for f, vs in values.items():
             for v in vs:
                 if isinstance(v, ox.Literal):
                     continue
                 for q in self.data.quads(v, None, None):
                     if q.predicate not in allowed:
-                        out.append(self._result(shape, f, "ClosedConstraintComponent", q.object,
-                                                path=("pred", q.predicate)))
-        return out
-
-    # -- shape-based
-    def _distinct(self, values):
-        return list(dict.fromkeys(v for vs in values.values() for v in vs))
-
-    def _c_node(self, shape, inner, values, nested):
-        distinct = self._distinct(values)
-        return self._each_value(shape, values, "NodeConstraintComponent",
-                                set(distinct) - self.conforming(inner, distinct))
-
-    def _c_not(self, shape, inner, values, nested):
-        distinct = self._distinct(values)
-        return self._each_value(shape, values, "NotConstraintComponent", self.conforming(inner, distinct))
-
-    def _c_and(self, shape, inners, values, nested):
-        remaining = set(self._distinct(values))
-        ok = set(remaining)
-        for inner in inners:
-            ok &= self.conforming(inner, list(ok))
-        return self._each_value(shape, values, "AndConstraintComponent", remaining - ok)
-
-    def _c_or(self, shape, inners, values, nested):
-        remaining = self._distinct(values)
-        bad = set(remaining)
-        for inner in inners:
-            if not remaining:
-                break
-            bad -= self.conforming(inner, remaining)
-            remaining = [v for v in remaining if v in bad]
-        return self._each_value(shape, values, "OrConstraintComponent", bad)
-
-    def _c_xone(self, shape, inners, values, nested):
-        distinct = self._distinct(values)
-        counts: dict = defaultdict(int)
-        for inner in inners:
-            for v in self.conforming(inner, distinct):
-                counts[v] += 1
-        return self._each_value(shape, values, "XoneConstraintComponent", {v for v in distinct if counts[v] != 1})
-
-    def _c_qualifiedMinCount(self, shape, param, values, nested):
-        inner, n = param
-        ok = self.conforming(inner, self._distinct(values))
-        return [self._result(shape, f, "QualifiedMinCountConstraintComponent")
-                for f, vs in values.items() if sum(1 for v in vs if v in ok) < n]
-
-    def _c_qualifiedMaxCount(self, shape, param, values, nested):
-        inner, n = param
-        ok = self.conforming(inner, self._distinct(values))
-        return [self._result(shape, f, "QualifiedMaxCountConstraintComponent")
-                for f, vs in values.items() if sum(1 for v in vs if v in ok) > n]
+                        failed.add(f)
+                        if results is not None:
+                            results.append(self._result(shape, f, "ClosedConstraintComponent", q.object,
+                                                        path=("pred", q.predicate)))
+        return failed
 
     # -- SHACL-SPARQL: one query for all focus nodes
-    def _c_sparql(self, shape, c, values, nested):
+    def _c_sparql(self, shape, c, values, results):
         if c["deactivated"]:
-            return []
-        focus = set(values)
+            return set()
+        focus = values.fset
         text = _prepare(c, shape, focus if len(focus) <= 500 else None)
-        out, seen = [], set()
+        failed, seen = set(), set()
         solutions = self.data.query(text)
         names = [v.value for v in solutions.variables]
         if "this" not in names:
@@ -753,6 +970,9 @@ class Engine:
         for row in solutions:
             this = row["this"]
             if this is None or this not in focus:
+                continue
+            failed.add(this)
+            if results is None:
                 continue
             bound = {v: row[v] for v in names if row[v] is not None}
             path = bound.pop("path", None)
@@ -772,9 +992,52 @@ class Engine:
             if c["messages"]:
                 messages += [_format(m, fmt) for m in shape.messages if m not in c["messages"]]
             result_value = value if value is not None else (None if shape.is_property else this)
-            out.append(Result(this, shape, "SPARQLConstraintComponent", result_value,
-                              ("pred", path) if path is not None else shape.path, messages, fmt))
-        return out
+            results.append(Result(this, shape, "SPARQLConstraintComponent", result_value,
+                                  ("pred", path) if path is not None else shape.path, messages, fmt))
+        return failed
+
+
+_VALUE_COMPONENTS = {
+    "class": "ClassConstraintComponent", "datatype": "DatatypeConstraintComponent",
+    "nodeKind": "NodeKindConstraintComponent", "minInclusive": "MinInclusiveConstraintComponent",
+    "maxInclusive": "MaxInclusiveConstraintComponent", "minExclusive": "MinExclusiveConstraintComponent",
+    "maxExclusive": "MaxExclusiveConstraintComponent", "minLength": "MinLengthConstraintComponent",
+    "maxLength": "MaxLengthConstraintComponent", "pattern": "PatternConstraintComponent",
+    "languageIn": "LanguageInConstraintComponent", "in": "InConstraintComponent", "node": "NodeConstraintComponent",
+    "not": "NotConstraintComponent", "and": "AndConstraintComponent", "or": "OrConstraintComponent",
+    "xone": "XoneConstraintComponent",
+}
+
+
+def _lt(a, b):
+    return a < b
+
+
+def _le(a, b):
+    return a <= b
+
+
+def _union(a, b):
+    """Union of two (set, positive) node sets, where (s, False) is the complement of s."""
+    (x, px), (y, py) = a, b
+    if px and py:
+        return x | y, True
+    if px:
+        return y - x, False
+    if py:
+        return x - y, False
+    return x & y, False
+
+
+def _intersection(a, b):
+    (x, px), (y, py) = a, b
+    if px and py:
+        return x & y, True
+    if px:
+        return x - y, True
+    if py:
+        return y - x, True
+    return x | y, False
 
 
 def _format(message: str, bindings: dict) -> str:
