@@ -237,14 +237,9 @@ def _swap(tmp: Path, out: Path) -> None:
 
 def open_store(db: Path) -> ox.Store:
     """Open a built store read-only; ``db`` is the build folder or its store folder."""
-    db = Path(db)
-    path = db / STORE_DIR if (db / STORE_DIR).is_dir() else db
-    if not path.is_dir():
-        raise InputError(db, "no built store here: run 'wpsgraph build --out DIR' first")
-    try:
-        return ox.Store.read_only(str(path))
-    except OSError as e:
-        raise InputError(db, f"cannot open the store: {e}") from None
+    from .query import open_db
+
+    return open_db(db)
 
 
 def stderr_progress(message: str) -> None:

@@ -184,7 +184,7 @@ class Result:
 
 def open_db(db) -> ox.Store:
     """Open a folder written by 'wpsgraph build' (or its store/ folder) read-only, without importing the build
-    pipeline (rdflib, owlrl, pySHACL): 'query --db' needs only Oxigraph. Same checks as build.open_store."""
+    pipeline (rdflib, owlrl, pySHACL): 'query --db' needs only Oxigraph."""
     from .errors import InputError
 
     db = Path(db)

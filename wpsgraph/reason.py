@@ -93,6 +93,15 @@ def is_junk(s, p, o) -> bool:
             or (isinstance(s, rdflib.URIRef) and str(s).startswith(_STANDARD)))
 
 
+def owlrl_entailments(loaded: Loaded) -> set:
+    """The reference: what owlrl itself entails from all asserted graphs of a store, less junk."""
+    inferred = loaded.names.inferred_graph
+    asserted = rdflib_graph(q for q in loaded.store.quads_for_pattern(None, None, None, None)
+                            if q.graph_name != inferred)
+    closed = owlrl_closure(asserted)
+    return {t for t in closed if t not in asserted and not is_junk(*t)}
+
+
 def check_supported(ontology: rdflib.Graph) -> None:
     for s, p, o in ontology:
         for term in (p, o) if p == RDF.type else (p,):
@@ -472,32 +481,6 @@ def _strip_literals(line: str) -> str:
 
 def _rules_in_text(rules: Rules) -> Rules:
     t = _nt
-    return Rules(
-        tbox=[],
-        superclasses={t(c): {t(d) for d in ds} for c, ds in rules.superclasses.items()},
-        implied={t(p): {(t(q), f) for q, f in qs} for p, qs in rules.implied.items()},
-        transitive={t(p) for p in rules.transitive},
-        chains=[(t(a), t(b), t(c)) for a, b, c in rules.chains],
-        domains={t(p): {t(c) for c in cs} for p, cs in rules.domains.items()},
-        ranges={t(p): {t(c) for c in cs} for p, cs in rules.ranges.items()},
-    )
-
-
-def _unique(quads: list) -> list:
-    seen, out = set(), []
-    for q in quads:
-        key = (q.subject, q.predicate, q.object)
-        if key in seen:
-            continue
-        seen.add(key)
-        out.append(q)
-    return out
-
-
-def _rules_in_oxigraph_terms(rules: Rules) -> Rules:
-    def t(x):
-        return ox.NamedNode(str(x)) if isinstance(x, rdflib.URIRef) else from_rdflib(x)
-
     return Rules(
         tbox=[],
         superclasses={t(c): {t(d) for d in ds} for c, ds in rules.superclasses.items()},
