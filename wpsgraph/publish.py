@@ -17,6 +17,7 @@ extension-less IRIs a negotiating server answers.
 
 from __future__ import annotations
 
+import json
 import posixpath
 import re
 import shutil
@@ -57,99 +58,10 @@ SAFE_PATH = re.compile(r"[A-Za-z0-9_~-][A-Za-z0-9._~-]*(/[A-Za-z0-9_~-][A-Za-z0-
 LABEL_PREDICATES = (RDFS + "label", SKOS + "prefLabel", DCT + "title", SCHEMA + "name", FOAF + "name")
 DESCRIPTION_PREDICATES = (RDFS + "comment", SKOS + "definition", DCT + "description")
 
-# Words of the pages themselves, in each language a page can be written in.
-UI = {
-    "en": {
-        "site": "wpsgraph", "skip": "Skip to content", "home": "Home", "ontology": "Ontology",
-        "diagram": "Class diagram", "dataset": "Dataset description", "dumps": "Downloads",
-        "sitemap": "Sitemap", "types": "Types", "also_known_as": "Also known as", "iri": "IRI",
-        "formats": "This resource as data", "turtle": "Turtle", "jsonld": "JSON-LD",
-        "properties": "Properties", "property": "Property", "value": "Value", "stated_in": "Stated in",
-        "incoming": "Incoming links", "resource": "Resource", "no_incoming": "No other resource links here.",
-        "sources": "Sources", "no_sources": "No source document states facts about this resource.",
-        "inferred": "Inferred facts", "inferred_note": "Entailed by OWL 2 RL reasoning over the ontology; "
-        "no document states them directly.", "inference": "OWL 2 RL inference",
-        "ontology_graph": "the ontology", "index_title": "Women, Peace and Security knowledge graph",
-        "index_intro": "Who committed to what, trained whom, met where and when under the Women, Peace and "
-        "Security agenda — every fact traceable to the document that states it. Every resource below has a page, "
-        "and the same description as Turtle and JSON-LD.",
-        "browse": "Browse by class", "graphs": "Named graphs", "triples": "triples", "count": "Resources",
-        "class": "Class", "graph": "Named graph", "graph_intro": "A named graph of the dataset.",
-        "subjects": "Resources described in this graph", "source_of_graph": "Source document",
-        "dataset_intro": "A description of the dataset in VoID and DCAT, also available as Turtle and JSON-LD.",
-        "licence": "Licence", "statistics": "Statistics", "distributions": "Downloads",
-        "examples": "Example resources", "media_type": "Media type", "size": "Size (bytes)",
-        "file": "File", "entities": "Named resources", "classes": "Classes", "properties_count": "Properties",
-        "diagram_alt": "Class diagram of the wpsgraph ontology: each class with the properties whose domain it is, "
-        "drawn under its superclass.",
-        "diagram_text": "The same hierarchy as text", "diagram_intro": "Classes of the ontology, each under its "
-        "superclass, with the properties whose domain it is and their ranges.",
-        "made_with": "Made with wpsgraph", "inferred_summary": "Show {n} inferred facts",
-        "data_about": "Data about this resource", "subclass_of": "subclass of",
-    },
-    "es": {
-        "site": "wpsgraph", "skip": "Ir al contenido", "home": "Inicio", "ontology": "Ontología",
-        "diagram": "Diagrama de clases", "dataset": "Descripción del conjunto de datos", "dumps": "Descargas",
-        "sitemap": "Mapa del sitio", "types": "Tipos", "also_known_as": "También conocido como", "iri": "IRI",
-        "formats": "Este recurso como datos", "turtle": "Turtle", "jsonld": "JSON-LD",
-        "properties": "Propiedades", "property": "Propiedad", "value": "Valor", "stated_in": "Fuente",
-        "incoming": "Enlaces entrantes", "resource": "Recurso", "no_incoming": "Ningún otro recurso enlaza aquí.",
-        "sources": "Fuentes", "no_sources": "Ningún documento fuente declara hechos sobre este recurso.",
-        "inferred": "Hechos inferidos", "inferred_note": "Deducidos por razonamiento OWL 2 RL sobre la ontología; "
-        "ningún documento los declara directamente.", "inference": "inferencia OWL 2 RL",
-        "ontology_graph": "la ontología", "index_title": "Grafo de conocimiento de Mujeres, Paz y Seguridad",
-        "index_intro": "Quién se comprometió a qué, formó a quién, se reunió dónde y cuándo en la agenda de Mujeres, "
-        "Paz y Seguridad — cada hecho con el documento que lo declara. Cada recurso tiene una página y la misma "
-        "descripción en Turtle y JSON-LD.",
-        "browse": "Explorar por clase", "graphs": "Grafos con nombre", "triples": "tripletas",
-        "count": "Recursos", "class": "Clase", "graph": "Grafo con nombre",
-        "graph_intro": "Un grafo con nombre del conjunto de datos.",
-        "subjects": "Recursos descritos en este grafo", "source_of_graph": "Documento fuente",
-        "dataset_intro": "Una descripción del conjunto de datos en VoID y DCAT, también en Turtle y JSON-LD.",
-        "licence": "Licencia", "statistics": "Estadísticas", "distributions": "Descargas",
-        "examples": "Recursos de ejemplo", "media_type": "Tipo de medio", "size": "Tamaño (bytes)",
-        "file": "Archivo", "entities": "Recursos con nombre", "classes": "Clases",
-        "properties_count": "Propiedades",
-        "diagram_alt": "Diagrama de clases de la ontología wpsgraph: cada clase con las propiedades cuyo dominio "
-        "es, bajo su superclase.",
-        "diagram_text": "La misma jerarquía como texto", "diagram_intro": "Clases de la ontología, cada una bajo "
-        "su superclase, con las propiedades cuyo dominio es y sus rangos.",
-        "made_with": "Hecho con wpsgraph", "inferred_summary": "Mostrar {n} hechos inferidos",
-        "data_about": "Datos sobre este recurso", "subclass_of": "subclase de",
-    },
-    "fr": {
-        "site": "wpsgraph", "skip": "Aller au contenu", "home": "Accueil", "ontology": "Ontologie",
-        "diagram": "Diagramme de classes", "dataset": "Description du jeu de données", "dumps": "Téléchargements",
-        "sitemap": "Plan du site", "types": "Types", "also_known_as": "Aussi appelé", "iri": "IRI",
-        "formats": "Cette ressource en données", "turtle": "Turtle", "jsonld": "JSON-LD",
-        "properties": "Propriétés", "property": "Propriété", "value": "Valeur", "stated_in": "Source",
-        "incoming": "Liens entrants", "resource": "Ressource", "no_incoming": "Aucune autre ressource ne pointe ici.",
-        "sources": "Sources", "no_sources": "Aucun document source n'énonce de fait sur cette ressource.",
-        "inferred": "Faits inférés", "inferred_note": "Déduits par raisonnement OWL 2 RL sur l'ontologie ; "
-        "aucun document ne les énonce directement.", "inference": "inférence OWL 2 RL",
-        "ontology_graph": "l'ontologie", "index_title": "Graphe de connaissances Femmes, paix et sécurité",
-        "index_intro": "Qui s'est engagé à quoi, a formé qui, s'est réuni où et quand dans le cadre de l'agenda "
-        "Femmes, paix et sécurité — chaque fait relié au document qui l'énonce. Chaque ressource a une page et la "
-        "même description en Turtle et JSON-LD.",
-        "browse": "Parcourir par classe", "graphs": "Graphes nommés", "triples": "triplets",
-        "count": "Ressources", "class": "Classe", "graph": "Graphe nommé",
-        "graph_intro": "Un graphe nommé du jeu de données.",
-        "subjects": "Ressources décrites dans ce graphe", "source_of_graph": "Document source",
-        "dataset_intro": "Une description du jeu de données en VoID et DCAT, aussi en Turtle et JSON-LD.",
-        "licence": "Licence", "statistics": "Statistiques", "distributions": "Téléchargements",
-        "examples": "Ressources d'exemple", "media_type": "Type de média", "size": "Taille (octets)",
-        "file": "Fichier", "entities": "Ressources nommées", "classes": "Classes",
-        "properties_count": "Propriétés",
-        "diagram_alt": "Diagramme de classes de l'ontologie wpsgraph : chaque classe avec les propriétés dont elle "
-        "est le domaine, sous sa superclasse.",
-        "diagram_text": "La même hiérarchie en texte", "diagram_intro": "Les classes de l'ontologie, chacune sous "
-        "sa superclasse, avec les propriétés dont elle est le domaine et leurs co-domaines.",
-        "made_with": "Fait avec wpsgraph", "inferred_summary": "Afficher {n} faits inférés",
-        "data_about": "Données sur cette ressource", "subclass_of": "sous-classe de",
-    },
-}
+# Words of the pages themselves, in each language a page can be written in (a data file, for translators).
+UI = json.loads((Path(__file__).parent / "templates" / "ui-strings.json").read_text(encoding="utf-8"))
 
-# Labels for the few external properties the data uses (the ontology declares them without labels).
+
 EXTERNAL_LABELS = {
     RDF + "type": {"en": "type", "es": "tipo", "fr": "type"},
     RDFS + "label": {"en": "label", "es": "etiqueta", "fr": "libellé"},
