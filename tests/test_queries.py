@@ -99,3 +99,49 @@ def test_curie_and_full_iri_bind_the_same(with_param, shipped):
     b = q.run(with_param, shipped.store, {"thing": "<https://w3id.org/wpsgraph/id/organisation/usnorthcom>"},
               shipped.names)
     assert a.rows and a.rows == b.rows
+
+
+# ---------------------------------------------------------------------------------------------- subqueries
+
+SUBQUERIES = """# title: t
+# description: t
+# param: country iri country:MX
+PREFIX wps: <https://w3id.org/wpsgraph/ontology#>
+SELECT ?thing ?n
+WHERE {
+  { SELECT ?country ?thing WHERE { ?thing wps:country ?country } }
+  { SELECT ?thing (COUNT(?country) AS ?n) WHERE { ?thing ?p ?country } GROUP BY ?thing }
+  { SELECT * { ?thing a ?class } }
+}
+"""
+
+
+def test_parameter_bound_inside_subqueries_that_project_it(tmp_path, names):
+    path = tmp_path / "sub.rq"
+    path.write_text(SUBQUERIES, encoding="utf-8")
+    query = q.read_query(path)
+    text = q.query_text(query, names, q.bindings(query, {}, names))
+    values = "VALUES (?country) { (<https://w3id.org/wpsgraph/id/country/MX>) }"
+    # the outer WHERE and the first subquery (projects ?country); not the one that only counts it, nor SELECT *
+    assert text.count(values) == 2
+    assert text.index(values) < text.index("SELECT ?country ?thing") < text.rindex(values) < text.index("COUNT")
+    from rdflib.plugins.sparql import prepareQuery
+    prepareQuery(text)
+
+
+def test_binding_inside_subqueries_keeps_the_rows(shipped):
+    # the same rows as when only the outer WHERE is bound
+    query = q.find("armed-forces-connections")
+    for country in ("country:MX", "country:US", "country:CA"):
+        bound = q.bindings(query, {"country": country}, shipped.names)
+        text = q.query_text(query, shipped.names, bound)
+        line = f"\n  VALUES (?country) {{ ({bound['country']}) }}"
+        assert text.count(line) == 3
+        first = text.index(line) + len(line)
+        outer_only = text[:first] + text[first:].replace(line, "")
+
+        def rows(t):
+            return sorted(tuple(map(str, s)) for s in shipped.store.query(t, use_default_graph_as_union=True))
+        assert rows(text) == rows(outer_only)
+        if country == "country:MX":
+            assert rows(text)

@@ -88,10 +88,18 @@ def sort_rows(keys: tuple[Key, ...], variables: list[str], rows: list[list]) -> 
         if None in column or len(kinds) > 1:
             return None
         columns.append(column)
+    # Keys in runs of one direction, each run sorted at once; stable sorts from the last run to the first give the
+    # lexicographic order of all keys.
+    runs: list[tuple[bool, list]] = []
+    for key, column in zip(keys, columns):
+        if runs and runs[-1][0] == key.descending:
+            runs[-1][1].append(column)
+        else:
+            runs.append((key.descending, [column]))
     order = list(range(len(rows)))
-    # Stable sorts from the last key to the first give the lexicographic order of all keys.
-    for key, column in reversed(list(zip(keys, columns))):
-        order.sort(key=column.__getitem__, reverse=key.descending)
+    for descending, run in reversed(runs):
+        combined = list(zip(*run))
+        order.sort(key=combined.__getitem__, reverse=descending)
     return [rows[i] for i in order]
 
 

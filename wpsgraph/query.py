@@ -150,19 +150,49 @@ def bindings(query: Query, given: dict[str, str], names: Names) -> dict[str, obj
 
 
 def query_text(query: Query, names: Names, bound: dict | None = None) -> str:
-    """The query text to send: the project's namespace moved to the configured base, parameters bound."""
+    """The query text to send: the project's namespace moved to the configured base, parameters bound.
+
+    The parameters are bound by a VALUES block opened at the start of the query's WHERE clause, and again in every
+    subquery that projects one of them by name (``SELECT ?country ?unit WHERE {``). A subquery is evaluated on its
+    own, before its rows are joined: binding it inside gives the same rows (the outer VALUES would keep only those
+    anyway) without the subquery first answering for every value."""
     text = query.text if names.base == DEFAULT_BASE else query.text.replace(DEFAULT_BASE, names.base)
     if not bound:
         return text
-    where = _WHERE.search(_mask_comments(text))
+    masked = _mask_comments(text)
+    where = _WHERE.search(masked)
     if where is None:
         raise QueryError(f"{query.path}: a query with parameters needs a 'WHERE {{' clause to bind them in")
-    variables = " ".join("?" + k for k in bound)
-    values = " ".join(str(v) for v in bound.values())
-    return f"{text[:where.end()]}\n  VALUES ({variables}) {{ ({values}) }}{text[where.end():]}"
+    inserts = [(where.end(), list(bound))]
+    for select in _SELECT.finditer(masked, where.end()):
+        inner = _WHERE.search(masked, select.end())
+        if inner is None:
+            break
+        clause = masked[select.end():inner.start()]
+        if "{" in clause:  # a subquery written without WHERE: left unbound inside (same rows, slower)
+            continue
+        projected = _projected(clause)
+        inserts.append((inner.end(), [k for k in bound if k in projected]))
+    for position, keys in sorted(inserts, reverse=True):
+        if keys:
+            values = f"\n  VALUES ({' '.join('?' + k for k in keys)}) {{ ({' '.join(str(bound[k]) for k in keys)}) }}"
+            text = text[:position] + values + text[position:]
+    return text
 
 
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+_SELECT = re.compile(r"\bSELECT\b", re.IGNORECASE)
+
+
+def _projected(clause: str) -> set[str]:
+    """Variables a SELECT clause projects by name (not those only used inside its (expression AS ?v) parts)."""
+    depth, names = 0, set()
+    for token in re.finditer(r"[()]|[?$][A-Za-z_][A-Za-z0-9_]*", clause):
+        t = token.group(0)
+        depth += {"(": 1, ")": -1}.get(t, 0)
+        if depth == 0 and t[0] in "?$":
+            names.add(t[1:])
+    return names
 
 
 def _mask_comments(text: str) -> str:
