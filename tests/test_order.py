@@ -23,19 +23,13 @@ def synthetic(tmp_path_factory):
     return in_memory(resources.reference_files() + [path])
 
 
+@pytest.mark.parametrize("data", ["shipped", "synthetic"])
 @pytest.mark.parametrize("path", QUERIES, ids=ids(QUERIES))
-def test_same_order_as_oxigraph_on_shipped_data(path, shipped):
+def test_same_order_as_oxigraph(path, data, request):
+    built = request.getfixturevalue(data)
     query = q.read_query(path)
-    ours = q.run(query, shipped.store, names=shipped.names)
-    engine = q.run(query, shipped.store, names=shipped.names, engine_sort=True)
-    assert (ours.variables, ours.rows) == (engine.variables, engine.rows)
-
-
-@pytest.mark.parametrize("path", QUERIES, ids=ids(QUERIES))
-def test_same_order_as_oxigraph_on_synthetic_data(path, synthetic):
-    query = q.read_query(path)
-    ours = q.run(query, synthetic.store, names=synthetic.names)
-    engine = q.run(query, synthetic.store, names=synthetic.names, engine_sort=True)
+    ours = q.run(query, built.store, names=built.names)
+    engine = q.run(query, built.store, names=built.names, engine_sort=True)
     assert (ours.variables, ours.rows) == (engine.variables, engine.rows)
 
 

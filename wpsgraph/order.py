@@ -50,12 +50,12 @@ class Plan:
 def plan(text: str) -> Plan | None:
     """Split a query into its text without the final ORDER BY and the keys of that clause, when they are all of
     the forms sorted here; None when the engine should sort."""
-    masked = _mask(text, strings=True)
+    masked = mask(text, strings=True)
     matches = [m for m in _ORDER_BY.finditer(masked) if _depth(masked, m.start()) == 0]
     if not matches:
         return None
     start = matches[-1].start()
-    clause, position, keys = _mask(text, strings=False)[matches[-1].end():], 0, []
+    clause, position, keys = mask(text, strings=False)[matches[-1].end():], 0, []
     while clause[position:].strip():
         match = _KEY.match(clause, position)
         if not match:
@@ -122,7 +122,7 @@ def _sort_value(key: Key, term):
     return None
 
 
-def _mask(text: str, strings: bool) -> str:
+def mask(text: str, strings: bool) -> str:
     """The text with comments, IRIs and (if ``strings``) the inside of strings blanked, same length, so keywords
     and braces inside them are not matched."""
     def blank(m: re.Match) -> str:

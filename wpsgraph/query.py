@@ -159,7 +159,7 @@ def query_text(query: Query, names: Names, bound: dict | None = None) -> str:
     text = query.text if names.base == DEFAULT_BASE else query.text.replace(DEFAULT_BASE, names.base)
     if not bound:
         return text
-    masked = _mask_comments(text)
+    masked = order.mask(text, strings=True)
     where = _WHERE.search(masked)
     if where is None:
         raise QueryError(f"{query.path}: a query with parameters needs a 'WHERE {{' clause to bind them in")
@@ -193,11 +193,6 @@ def _projected(clause: str) -> set[str]:
         if depth == 0 and t[0] in "?$":
             names.add(t[1:])
     return names
-
-
-def _mask_comments(text: str) -> str:
-    """The text with comments blanked (same length), so a 'WHERE {' inside a comment is not matched."""
-    return re.sub(r"(?m)#[^\n]*$", lambda m: " " * len(m.group(0)), re.sub(r'"[^"\n]*"', lambda m: " " * len(m.group(0)), text))
 
 
 # ---------------------------------------------------------------------------------------------- running
