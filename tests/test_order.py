@@ -100,9 +100,19 @@ def test_random_rows_sorted_as_oxigraph_does(seed):
     "SELECT ?x WHERE { ?x ?p ?o }",
     "SELECT ?x WHERE { ?x ?p ?o . FILTER(?o != 'ORDER BY ?x') }",
     "SELECT ?x WHERE { ?x ?p ?o } # ORDER BY ?x",
+    "SELECT ?x WHERE { ?x ?p ?o } ORDER BY ASC((?x)",
+    "SELECT ?x WHERE { ?x ?p ?o } ORDER BY (?x",
+    "SELECT ?x WHERE { ?x ?p ?o } ORDER BY ?x VALUES ?x { 1 }",
 ])
 def test_other_orders_are_left_to_the_engine(text):
     assert order.plan(text) is None
+
+
+def test_key_forms_read():
+    lifted = order.plan('SELECT ?x WHERE { ?x ?p ?o } ORDER BY ASC((?x)) DESC( STR(?y) ) (COALESCE(STR(?z), "a"))')
+    assert lifted.text == "SELECT ?x WHERE { ?x ?p ?o }\n"
+    assert lifted.keys == (order.Key("x", "plain"), order.Key("y", "str", descending=True),
+                           order.Key("z", "coalesce", "a"))
 
 
 def test_order_by_a_variable_not_projected_is_left_to_the_engine():

@@ -61,14 +61,11 @@ def plan(text: str) -> Plan | None:
         if not match:
             return None
         position = match.end()
-        if match.group("paren") and not _close(clause, position):
-            return None
-        if match.group("paren"):
-            position = _close(clause, position)
-        if match.group("dir"):
-            position = _close(clause, position)
-            if not position:
-                return None
+        for opened in ("paren", "dir"):  # the inner parenthesis closes first
+            if match.group(opened):
+                position = _close(clause, position)
+                if not position:
+                    return None
         form = next(f for f in ("plain", "str", "coalesce") if match.group(f))
         keys.append(Key(match.group(form), form, match.group("default") or "",
                         (match.group("dir") or "").upper() == "DESC"))
