@@ -88,10 +88,24 @@ def test_countries_come_from_pycountry(shipped):
         assert alpha3.object.value == pycountry.countries.get(alpha_2=code).alpha_3
 
 
+WPS_RESOLUTIONS = [1325, 1820, 1888, 1889, 1960, 2106, 2122, 2242, 2467, 2493]
+
+
 def test_ten_wps_resolutions(shipped):
+    """The ten WPS resolutions are described in data/reference/resolutions.ttl; others (mandates of peace
+    operations) come from reference files of their own sources."""
     number = ox.NamedNode(WPS + "resolutionNumber")
-    numbers = sorted(int(q.object.value) for q in shipped.store.quads_for_pattern(None, number, None, None))
-    assert numbers == [1325, 1820, 1888, 1889, 1960, 2106, 2122, 2242, 2467, 2493]
+    graph = ox.NamedNode(shipped.names.graph + "reference/resolutions")
+    numbers = sorted(int(q.object.value) for q in shipped.store.quads_for_pattern(None, number, None, graph))
+    assert numbers == WPS_RESOLUTIONS
+
+
+def test_every_resolution_has_a_number_and_a_day(shipped):
+    number = ox.NamedNode(WPS + "resolutionNumber")
+    adopted = ox.NamedNode(WPS + "adoptionDate")
+    for q in shipped.store.quads_for_pattern(None, number, None, None):
+        days = [d.object for d in shipped.store.quads_for_pattern(q.subject, adopted, None, None)]
+        assert days and all(d.datatype.value.endswith("#date") for d in days), q.subject
 
 
 def test_nap_academy_has_no_year(shipped):
