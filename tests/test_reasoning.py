@@ -6,8 +6,8 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from wpsgraph import reason
-from wpsgraph.load import load
+from wpsgraph.pipeline import reason
+from wpsgraph.pipeline.load import load
 from wpsgraph.terms import rdflib_graph
 
 from conftest import FIXTURES

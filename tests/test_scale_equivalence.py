@@ -14,10 +14,12 @@ import pytest
 import rdflib
 from rdflib import RDF, SH
 
-from wpsgraph import reason, resources, synth
-from wpsgraph.build import in_memory
+from wpsgraph import resources
+from wpsgraph.pipeline import reason
+from wpsgraph.pipeline import synth
+from wpsgraph.pipeline.build import in_memory
 from wpsgraph.terms import rdflib_graph, store_graph
-from wpsgraph.validate import SEVERITIES, validate
+from wpsgraph.validation.engines import SEVERITIES, validate
 
 # Mistakes a contributor makes, appended to synthetic data so that the validation comparison has results to compare.
 DEFECTS = """

@@ -1,4 +1,4 @@
-"""The set-based SHACL engine (wpsgraph/shacl.py) gives pySHACL's results: same verdict, and the same results
+"""The set-based SHACL engine (wpsgraph/validation/shacl/) gives pySHACL's results: same verdict, and the same results
 (focus, path, value, severity, source shape) with a message pySHACL also gives, on the shipped data, the
 ontology, and every fixture (all loaded together, so one pySHACL pass covers them)."""
 
@@ -9,10 +9,10 @@ from collections import Counter
 import pytest
 
 from wpsgraph import resources
-from wpsgraph.load import load
+from wpsgraph.pipeline.load import load
 from wpsgraph.namespaces import Names
-from wpsgraph.reason import reason
-from wpsgraph.validate import validate, validate_ontology
+from wpsgraph.pipeline.reason import reason
+from wpsgraph.validation.engines import validate, validate_ontology
 
 from conftest import FIXTURES
 

@@ -15,12 +15,12 @@ from typing import Callable, Sequence
 
 import pyoxigraph as ox
 
-from . import __version__
-from .errors import InputError
-from .load import Loaded, load
-from .namespaces import Names
-from .reason import reason
-from .validate import Report, validate
+from wpsgraph import __version__
+from wpsgraph.errors import InputError
+from wpsgraph.pipeline.load import Loaded, load
+from wpsgraph.namespaces import Names
+from wpsgraph.pipeline.reason import reason
+from wpsgraph.validation.engines import Report, validate
 
 STORE_DIR = "store"
 OUTPUTS = {
@@ -240,7 +240,7 @@ def _swap(tmp: Path, out: Path) -> None:
 
 def open_store(db: Path) -> ox.Store:
     """Open a built store read-only; ``db`` is the build folder or its store folder."""
-    from .query import open_db
+    from wpsgraph.query import open_db
 
     return open_db(db)
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import resources
-from .namespaces import Names
+from wpsgraph import resources
+from wpsgraph.namespaces import Names
 
 QC_DIR = resources.QUERIES_DIR / "qc"
 SEVERITIES = ("violation", "warning", "info")
@@ -67,7 +67,7 @@ def run_check(check: Check, store: ox.Store, names: Names) -> list[dict]:
 
 def run(store: ox.Store, names: Names, folder: Path | None = None):
     """Findings of every QC query (unlocated; validate.locate places them)."""
-    from .validate import Finding
+    from wpsgraph.validation.engines import Finding
 
     findings = []
     for check in checks(folder):

@@ -153,7 +153,7 @@ class SiteHandler(SimpleHTTPRequestHandler):
 def make_server(root: Path, host: str = "127.0.0.1", port: int = 8000, verbose: bool = False) -> ThreadingHTTPServer:
     root = Path(root).resolve()
     if not (root / "index.html").is_file():
-        from .errors import WpsError
+        from wpsgraph.errors import WpsError
         raise WpsError(f"{root}: not a published site (no index.html): run 'wpsgraph publish --out {root}' first")
     server = ThreadingHTTPServer((host, port), partial(SiteHandler, directory=str(root)))
     server.verbose = verbose

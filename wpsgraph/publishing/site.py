@@ -30,9 +30,9 @@ from xml.sax.saxutils import escape as xml_escape
 
 import pyoxigraph as ox
 
-from . import __version__
-from .errors import WpsError
-from .namespaces import DCT, FOAF, ORG, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, XSD, Names
+from wpsgraph import __version__
+from wpsgraph.errors import WpsError
+from wpsgraph.namespaces import DCT, FOAF, ORG, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, XSD, Names
 
 LANGUAGES = ("en", "es", "fr")
 VOID = "http://rdfs.org/ns/void#"
@@ -120,7 +120,7 @@ def _env():
     import jinja2
 
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("wpsgraph", "templates"),
+        loader=jinja2.PackageLoader("wpsgraph.publishing", "templates"),
         autoescape=jinja2.select_autoescape(["html", "xml"]),
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
     )
@@ -588,7 +588,7 @@ def ontology_graph_for_docs(s: Site):
     """The ontology (without SKOS vocabularies, which get pages of their own) in one language, for pyLODE."""
     import rdflib
 
-    from .terms import to_rdflib
+    from wpsgraph.terms import to_rdflib
 
     graph = s.names.ontology_graph.value
     concepts = {q.subject.value for q in s.by_graph[graph] if q.predicate.value == RDF + "type"
@@ -785,7 +785,7 @@ def server_configs(w: Writer) -> None:
 def publish(out: Path, names: Names | None = None, lang: str = "en", data_files: Sequence[Path] | None = None,
             progress: Callable[[str], None] | None = None, loaded=None) -> PublishResult:
     """Write the site into ``out`` (replaced whole: written beside it, then swapped in)."""
-    from .build import in_memory
+    from wpsgraph.pipeline.build import in_memory
 
     names = names or Names()
     say = progress or (lambda _m: None)
@@ -838,7 +838,7 @@ def publish(out: Path, names: Names | None = None, lang: str = "en", data_files:
 
 def _rebase_namespace_literals(loaded) -> None:
     """The ontology states its namespace as a literal (vann:preferredNamespaceUri), which loading does not rebase."""
-    from .namespaces import DEFAULT_BASE
+    from wpsgraph.namespaces import DEFAULT_BASE
 
     names = loaded.names
     if names.base == DEFAULT_BASE:
@@ -854,7 +854,7 @@ def _rebase_namespace_literals(loaded) -> None:
 
 def _check_no_stale_base(site: Site, folder: Path) -> None:
     """Nothing may mention the default base when another was asked for (a rebasing bug would show here)."""
-    from .namespaces import DEFAULT_BASE
+    from wpsgraph.namespaces import DEFAULT_BASE
 
     if site.base == DEFAULT_BASE or site.base.startswith(DEFAULT_BASE):
         return

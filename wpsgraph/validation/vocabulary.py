@@ -7,7 +7,7 @@ import difflib
 
 import pyoxigraph as ox
 
-from .namespaces import DCT, FOAF, ORG, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, XSD, Names
+from wpsgraph.namespaces import DCT, FOAF, ORG, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, XSD, Names
 
 _DECLARING = {OWL + "Class", RDFS + "Class", OWL + "ObjectProperty", OWL + "DatatypeProperty",
               OWL + "AnnotationProperty", RDF + "Property", OWL + "TransitiveProperty", OWL + "SymmetricProperty",
@@ -56,7 +56,7 @@ def declared_terms(store: ox.Store, names: Names) -> set[str]:
 
 def check(store: ox.Store, names: Names, graphs: list) -> list:
     """Findings for undeclared classes and properties used in ``graphs`` (unlocated; validate.locate places them)."""
-    from .validate import Finding
+    from wpsgraph.validation.engines import Finding
 
     known = declared_terms(store, names) | STANDARD_TERMS
     wps_terms = sorted(t for t in known if t.startswith(names.wps))

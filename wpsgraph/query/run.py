@@ -22,9 +22,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import order, resources
-from .errors import QueryError
-from .namespaces import DEFAULT_BASE, XSD, Names
+from wpsgraph.query import order
+from wpsgraph import resources
+from wpsgraph.errors import QueryError
+from wpsgraph.namespaces import DEFAULT_BASE, XSD, Names
 
 PARAM_KINDS = ("iri", "string", "integer", "date", "year")
 _HEADER = re.compile(r"^#\s*(title|description|param)\s*:\s*(.*)$")
@@ -210,7 +211,7 @@ class Result:
 def open_db(db) -> ox.Store:
     """Open a folder written by 'wpsgraph build' (or its store/ folder) read-only, without importing the build
     pipeline (rdflib, owlrl, pySHACL): 'query --db' needs only Oxigraph."""
-    from .errors import InputError
+    from wpsgraph.errors import InputError
 
     db = Path(db)
     path = db / "store" if (db / "store").is_dir() else db
@@ -261,7 +262,7 @@ def _rows(answer: ox.QuerySolutions, variables: list[str]) -> list[list]:
 
 def run_rdflib(query: Query, dataset, params: dict[str, str] | None = None, names: Names | None = None) -> Result:
     """The same query on rdflib's SPARQL engine (an rdflib Dataset with default_union=True)."""
-    from .terms import from_rdflib
+    from wpsgraph.terms import from_rdflib
 
     names = names or Names()
     answer = dataset.query(query_text(query, names, bindings(query, params or {}, names)))

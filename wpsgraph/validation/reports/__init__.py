@@ -7,8 +7,8 @@ import os
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
-from . import __version__
-from .validate import Report, Finding
+from wpsgraph import __version__
+from wpsgraph.validation.engines import Report, Finding
 
 FORMATS = ("text", "json", "sarif", "junit", "github")
 INFORMATION_URI = "https://w3id.org/wpsgraph/"
@@ -112,15 +112,15 @@ def _fallback_location(f: Finding):
     if f.file and f.line:
         return f.file, f.line, f.column
     if f.shape and f.shape.startswith("http"):
-        from . import resources
-        from .positions import index_file
+        from wpsgraph import resources
+        from wpsgraph.validation.positions import index_file
 
         for shapes in (resources.DATA_SHAPES, resources.ONTOLOGY_SHAPES):
             where = index_file(shapes).subjects.get(f.shape) or index_file(shapes).mentions.get(f.shape)
             if where:
                 return str(shapes), where[0], where[1]
     if f.shape and f.shape.startswith("qc/"):
-        from .qc import QC_DIR
+        from wpsgraph.validation.qc import QC_DIR
         return str(QC_DIR / (f.shape[3:] + ".rq")), 1, 1
     return (f.file or "."), 1, None
 

@@ -27,7 +27,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import WpsError
+from wpsgraph.errors import WpsError
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7878
@@ -167,7 +167,7 @@ def serve(db: Path | None, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, t
     import signal
     import tempfile
 
-    from .build import STORE_DIR, build, open_store
+    from wpsgraph.pipeline.build import STORE_DIR, build, open_store
 
     temporary = None
     if db is None:

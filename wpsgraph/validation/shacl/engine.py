@@ -32,7 +32,7 @@ from typing import Iterable
 
 import pyoxigraph as ox
 
-from .namespaces import RDF, RDFS, SH, XSD, Names
+from wpsgraph.namespaces import RDF, RDFS, SH, XSD, Names
 
 _SH = SH
 RDF_TYPE = ox.NamedNode(RDF + "type")
@@ -101,7 +101,7 @@ def load_shapes(paths: Iterable[Path], names: Names | None = None) -> ShapesGrap
 
 
 def _default_base() -> str:
-    from .namespaces import DEFAULT_BASE
+    from wpsgraph.namespaces import DEFAULT_BASE
     return DEFAULT_BASE
 
 

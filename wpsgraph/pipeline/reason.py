@@ -30,9 +30,9 @@ import pyoxigraph as ox
 import rdflib
 from rdflib import OWL, RDF, RDFS
 
-from . import namespaces as nsmod
-from .load import Loaded
-from .terms import from_rdflib, rdflib_graph, to_rdflib
+from wpsgraph import namespaces as nsmod
+from wpsgraph.pipeline.load import Loaded
+from wpsgraph.terms import from_rdflib, rdflib_graph, to_rdflib
 
 # OWL vocabulary the compiled rules implement, or that carries no entailment under OWL RL (annotations, headers).
 SUPPORTED_OWL = {

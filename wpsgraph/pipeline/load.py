@@ -14,9 +14,10 @@ from typing import Sequence
 
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Store, parse
 
-from . import countries, resources
-from .errors import InputError
-from .namespaces import DEFAULT_BASE, Names
+from wpsgraph.pipeline import countries
+from wpsgraph import resources
+from wpsgraph.errors import InputError
+from wpsgraph.namespaces import DEFAULT_BASE, Names
 
 FORMATS = {".ttl": RdfFormat.TURTLE, ".nt": RdfFormat.N_TRIPLES, ".n3": RdfFormat.N3}
 

@@ -28,10 +28,10 @@ import xml.etree.ElementTree as ET
 
 import pyoxigraph as ox
 
-from . import __version__
-from .errors import WpsError
-from .namespaces import XSD, Names
-from .query import Query, Result, bindings, query_text
+from wpsgraph import __version__
+from wpsgraph.errors import WpsError
+from wpsgraph.namespaces import XSD, Names
+from wpsgraph.query import Query, Result, bindings, query_text
 
 AUTH_ENV = "WPSGRAPH_AUTH"
 AUTH_TYPE_ENV = "WPSGRAPH_AUTH_TYPE"

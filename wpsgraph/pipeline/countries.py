@@ -8,7 +8,7 @@ from functools import lru_cache
 import pycountry
 from pyoxigraph import Literal, NamedNode, Quad
 
-from .namespaces import DCT, RDF_TYPE, RDFS, Names, SCHEMA
+from wpsgraph.namespaces import DCT, RDF_TYPE, RDFS, Names, SCHEMA
 
 LANGUAGES = ("en", "es", "fr")
 RDFS_LABEL = NamedNode(RDFS + "label")

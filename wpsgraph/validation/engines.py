@@ -3,12 +3,12 @@ state the offending statement.
 
 Two engines give the same results (tests/test_shacl_engine.py):
 
-- ``fast`` (default, ``wpsgraph/shacl.py``): compiles the shapes into set-based evaluations on the Oxigraph
+- ``fast`` (default, ``wpsgraph/validation/shacl/``): compiles the shapes into set-based evaluations on the Oxigraph
   store, one per constraint over all focus nodes (20 ms on the shipped data, where pySHACL takes 5-9 s);
 - ``pyshacl``: the reference implementation, run without inference of its own (``inference='none'``): the
   reason stage has already materialised the OWL RL entailments.
 
-Positions come from ``wpsgraph/positions.py``; a result about an inferred statement points to the asserted
+Positions come from ``wpsgraph/validation/positions.py``; a result about an inferred statement points to the asserted
 statement(s) it follows from (``related``).
 """
 
@@ -19,10 +19,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import resources
-from . import shacl as fast
-from .load import Loaded
-from .namespaces import RDF, SH
+from wpsgraph import resources
+from wpsgraph.validation.shacl import engine as fast
+from wpsgraph.pipeline.load import Loaded
+from wpsgraph.namespaces import RDF, SH
 
 SEVERITIES = {SH + "Violation": "violation", SH + "Warning": "warning", SH + "Info": "info"}
 RANK = {"info": 0, "warning": 1, "violation": 2}
@@ -119,7 +119,7 @@ def report_graph(findings: list[Finding], conforms: bool):
         if f.path and not f.path.startswith(("^", "(")):
             g.add((r, S.resultPath, rdflib.URIRef(f.path)))
         if f.value is not None and getattr(f, "_value_term", None) is not None:
-            from .terms import to_rdflib
+            from wpsgraph.terms import to_rdflib
             g.add((r, S.value, to_rdflib(f._value_term)))
         if f.shape and not f.shape.startswith("_:"):
             g.add((r, S.sourceShape, rdflib.URIRef(f.shape)))
@@ -179,7 +179,7 @@ def run_pyshacl(data, shapes_paths: list[Path], names=None, check: str = "shacl"
     import pyshacl
     from rdflib import SH as S
 
-    from .terms import rdflib_graph
+    from wpsgraph.terms import rdflib_graph
 
     shapes = rdflib_graph(_shape_triples(shapes_paths, names))
     _, report, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none", advanced=True,
@@ -201,7 +201,7 @@ def run_pyshacl(data, shapes_paths: list[Path], names=None, check: str = "shacl"
             check=check,
         )
         f._messages = messages
-        from .terms import from_rdflib
+        from wpsgraph.terms import from_rdflib
         f._terms = (from_rdflib(one(S.focusNode)), _path_term(one(S.resultPath)),
                     from_rdflib(one(S.value)) if one(S.value) is not None else None)
         f._value_term = f._terms[2]
@@ -274,7 +274,7 @@ def validate(loaded: Loaded, shapes: list[Path] | None = None, engine: str = "fa
     new file against an already checked graph)."""
     shapes = shapes or [resources.DATA_SHAPES]
     if engine == "pyshacl":
-        from .terms import store_graph
+        from wpsgraph.terms import store_graph
 
         data = store_graph(loaded.store)
         findings, graph = run_pyshacl(data, shapes, loaded.names)
@@ -294,7 +294,7 @@ def validate_ontology(loaded: Loaded, engine: str = "fast") -> Report:
     """Check the ontology itself: every term labelled in three languages and defined."""
     graph = loaded.names.ontology_graph
     if engine == "pyshacl":
-        from .terms import rdflib_graph
+        from wpsgraph.terms import rdflib_graph
 
         data = rdflib_graph(loaded.store.quads_for_pattern(None, None, None, graph))
         findings, report_graph_ = run_pyshacl(data, [resources.ONTOLOGY_SHAPES], loaded.names, "ontology")
@@ -335,7 +335,7 @@ def locate(findings: list[Finding], loaded: Loaded) -> None:
     - otherwise the focus resource's first statement; a resource that is only used as a value (typed by the
       range of the property that points to it), the statement using it.
     """
-    from .positions import index_file
+    from wpsgraph.validation.positions import index_file
 
     store = loaded.store
     files = {g: Path(p) for g, p in loaded.graphs.items() if p is not None}
@@ -354,7 +354,7 @@ def locate(findings: list[Finding], loaded: Loaded) -> None:
 
     def position(path: Path, q):
         idx = index_file(path)
-        from .positions import key_of
+        from wpsgraph.validation.positions import key_of
         return idx.find(key_of(q.subject), key_of(q.predicate), key_of(q.object))
 
     for f in findings:
@@ -396,7 +396,7 @@ def locate(findings: list[Finding], loaded: Loaded) -> None:
             continue
         file = hits[0][0]
         if subject_only:
-            from .positions import key_of
+            from wpsgraph.validation.positions import key_of
             where = index_file(file).subjects.get(key_of(focus))
         else:
             found = [w for path_, q in hits if path_ == file for w in [position(file, q)] if w]

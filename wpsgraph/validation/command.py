@@ -25,11 +25,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import __version__, resources
-from .errors import InputError
-from .load import Loaded, graph_for, load, parse_file
-from .namespaces import Names
-from .validate import Finding, Report, locate, validate, validate_ontology
+from wpsgraph import __version__
+from wpsgraph import resources
+from wpsgraph.errors import InputError
+from wpsgraph.pipeline.load import Loaded, graph_for, load, parse_file
+from wpsgraph.namespaces import Names
+from wpsgraph.validation.engines import Finding, Report, locate, validate, validate_ontology
 
 CACHE_ENV = "WPSGRAPH_CACHE"
 MAX_TOKEN = 16 * 1024 * 1024 - 64 * 1024  # Oxigraph's parser buffer (16 MiB) less some slack
@@ -70,7 +71,7 @@ def parse_one(path: Path, names: Names):
     except InputError as e:
         return None, syntax_error(e)
     except MemoryError:  # Oxigraph refuses a token longer than its 16 MiB buffer
-        from .positions import long_token
+        from wpsgraph.validation.positions import long_token
 
         text = Path(path).read_text(encoding="utf-8", errors="replace")
         where = long_token(text, MAX_TOKEN) or (None, None)
@@ -83,11 +84,10 @@ def parse_one(path: Path, names: Names):
 
 def _digest(paths, names: Names) -> str:
     h = hashlib.sha256(f"{__version__}\n{names.base}\n".encode())
-    here = Path(__file__).resolve().parent
-    for code in ("load.py", "reason.py", "countries.py", "namespaces.py"):
-        p = here / code
-        if p.exists():
-            h.update(p.read_bytes())
+    # the code that makes the cached graph: a change to it invalidates the cache
+    package = Path(__file__).resolve().parents[1]
+    for code in ("pipeline/load.py", "pipeline/reason.py", "pipeline/countries.py", "namespaces.py"):
+        h.update((package / code).read_bytes())
     for p in paths:
         h.update(str(Path(p).resolve()).encode() + b"\0")
         h.update(Path(p).read_bytes())
@@ -95,7 +95,7 @@ def _digest(paths, names: Names) -> str:
 
 
 def _reason(loaded: Loaded, cache: Path | None):
-    from .reason import reason
+    from wpsgraph.pipeline.reason import reason
 
     return reason(loaded, cache_dir=cache)
 
@@ -169,14 +169,14 @@ def run(paths: list[Path] | None = None, names: Names | None = None, engine: str
             findings.append(error)
             return _finish(Report(findings, 0, files=checked), clock)
 
-    from . import vocabulary
+    from wpsgraph.validation import vocabulary
 
     vocab = vocabulary.check(loaded.store, names, data_graphs)
     locate(vocab, loaded)
     report = validate(loaded, engine=engine, focus=focus)
     findings += vocab + report.findings
     if full:
-        from . import qc
+        from wpsgraph.validation import qc
 
         onto = validate_ontology(loaded, engine=engine)
         qc_findings = qc.run(loaded.store, names)
@@ -193,7 +193,7 @@ def _finish(report: Report, clock: float) -> Report:
 
 def _add(base: Loaded, files: list[Path], parsed: dict, names: Names, cache):
     """Add ``files`` to the cached shipped graph: (loaded, focus nodes, their graphs, error finding or None)."""
-    from . import load as load_module
+    from wpsgraph.pipeline import load as load_module
 
     store, graphs = base.store, dict(base.graphs)
     inferred_before = {(q.subject, q.predicate, q.object)
