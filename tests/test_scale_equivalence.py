@@ -19,7 +19,8 @@ from wpsgraph.pipeline import reason
 from wpsgraph.pipeline import synth
 from wpsgraph.pipeline.build import in_memory
 from wpsgraph.terms import rdflib_graph, store_graph
-from wpsgraph.validation.engines import SEVERITIES, validate
+from wpsgraph.validation.engines import validate
+from wpsgraph.validation.findings import SEVERITIES
 
 # Mistakes a contributor makes, appended to synthetic data so that the validation comparison has results to compare.
 DEFECTS = """

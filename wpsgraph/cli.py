@@ -77,8 +77,8 @@ def validate(paths, fmt, fail_on, engine, output, no_cache, base):
     Every result names the file, line and column of the offending statement. Exit 0 conforms, 1 violations
     (or what --fail-on names), 2 unreadable or not well-formed input (the other files are still checked).
     """
-    from wpsgraph.validation.command import run as run_check
     from wpsgraph.errors import EXIT_INPUT
+    from wpsgraph.validation.command import run as run_check
     from wpsgraph.validation.reports import render
 
     names = Names(base)
@@ -190,7 +190,8 @@ def run_query(name, params, fmt, db, data, endpoint, timeout, base):
 def build(data, out, quiet, base):
     """Load, reason, validate; write the dataset (TriG), inferred triples, validation report and a query store."""
     from wpsgraph import resources
-    from wpsgraph.pipeline.build import build as run_build, stderr_progress
+    from wpsgraph.pipeline.build import build as run_build
+    from wpsgraph.pipeline.build import stderr_progress
 
     files = None
     if data:
@@ -236,8 +237,8 @@ def synth(triples, seed, out):
 @_guard
 def serve(db, host, port, timeout):
     """Serve the graph read-only at a SPARQL 1.1 endpoint (Oxigraph's server), with a query page for the browser."""
-    from wpsgraph.pipeline.build import stderr_progress
     from wpsgraph.endpoints.serve import serve as run_serve
+    from wpsgraph.pipeline.build import stderr_progress
 
     run_serve(db, host, port, timeout, say=lambda m: print(m, flush=True), progress=stderr_progress)
 
@@ -274,7 +275,7 @@ def publish(out, lang, data, serve_after, host, port, quiet, base):
     """Write a linked-data site: a page, Turtle and JSON-LD per resource, ontology docs, VoID/DCAT, dumps."""
     from wpsgraph import resources
     from wpsgraph.pipeline.build import stderr_progress
-    from wpsgraph.publishing.site import publish as run_publish
+    from wpsgraph.publishing.publish import publish as run_publish
 
     files = None
     if data:

@@ -26,9 +26,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from wpsgraph.pipeline.build import OUTPUTS
-from wpsgraph.errors import InputError, WpsError
 from wpsgraph.endpoints.remote import AUTH_TYPE_ENV, USER_AGENT, _server_message, check_url, credentials
+from wpsgraph.errors import InputError, WpsError
+from wpsgraph.pipeline.build import OUTPUTS
 
 DEFAULT_TIMEOUT = 120.0
 SEND_AS = "text/turtle"

@@ -81,7 +81,7 @@ def run(query: Query, endpoint: str, params: dict[str, str] | None = None, names
 
 def request(endpoint: str, text: str, kind: str = "SELECT", timeout: float = DEFAULT_TIMEOUT) -> tuple[bytes, str]:
     """Send one query through SPARQLWrapper; return the raw reply and its media type."""
-    from SPARQLWrapper import BASIC, DIGEST, GET, POST, JSON, TURTLE, URLENCODED, SPARQLWrapper
+    from SPARQLWrapper import BASIC, DIGEST, GET, JSON, POST, TURTLE, URLENCODED, SPARQLWrapper
     from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
     check_url(endpoint)

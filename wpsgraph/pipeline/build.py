@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import shutil
-import itertools
 import sys
 import threading
 import time
@@ -17,10 +17,11 @@ import pyoxigraph as ox
 
 from wpsgraph import __version__
 from wpsgraph.errors import InputError
-from wpsgraph.pipeline.load import Loaded, load
 from wpsgraph.namespaces import Names
+from wpsgraph.pipeline.load import Loaded, load
 from wpsgraph.pipeline.reason import reason
-from wpsgraph.validation.engines import Report, validate
+from wpsgraph.validation.engines import validate
+from wpsgraph.validation.findings import Report
 
 STORE_DIR = "store"
 OUTPUTS = {

@@ -8,7 +8,7 @@ from functools import lru_cache
 import pycountry
 from pyoxigraph import Literal, NamedNode, Quad
 
-from wpsgraph.namespaces import DCT, RDF_TYPE, RDFS, Names, SCHEMA
+from wpsgraph.namespaces import DCT, RDF_TYPE, RDFS, SCHEMA, Names
 
 LANGUAGES = ("en", "es", "fr")
 RDFS_LABEL = NamedNode(RDFS + "label")

@@ -14,10 +14,10 @@ from typing import Sequence
 
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Store, parse
 
-from wpsgraph.pipeline import countries
 from wpsgraph import resources
 from wpsgraph.errors import InputError
 from wpsgraph.namespaces import DEFAULT_BASE, Names
+from wpsgraph.pipeline import countries
 
 FORMATS = {".ttl": RdfFormat.TURTLE, ".nt": RdfFormat.N_TRIPLES, ".n3": RdfFormat.N3}
 

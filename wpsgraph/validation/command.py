@@ -25,12 +25,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from wpsgraph import __version__
-from wpsgraph import resources
+from wpsgraph import __version__, resources
 from wpsgraph.errors import InputError
-from wpsgraph.pipeline.load import Loaded, graph_for, load, parse_file
 from wpsgraph.namespaces import Names
-from wpsgraph.validation.engines import Finding, Report, locate, validate, validate_ontology
+from wpsgraph.pipeline.load import Loaded, graph_for, load, parse_file
+from wpsgraph.validation.engines import validate, validate_ontology
+from wpsgraph.validation.findings import Finding, Report
+from wpsgraph.validation.locate import locate
 
 CACHE_ENV = "WPSGRAPH_CACHE"
 MAX_TOKEN = 16 * 1024 * 1024 - 64 * 1024  # Oxigraph's parser buffer (16 MiB) less some slack

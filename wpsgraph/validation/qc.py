@@ -67,7 +67,7 @@ def run_check(check: Check, store: ox.Store, names: Names) -> list[dict]:
 
 def run(store: ox.Store, names: Names, folder: Path | None = None):
     """Findings of every QC query (unlocated; validate.locate places them)."""
-    from wpsgraph.validation.engines import Finding
+    from wpsgraph.validation.findings import Finding
 
     findings = []
     for check in checks(folder):

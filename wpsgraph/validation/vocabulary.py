@@ -56,7 +56,7 @@ def declared_terms(store: ox.Store, names: Names) -> set[str]:
 
 def check(store: ox.Store, names: Names, graphs: list) -> list:
     """Findings for undeclared classes and properties used in ``graphs`` (unlocated; validate.locate places them)."""
-    from wpsgraph.validation.engines import Finding
+    from wpsgraph.validation.findings import Finding
 
     known = declared_terms(store, names) | STANDARD_TERMS
     wps_terms = sorted(t for t in known if t.startswith(names.wps))
