@@ -20,10 +20,10 @@ import pyoxigraph as ox
 
 from wpsgraph import resources
 from wpsgraph.pipeline.load import Loaded
+from wpsgraph.validation import shacl as fast
 from wpsgraph.validation.findings import SEVERITIES, Finding, Report, default_message
 from wpsgraph.validation.locate import locate
 from wpsgraph.validation.pyshacl_reference import run_pyshacl
-from wpsgraph.validation.shacl import engine as fast
 
 ENGINES = ("fast", "pyshacl")
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from wpsgraph.validation import shacl as fast
 from wpsgraph.validation.findings import SEVERITIES, Finding, default_message
-from wpsgraph.validation.shacl import engine as fast
 
 
 def run_pyshacl(data, shapes_paths: list[Path], names=None, check: str = "shacl"):
