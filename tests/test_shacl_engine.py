@@ -26,7 +26,7 @@ def same(fast, ref):
     assert Counter(map(key, fast.findings)) == Counter(map(key, ref.findings))
     messages = {}
     for f in ref.findings:
-        messages.setdefault(key(f), set()).update(f._messages)
+        messages.setdefault(key(f), set()).update(f.messages)
     for f in fast.findings:
         assert f.message in messages[key(f)], (f.message, messages[key(f)])
 

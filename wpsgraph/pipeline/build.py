@@ -22,6 +22,7 @@ from wpsgraph.pipeline.load import Loaded, load
 from wpsgraph.pipeline.reason import reason
 from wpsgraph.validation.engines import validate
 from wpsgraph.validation.findings import Report
+from wpsgraph.validation.reports.jsonreport import report_dict
 
 STORE_DIR = "store"
 OUTPUTS = {
@@ -209,7 +210,7 @@ def _write(loaded: Loaded, report: Report, folder: Path) -> dict:
         ox.serialize(itertools.chain.from_iterable(store.quads_for_pattern(None, None, None, g) for g in graphs),
                      f, format=ox.RdfFormat.TRIG, prefixes=prefixes)
     report.report_graph.serialize(folder / OUTPUTS["report"], format="turtle")
-    (folder / OUTPUTS["findings"]).write_text(json.dumps(report.as_dict(), indent=1), encoding="utf-8")
+    (folder / OUTPUTS["findings"]).write_text(json.dumps(report_dict(report), indent=1), encoding="utf-8")
     return {"asserted": sum(per_graph.values()), "inferred": n_inferred, "graphs": per_graph}
 
 

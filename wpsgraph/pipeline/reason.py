@@ -32,7 +32,7 @@ from rdflib import OWL, RDF, RDFS
 
 from wpsgraph import namespaces as nsmod
 from wpsgraph.pipeline.load import Loaded
-from wpsgraph.terms import from_rdflib, rdflib_graph, to_rdflib
+from wpsgraph.terms import from_rdflib, rdflib_graph
 
 # OWL vocabulary the compiled rules implement, or that carries no entailment under OWL RL (annotations, headers).
 SUPPORTED_OWL = {

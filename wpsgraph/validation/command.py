@@ -30,7 +30,7 @@ from wpsgraph.errors import InputError
 from wpsgraph.namespaces import Names
 from wpsgraph.pipeline.load import Loaded, graph_for, load, parse_file
 from wpsgraph.validation.engines import validate, validate_ontology
-from wpsgraph.validation.findings import Finding, Report
+from wpsgraph.validation.findings import Finding, Location, Report
 from wpsgraph.validation.locate import locate
 
 CACHE_ENV = "WPSGRAPH_CACHE"
@@ -60,8 +60,8 @@ def _writable(folder: Path | None) -> Path | None:
 # ---------------------------------------------------------------------------------------------- syntax
 
 def syntax_error(err: InputError) -> Finding:
-    return Finding(severity="error", message=err.detail, file=err.path, line=err.line, column=err.column,
-                   check="syntax", shape="syntax")
+    return Finding(severity="error", message=err.detail, location=Location(err.path, err.line, err.column),
+                   check="syntax", source_shape="syntax")
 
 
 def parse_one(path: Path, names: Names):

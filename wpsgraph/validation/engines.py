@@ -19,6 +19,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from wpsgraph import resources
+from wpsgraph.namespaces import SH
 from wpsgraph.pipeline.load import Loaded
 from wpsgraph.validation import shacl as fast
 from wpsgraph.validation.findings import SEVERITIES, Finding, Report, default_message
@@ -26,14 +27,6 @@ from wpsgraph.validation.locate import locate
 from wpsgraph.validation.pyshacl_reference import run_pyshacl
 
 ENGINES = ("fast", "pyshacl")
-
-
-def _text(term) -> str | None:
-    if term is None:
-        return None
-    if isinstance(term, ox.BlankNode):
-        return "_:" + term.value
-    return term.value
 
 
 _shapes_cache: dict = {}
@@ -53,14 +46,11 @@ def run_fast(store: ox.Store, shapes: list[Path], names=None, graphs=None, focus
     compiled = compiled_shapes(shapes, names)
     findings = []
     for r in fast.Engine(compiled, fast.Data(store, graphs)).validate(focus):
-        f = Finding(severity=r.severity, message=r.message() or default_message(r.component),
-                    focus=_text(r.focus), path=fast.path_text(r.path) if r.path else None, value=_text(r.value),
-                    shape=_text(r.shape.node), check=check)
-        f._terms = (r.focus, r.path, r.value)
-        f._value_term = r.value
-        f._messages = r.messages
-        f._targets = r.shape.targets
-        findings.append(f)
+        findings.append(Finding(
+            severity=r.severity, message=r.message() or default_message(r.component), focus_node=r.focus,
+            result_path=r.path or None, value_node=r.value, source_shape=r.shape.node,
+            component=ox.NamedNode(SH + r.component), messages=list(r.messages), check=check,
+            shape_targets=r.shape.targets))
     return findings
 
 
@@ -77,8 +67,7 @@ def validate(loaded: Loaded, shapes: list[Path] | None = None, engine: str = "fa
         data = store_graph(loaded.store)
         findings, graph = run_pyshacl(data, shapes, loaded.names)
         if focus is not None:
-            keep = {_text(n) for n in focus}
-            findings = [f for f in findings if f.focus in keep]
+            findings = [f for f in findings if f.focus_node in focus]
         report = Report(findings, len(data), graph)
     else:
         findings = run_fast(loaded.store, shapes, loaded.names, focus=focus)

@@ -1,30 +1,97 @@
-"""The findings model: one validation result in terms a contributor can act on, and the report holding them."""
+"""The findings model: one validation result in terms a contributor can act on, and the report holding them.
+
+A finding keeps RDF terms (Oxigraph's) and a path expression as they came from the engine, and its locations as
+values; text is made from them only when a report is written (the ``focus``, ``path``, ``value`` and ``shape``
+views, and the report writers in ``reports/``).
+"""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
+from typing import Union
+
+import pyoxigraph as ox
 
 from wpsgraph.namespaces import SH
 
 SEVERITIES = {SH + "Violation": "violation", SH + "Warning": "warning", SH + "Info": "info"}
 RANK = {"info": 0, "warning": 1, "violation": 2}
 
+Term = Union[ox.NamedNode, ox.BlankNode, ox.Literal]
+# A SHACL property path: ("pred", NamedNode) | ("inv", path) | ("seq", [paths]) | ("alt", [paths])
+# | ("star" | "plus" | "opt", path)
+PathExpr = tuple
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a statement is written: a file and, where known, line and column (1-based)."""
+
+    file: str
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}" if self.line else f"{self.file}:"
+
 
 @dataclass
 class Finding:
-    """One validation result, in terms a contributor can act on."""
+    """One validation result."""
 
-    severity: str                 # violation | warning | info | error (the file could not be read)
+    severity: str                            # violation | warning | info | error (the file could not be read)
     message: str
-    focus: str | None = None      # the resource the problem is about
-    path: str | None = None       # the property, where there is one
-    value: str | None = None      # the offending value, where there is one
-    shape: str | None = None      # the SHACL shape, QC query or check that found it
-    file: str | None = None       # where the offending statement is written
-    line: int | None = None
-    column: int | None = None
-    check: str = "shacl"          # syntax | vocabulary | shacl | ontology | qc
-    related: list = field(default_factory=list)  # for an inferred statement: the asserted ones, "file:line:col"
+    focus_node: Term | None = None           # the resource (or literal) the problem is about
+    result_path: PathExpr | None = None      # the property path, where there is one
+    value_node: Term | None = None           # the offending value, where there is one
+    source_shape: Term | str | None = None   # the SHACL shape; or the check: "qc/<name>", "vocabulary", "syntax"
+    component: ox.NamedNode | None = None    # the SHACL constraint component that failed
+    messages: list[str] = field(default_factory=list)  # every sh:message of the shape (message is the first)
+    location: Location | None = None         # where the offending statement is written
+    related: list[Location] = field(default_factory=list)  # for an inferred statement: the asserted ones
+    check: str = "shacl"                     # syntax | vocabulary | shacl | ontology | qc
+    statement: ox.Quad | None = None         # the statement the finding is about, when the check knows it
+    shape_targets: list = field(default_factory=list, repr=False)  # the shape's targets, for locating
+
+    # -- text views, for reports (and scripts reading findings)
+    @property
+    def focus(self) -> str | None:
+        return term_text(self.focus_node)
+
+    @property
+    def path(self) -> str | None:
+        from wpsgraph.validation.shacl.paths import path_text
+
+        return path_text(self.result_path) if self.result_path is not None else None
+
+    @property
+    def value(self) -> str | None:
+        return term_text(self.value_node)
+
+    @property
+    def shape(self) -> str | None:
+        return self.source_shape if isinstance(self.source_shape, str) else term_text(self.source_shape)
+
+    @property
+    def file(self) -> str | None:
+        return self.location.file if self.location else None
+
+    @property
+    def line(self) -> int | None:
+        return self.location.line if self.location else None
+
+    @property
+    def column(self) -> int | None:
+        return self.location.column if self.location else None
+
+
+def term_text(term) -> str | None:
+    """A term as findings spell it: an IRI or a literal's lexical form as is, a blank node as _:label."""
+    if term is None:
+        return None
+    if isinstance(term, ox.BlankNode):
+        return "_:" + term.value
+    return term.value
 
 
 def default_message(component: str) -> str:
@@ -66,54 +133,15 @@ class Report:
             del counts["error"]
         return counts
 
-    def as_dict(self) -> dict:
-        return {"conforms": self.conforms, "counts": self.counts(), "checked_triples": self.checked_triples,
-                "results": [asdict(f) for f in self.findings]}
-
     def sort(self) -> None:
         self.findings.sort(key=lambda f: (f.file or "~", f.line or 0, f.column or 0, -rank(f.severity),
                                           f.focus or "", f.path or "", f.message))
 
     @property
     def report_graph(self):
+        """The SHACL validation report as an rdflib graph (pySHACL's own, or built from the findings)."""
         if self._graph is None:
+            from wpsgraph.validation.reports.rdf import report_graph
+
             self._graph = report_graph(self.findings, self.conforms)
         return self._graph
-
-
-def report_graph(findings: list[Finding], conforms: bool):
-    """A SHACL validation report (rdflib graph) of SHACL findings."""
-    import rdflib
-    from rdflib import RDF as R
-    from rdflib import SH as S
-
-    g = rdflib.Graph()
-    g.bind("sh", S)
-    report = rdflib.BNode()
-    g.add((report, R.type, S.ValidationReport))
-    g.add((report, S.conforms, rdflib.Literal(conforms)))
-    sev = {v: k for k, v in SEVERITIES.items()}
-    for f in findings:
-        if f.check not in ("shacl", "ontology"):
-            continue
-        r = rdflib.BNode()
-        g.add((report, S.result, r))
-        g.add((r, R.type, S.ValidationResult))
-        g.add((r, S.resultSeverity, rdflib.URIRef(sev.get(f.severity, SH + "Violation"))))
-        g.add((r, S.resultMessage, rdflib.Literal(f.message)))
-        if f.focus:
-            g.add((r, S.focusNode, _rdflib_term(f.focus)))
-        if f.path and not f.path.startswith(("^", "(")):
-            g.add((r, S.resultPath, rdflib.URIRef(f.path)))
-        if f.value is not None and getattr(f, "_value_term", None) is not None:
-            from wpsgraph.terms import to_rdflib
-            g.add((r, S.value, to_rdflib(f._value_term)))
-        if f.shape and not f.shape.startswith("_:"):
-            g.add((r, S.sourceShape, rdflib.URIRef(f.shape)))
-    return g
-
-
-def _rdflib_term(text: str):
-    import rdflib
-
-    return rdflib.BNode(text[2:]) if text.startswith("_:") else rdflib.URIRef(text)

@@ -9,7 +9,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from wpsgraph.pipeline.load import Loaded
-from wpsgraph.validation.findings import Finding
+from wpsgraph.validation.findings import Finding, Location
+from wpsgraph.validation.positions import index_file, key_of
 
 _SUB = ("(<http://www.w3.org/2000/01/rdf-schema#subPropertyOf>"
         "|<http://www.w3.org/2002/07/owl#equivalentProperty>)*")
@@ -36,73 +37,83 @@ def locate(findings: list[Finding], loaded: Loaded) -> None:
     - otherwise the focus resource's first statement; a resource that is only used as a value (typed by the
       range of the property that points to it), the statement using it.
     """
-    from wpsgraph.validation.positions import index_file
+    statements = _Statements(loaded)
+    for f in findings:
+        if f.location is None and f.focus_node is not None:
+            _locate_one(f, statements)
 
-    store = loaded.store
-    files = {g: Path(p) for g, p in loaded.graphs.items() if p is not None}
 
-    def statements(s, p, o):
-        """(file, s, p, o) for asserted quads matching the pattern, files in load order."""
+class _Statements:
+    """The asserted statements of the loaded files, and where each is written."""
+
+    def __init__(self, loaded: Loaded):
+        self.store = loaded.store
+        self.files = {g: Path(p) for g, p in loaded.graphs.items() if p is not None}
+        self.order = list(self.files.values())
+
+    def __call__(self, s, p, o) -> list:
+        """(file, quad) for asserted quads matching the pattern, files in load order."""
         if isinstance(s, ox.Literal):
             return []
-        out = []
-        for q in store.quads_for_pattern(s, p, o, None):
-            if q.graph_name in files:
-                out.append((files[q.graph_name], q))
-        order = list(files.values())
-        out.sort(key=lambda x: order.index(x[0]))
+        out = [(self.files[q.graph_name], q) for q in self.store.quads_for_pattern(s, p, o, None)
+               if q.graph_name in self.files]
+        out.sort(key=lambda x: self.order.index(x[0]))
         return out
 
-    def position(path: Path, q):
-        idx = index_file(path)
-        from wpsgraph.validation.positions import key_of
-        return idx.find(key_of(q.subject), key_of(q.predicate), key_of(q.object))
+    @staticmethod
+    def position(path: Path, q) -> tuple[int, int] | None:
+        return index_file(path).find(key_of(q.subject), key_of(q.predicate), key_of(q.object))
 
-    for f in findings:
-        if f.file is not None:
-            continue
-        terms = getattr(f, "_terms", None)
-        if terms is None or terms[0] is None:
-            continue
-        focus, path, value = terms
-        hits = []
-        if path is not None and path[0] in ("pred", "inv") and value is not None:
-            p = path[1] if path[0] == "pred" else (path[1][1] if path[1][0] == "pred" else None)
-            if p is not None:
-                s, o = (focus, value) if path[0] == "pred" else (value, focus)
-                hits = statements(s, p, o)
-                if not hits:  # inferred: the asserted statements between the same two resources it follows from
-                    forward, backward = statements(s, None, o), statements(o, None, s)
-                    implied = [h for h in forward if _implies(store, h[1].predicate, p, False)] + \
-                        [h for h in backward if _implies(store, h[1].predicate, p, True)]
-                    hits = implied or forward + backward
-                    if hits:
-                        f.related = [f"{path_}:{':'.join(map(str, position(path_, q) or ()))}" for path_, q in hits]
-        if not hits and value is not None and path is None:
-            for kind, term in getattr(f, "_targets", ()):
-                if kind == "targetSubjectsOf":
-                    hits = statements(focus, term, None)
-                    if hits:
-                        break
-        if not hits and path is not None and path[0] == "pred":
-            hits = statements(focus, path[1], None)
+
+def _locate_one(f: Finding, statements: _Statements) -> None:
+    focus, path, value = f.focus_node, f.result_path, f.value_node
+    if f.statement is not None:  # the check names the statement itself
+        path, value = ("pred", f.statement.predicate), f.statement.object
+    hits = _statement_hits(f, focus, path, value, statements) if value is not None else []
+    if not hits and path is not None and path[0] == "pred":
+        hits = statements(focus, path[1], None)
+    subject_only = False
+    if not hits:
+        hits = statements(focus, None, None)
+        subject_only = True
+    if not hits:  # only used as a value: where it is used
+        hits = statements(None, None, focus)
         subject_only = False
-        if not hits:
-            hits = statements(focus, None, None)
-            subject_only = True
-        if not hits:  # only used as a value: where it is used
-            hits = statements(None, None, focus)
-            subject_only = False
-        if not hits:
-            continue
-        file = hits[0][0]
-        if subject_only:
-            from wpsgraph.validation.positions import key_of
-            where = index_file(file).subjects.get(key_of(focus))
-        else:
-            found = [w for path_, q in hits if path_ == file for w in [position(file, q)] if w]
-            where = min(found) if found else None
-        f.file = str(file)
-        if where:
-            f.line, f.column = where
+    if not hits:
+        return
+    file = hits[0][0]
+    if subject_only:
+        where = index_file(file).subjects.get(key_of(focus))
+    else:
+        found = [w for path_, q in hits if path_ == file for w in [statements.position(file, q)] if w]
+        where = min(found) if found else None
+    f.location = Location(str(file), *where) if where else Location(str(file))
 
+
+def _statement_hits(f: Finding, focus, path, value, statements: _Statements) -> list:
+    """The statements a finding with a value is about: (focus path value) for a predicate or inverse path (for an
+    inferred one, the asserted statements it follows from, kept in ``f.related``); for a node shape targeting the
+    subjects of a property, the focus node's statements with that property."""
+    if path is None:
+        for kind, term in f.shape_targets:
+            if kind == "targetSubjectsOf":
+                hits = statements(focus, term, None)
+                if hits:
+                    return hits
+        return []
+    if path[0] not in ("pred", "inv"):
+        return []
+    p = path[1] if path[0] == "pred" else (path[1][1] if path[1][0] == "pred" else None)
+    if p is None:
+        return []
+    s, o = (focus, value) if path[0] == "pred" else (value, focus)
+    hits = statements(s, p, o)
+    if hits:
+        return hits
+    # inferred: the asserted statements between the same two resources it follows from
+    forward, backward = statements(s, None, o), statements(o, None, s)
+    implied = [h for h in forward if _implies(statements.store, h[1].predicate, p, False)] + \
+        [h for h in backward if _implies(statements.store, h[1].predicate, p, True)]
+    hits = implied or forward + backward
+    f.related = [Location(str(file), *(statements.position(file, q) or ())) for file, q in hits]
+    return hits

@@ -14,36 +14,28 @@ from wpsgraph.validation.findings import SEVERITIES, Finding, default_message
 def run_pyshacl(data, shapes_paths: list[Path], names=None, check: str = "shacl"):
     """pySHACL (the reference engine) on an rdflib graph; top-level results only."""
     import pyshacl
-    from rdflib import SH as S
+    from rdflib import SH
 
-    from wpsgraph.terms import rdflib_graph
+    from wpsgraph.terms import from_rdflib, rdflib_graph
 
     shapes = rdflib_graph(_shape_triples(shapes_paths, names))
     _, report, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none", advanced=True,
                                     allow_warnings=True, allow_infos=True)
     findings = []
-    for result in report.objects(None, S.result):
-        def one(p):
-            return report.value(result, p)
+    for result in report.objects(None, SH.result):
+        def one(p, result=result):
+            term = report.value(result, p)
+            return from_rdflib(term) if term is not None else None
 
-        messages = [str(m) for m in report.objects(result, S.resultMessage)]
-        component = one(S.sourceConstraintComponent)
-        f = Finding(
-            severity=SEVERITIES.get(str(one(S.resultSeverity)), "violation"),
-            message=messages[0] if messages else default_message(str(component).rsplit("#", 1)[-1]),
-            focus=_rdf_text(one(S.focusNode)),
-            path=_rdflib_path(report, one(S.resultPath)),
-            value=_rdf_text(one(S.value)),
-            shape=_rdf_text(one(S.sourceShape)),
-            check=check,
-        )
-        f._messages = messages
-        from wpsgraph.terms import from_rdflib
-        f._terms = (from_rdflib(one(S.focusNode)), _path_term(one(S.resultPath)),
-                    from_rdflib(one(S.value)) if one(S.value) is not None else None)
-        f._value_term = f._terms[2]
-        f._targets = []
-        findings.append(f)
+        messages = [str(m) for m in report.objects(result, SH.resultMessage)]
+        component = one(SH.sourceConstraintComponent)
+        path = report.value(result, SH.resultPath)
+        findings.append(Finding(
+            severity=SEVERITIES.get(one(SH.resultSeverity).value, "violation"),
+            message=messages[0] if messages else default_message(component.value.rsplit("#", 1)[-1]),
+            focus_node=one(SH.focusNode), result_path=_path(report, path) if path is not None else None,
+            value_node=one(SH.value), source_shape=one(SH.sourceShape), component=component, messages=messages,
+            check=check))
     return findings, report
 
 
@@ -56,46 +48,19 @@ def _shape_triples(paths, names):
     return triples
 
 
-def _path_term(term):
+def _path(g, node):
+    """A SHACL property path of pySHACL's report graph as the path expression the fast engine uses."""
     import rdflib
-
-    if isinstance(term, rdflib.URIRef):
-        return ("pred", ox.NamedNode(str(term)))
-    return None
-
-
-def _rdf_text(term) -> str | None:
-    import rdflib
-
-    if term is None:
-        return None
-    if isinstance(term, rdflib.BNode):
-        return "_:" + str(term)
-    return str(term)
-
-
-def _rdflib_path(g, node) -> str | None:
-    """A result path as text: the IRI of a predicate path, else the SPARQL path the fast engine writes."""
-    import rdflib
-    from rdflib import SH as S
+    from rdflib import SH
     from rdflib.collection import Collection
 
-    if node is None:
-        return None
     if isinstance(node, rdflib.URIRef):
-        return str(node)
-
-    def conv(n):
-        if isinstance(n, rdflib.URIRef):
-            return ("pred", ox.NamedNode(str(n)))
-        if (n, rdflib.RDF.first, None) in g:
-            return ("seq", [conv(x) for x in Collection(g, n)])
-        for local, kind in (("inversePath", "inv"), ("zeroOrMorePath", "star"), ("oneOrMorePath", "plus"),
-                            ("zeroOrOnePath", "opt")):
-            inner = g.value(n, S[local])
-            if inner is not None:
-                return (kind, conv(inner))
-        alt = g.value(n, S.alternativePath)
-        return ("alt", [conv(x) for x in Collection(g, alt)])
-
-    return fast.path_text(conv(node))
+        return ("pred", ox.NamedNode(str(node)))
+    if (node, rdflib.RDF.first, None) in g:
+        return ("seq", [_path(g, x) for x in Collection(g, node)])
+    for predicate, kind in ((SH.inversePath, "inv"), (SH.zeroOrMorePath, "star"), (SH.oneOrMorePath, "plus"),
+                            (SH.zeroOrOnePath, "opt")):
+        inner = g.value(node, predicate)
+        if inner is not None:
+            return (kind, _path(g, inner))
+    return ("alt", [_path(g, x) for x in Collection(g, g.value(node, SH.alternativePath))])

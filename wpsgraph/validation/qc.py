@@ -79,13 +79,8 @@ def run(store: ox.Store, names: Names, folder: Path | None = None):
             if other is not None:
                 detail.append(f"also {_short(other, names)}")
             message = check.title + (f" ({'; '.join(detail)})" if detail else "") + ". " + check.description
-            f = Finding(severity=check.severity, message=message,
-                        focus=focus.value if focus is not None and not isinstance(focus, ox.Literal) else None,
-                        value=value.value if value is not None else None,
-                        shape=f"qc/{check.name}", check="qc")
-            f._terms = (focus, None, value)
-            f._targets = []
-            findings.append(f)
+            findings.append(Finding(severity=check.severity, message=message, focus_node=focus, value_node=value,
+                                    source_shape=f"qc/{check.name}", check="qc"))
     return findings
 
 

@@ -88,17 +88,11 @@ def check(store: ox.Store, names: Names, graphs: list) -> list:
                                f"it aligns to.")
                 message += f" Did you mean {_short(guess, names)}?" if guess else \
                     " Check its spelling, or add it to ontology/wps.ttl."
-                f = Finding(severity=severity, message=message, focus=_text(quad.subject),
-                            path=quad.predicate.value, value=iri if kind == "class" else None,
-                            shape="vocabulary", check="vocabulary")
-                f._terms = (quad.subject, ("pred", quad.predicate), quad.object)
-                f._targets = []
-                findings.append(f)
+                findings.append(Finding(severity=severity, message=message, focus_node=quad.subject,
+                                        result_path=("pred", quad.predicate),
+                                        value_node=term if kind == "class" else None, source_shape="vocabulary",
+                                        check="vocabulary", statement=quad))
     return findings
-
-
-def _text(term):
-    return "_:" + term.value if isinstance(term, ox.BlankNode) else term.value
 
 
 def _namespace(iri: str) -> str:

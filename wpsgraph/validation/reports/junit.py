@@ -29,7 +29,7 @@ def junit(report: Report, names=None) -> str:
                 f"resource: {short(f.focus, names)}" if f.focus else "",
                 f"property: {short(f.path, names)}" if f.path else "",
                 f"value: {short(f.value, names)}" if f.value is not None else "",
-                f"inferred from: {', '.join(f.related)}" if f.related else "") if x)
+                f"inferred from: {', '.join(map(str, f.related))}" if f.related else "") if x)
             failure = ET.SubElement(case, "failure", message=f.message[:500], type=f.severity)
             failure.text = body
         suite.set("tests", str(max(1, len(failed))))

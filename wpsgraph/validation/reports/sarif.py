@@ -41,7 +41,8 @@ def sarif(report: Report, names=None) -> str:
         if f.related:
             result["relatedLocations"] = []
             for n, loc in enumerate(f.related):
-                path, line_, col_ = _split_loc(loc)
+                # a location without a line is named by its text, as it always was
+                path, line_, col_ = (loc.file, loc.line, loc.column) if loc.line else (str(loc), None, None)
                 reg = {"startLine": line_} if line_ else {"startLine": 1}
                 if col_:
                     reg["startColumn"] = col_
@@ -68,11 +69,3 @@ def _uri(path: str) -> str:
     if rel.startswith(".."):
         return Path(path).resolve().as_uri()
     return rel.replace(os.sep, "/")
-
-
-def _split_loc(loc: str):
-    parts = loc.rsplit(":", 2)
-    try:
-        return parts[0], int(parts[1]), int(parts[2])
-    except (IndexError, ValueError):
-        return loc, None, None

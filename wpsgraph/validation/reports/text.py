@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wpsgraph.validation.findings import Report
+from wpsgraph.validation.findings import Location, Report
 from wpsgraph.validation.reports.common import relative, short
 
 
@@ -26,7 +26,7 @@ def text(report: Report, names=None) -> str:
         if detail:
             out.append(f"  {'':>8}  ({', '.join(detail)})")
         if f.related:
-            out.append(f"  {'':>8}  inferred from: {', '.join(_rel_loc(r) for r in f.related)}")
+            out.append(f"  {'':>8}  inferred from: {', '.join(_asserted_at(r) for r in f.related)}")
     c = report.counts()
     summary = ", ".join(f"{n} {k}{'' if n == 1 else 's'}" if k != "error" else
                         f"{n} unreadable file{'' if n == 1 else 's'}" for k, n in c.items())
@@ -42,6 +42,6 @@ def text(report: Report, names=None) -> str:
     return "\n".join(out).lstrip("\n")
 
 
-def _rel_loc(loc: str) -> str:
-    path, _, rest = loc.partition(".ttl:")
-    return (relative(path + ".ttl") + ":" + rest) if rest else loc
+def _asserted_at(loc: Location) -> str:
+    text = str(loc)
+    return relative(loc.file) + text[len(loc.file):] if loc.file.endswith(".ttl") and loc.line else text
