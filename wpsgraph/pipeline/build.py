@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import os
 import shutil
 import sys
 import threading
@@ -16,7 +15,9 @@ from typing import Callable, Sequence
 import pyoxigraph as ox
 
 from wpsgraph import __version__
+from wpsgraph.bulk import load_keeping_blank_nodes
 from wpsgraph.errors import InputError
+from wpsgraph.folders import replace_folder, staging_folder
 from wpsgraph.namespaces import Names
 from wpsgraph.pipeline.load import Loaded, load
 from wpsgraph.pipeline.reason import reason
@@ -61,10 +62,7 @@ def build(data_files: Sequence[Path] | None = None, out: Path = Path("build"), n
     names = names or Names()
     out = Path(out)
     say = progress or (lambda _msg: None)
-    tmp = out.parent / f".{out.name}.partial-{os.getpid()}"
-    if tmp.exists():
-        shutil.rmtree(tmp)
-    tmp.mkdir(parents=True)
+    tmp = staging_folder(out)
     timings: dict[str, float] = {}
     writer = None
     try:
@@ -179,20 +177,9 @@ class _StoreWriter:
 
 
 def _copy_graph(source: ox.Store, disk: ox.Store, graph: ox.NamedNode) -> None:
-    """Copy one graph into the on-disk store by Oxigraph's dump and bulk loader, which run without the GIL.
-
-    A bulk load gives blank nodes new identities, so lines naming a blank node go in as parsed quads (parsing
-    keeps their labels); they are few (RDF lists in the ontology)."""
+    """Copy one graph into the on-disk store by Oxigraph's dump and bulk loader, which run without the GIL."""
     data = source.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
-    if b"_:" in data:
-        lines = data.split(b"\n")
-        blank = b"\n".join(line for line in lines if b"_:" in line)
-        data = b"\n".join(line for line in lines if b"_:" not in line)
-        del lines
-        disk.extend(ox.Quad(t.subject, t.predicate, t.object, graph)
-                    for t in ox.parse(blank, format=ox.RdfFormat.N_TRIPLES))
-    if data.strip():
-        disk.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+    load_keeping_blank_nodes(disk, data, ox.RdfFormat.N_TRIPLES, to_graph=graph)
 
 
 def _write(loaded: Loaded, report: Report, folder: Path) -> dict:
@@ -228,16 +215,8 @@ def _write_manifest(folder: Path, loaded: Loaded, counts: dict, timings: dict, r
 
 
 def _swap(tmp: Path, out: Path) -> None:
-    """Replace ``out`` by ``tmp`` so that readers never see a half-written build."""
-    if out.exists():
-        if not (out / OUTPUTS["manifest"]).exists() and any(out.iterdir()):
-            raise InputError(out, "exists and is not a wpsgraph build folder; refusing to replace it")
-        old = out.parent / f".{out.name}.old-{os.getpid()}"
-        out.rename(old)
-        tmp.rename(out)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        tmp.rename(out)
+    replace_folder(tmp, out, lambda folder: (folder / OUTPUTS["manifest"]).exists(),
+                   InputError(out, "exists and is not a wpsgraph build folder; refusing to replace it"))
 
 
 def open_store(db: Path) -> ox.Store:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import pickle
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +30,7 @@ import rdflib
 from rdflib import OWL, RDF, RDFS
 
 from wpsgraph import namespaces as nsmod
+from wpsgraph.bulk import load_keeping_blank_nodes
 from wpsgraph.pipeline.load import Loaded
 from wpsgraph.terms import from_rdflib, rdflib_graph
 
@@ -451,32 +451,12 @@ def _reason_compiled(store: ox.Store, rules: Rules, target: ox.NamedNode) -> int
         fresh = nodes - asserted_members[c] if c in asserted_members else nodes
         lines += [f"{n} {_RDF_TYPE} {c} {g} .\n" for n in fresh if n[0] != '"']
     del edges, members, asserted_edges, asserted_members
-    # Oxigraph gives blank nodes read from a file fresh identities; lines naming one go in as parsed quads.
-    blank = [line for line in lines if "_:" in line and _has_blank(line)]
-    if blank:
-        blank_set = set(blank)
-        lines = [line for line in lines if line not in blank_set]
-        store.extend(ox.parse("".join(blank), format=ox.RdfFormat.N_QUADS))
-    count = len(lines) + len(blank)
+    count = len(lines)
     text = "".join(lines).encode("utf-8")
     del lines
-    if len(text) > 20_000_000:
-        store.bulk_load(text, format=ox.RdfFormat.N_QUADS)
-    else:
-        store.load(text, format=ox.RdfFormat.N_QUADS)
+    # a transaction (load) is faster for small texts; bulk_load, without one, for large ones
+    load_keeping_blank_nodes(store, text, ox.RdfFormat.N_QUADS, bulk=len(text) > 20_000_000)
     return count
-
-
-def _has_blank(line: str) -> bool:
-    """Whether an N-Quads line has a blank-node term (not merely "_:" inside a literal or an IRI)."""
-    for term in (line.split(" ", 1)[0], line.rsplit(" ", 3)[-3] if not line.rstrip(" .\n").endswith('"') else ""):
-        if term.startswith("_:"):
-            return True
-    return bool(re.search(r'(^|\s)_:[^\s]*\s', _strip_literals(line)))
-
-
-def _strip_literals(line: str) -> str:
-    return re.sub(r'"(?:[^"\\]|\\.)*"(\^\^<[^>]*>|@[A-Za-z0-9-]+)?', '""', line)
 
 
 def _rules_in_text(rules: Rules) -> Rules:

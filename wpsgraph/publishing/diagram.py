@@ -6,7 +6,7 @@ import posixpath
 from collections import defaultdict
 from xml.sax.saxutils import escape as xml_escape
 
-from wpsgraph.namespaces import DCT, FOAF, ORG, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
+from wpsgraph.namespaces import OWL, RDF, RDFS
 from wpsgraph.publishing.pages import Writer
 from wpsgraph.publishing.site import DIAGRAM, Link, relative
 
@@ -26,40 +26,37 @@ def diagram_page(w: Writer) -> None:
     for q in s.by_graph[graph]:
         if q.predicate.value == RDFS + "domain" and q.object.value in parents:
             p = q.subject.value
-            attrs[q.object.value].append((_local(p, wps), _local(ranges.get(p, ""), wps) if p in ranges else ""))
+            attrs[q.object.value].append((_local(p, s.names), _local(ranges.get(p, ""), s.names) if p in ranges else ""))
     children: dict[str | None, list[str]] = defaultdict(list)
     for c in classes:
         children[sorted(parents[c])[0] if parents[c] else None].append(c)
     order: list[tuple[str, int]] = []
 
     def walk(node, depth):
-        for c in sorted(children.get(node, []), key=lambda c: _local(c, wps)):
+        for c in sorted(children.get(node, []), key=lambda c: _local(c, s.names)):
             order.append((c, depth))
             walk(c, depth + 1)
 
     walk(None, 0)
-    svg = class_diagram_svg(order, parents, attrs, wps)
+    svg = class_diagram_svg(order, parents, attrs, s.names)
     w.write(DIAGRAM + ".svg", svg)
     page = DIAGRAM + ".html"
-    tree = [{"link": Link(relative("ontology.html#" + _local(c, wps), page), _local(c, wps), None, c),
+    tree = [{"link": Link(relative("ontology.html#" + _local(c, s.names), page), _local(c, s.names), None, c),
              "depth": depth, "label": s.label(c),
-             "others": [Link(relative("ontology.html#" + _local(p, wps), page), _local(p, wps), None, p)
+             "others": [Link(relative("ontology.html#" + _local(p, s.names), page), _local(p, s.names), None, p)
                         for p in sorted(parents[c])[1:]],
              "attrs": sorted(attrs.get(c, []))} for c, depth in order]
     w.render(page, "diagram.html", title=s.t["diagram"], svg=posixpath.basename(DIAGRAM) + ".svg", tree=tree)
 
 
-def _local(iri: str, wps: str) -> str:
-    if iri.startswith(wps):
-        return iri[len(wps):]
-    for prefix, ns in (("xsd", XSD), ("rdfs", RDFS), ("skos", SKOS), ("schema", SCHEMA), ("foaf", FOAF),
-                       ("dct", DCT), ("owl", OWL), ("prov", PROV), ("org", ORG)):
-        if iri.startswith(ns):
-            return f"{prefix}:{iri[len(ns):]}"
-    return iri
+def _local(iri: str, names) -> str:
+    """A term as the diagram names it: an ontology term by its local name, any other by prefix:name."""
+    if iri.startswith(names.wps):
+        return iri[len(names.wps):]
+    return names.compact(iri) or iri
 
 
-def class_diagram_svg(order, parents, attrs, wps) -> str:
+def class_diagram_svg(order, parents, attrs, names) -> str:
     """A UML-style class diagram: each class a box with its properties, indented under its superclass."""
     indent, line, head, gap, char = 26, 15, 22, 10, 7.4
     y = 10
@@ -68,7 +65,7 @@ def class_diagram_svg(order, parents, attrs, wps) -> str:
     width = 0
     for c, depth in order:
         props = sorted(attrs.get(c, []))
-        name = _local(c, wps)
+        name = _local(c, names)
         rows = [f"{p} : {r}" if r else p for p, r in props]
         w = max([len(name) * 8.0] + [len(r) * char for r in rows]) + 16
         h = head + (len(rows) * line + 6 if rows else 0)
@@ -87,7 +84,7 @@ def class_diagram_svg(order, parents, attrs, wps) -> str:
                 parts.append(f'<path d="M{x - 7},{y0 + 7} L{x},{y0 + 11} L{x - 7},{y0 + 15} Z" class="arrow"/>')
     for c, depth in order:
         x, y0, w, h = boxes[c]
-        name = _local(c, wps)
+        name = _local(c, names)
         parts.append(f'<g><title>{xml_escape(c)}</title>'
                      f'<rect x="{x}" y="{y0}" width="{w:.0f}" height="{h}" rx="3" class="box"/>'
                      f'<text x="{x + 8}" y="{y0 + 15}" class="name">{xml_escape(name)}</text>')

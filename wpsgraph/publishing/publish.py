@@ -10,6 +10,7 @@ from typing import Callable, Sequence
 import pyoxigraph as ox
 
 from wpsgraph.errors import WpsError
+from wpsgraph.folders import replace_folder, staging_folder
 from wpsgraph.namespaces import DCT, Names
 from wpsgraph.publishing.dataset import dataset_page
 from wpsgraph.publishing.diagram import diagram_page
@@ -35,10 +36,7 @@ def publish(out: Path, names: Names | None = None, lang: str = "en", data_files:
     timings["load"] = time.perf_counter() - clock
     say(f"load and reason: {len(site.quads)} quads, {len(site.resources)} named resources "
         f"({timings['load']:.2f} s)")
-    tmp = out.parent / f".{out.name}.partial"
-    if tmp.exists():
-        shutil.rmtree(tmp)
-    tmp.mkdir(parents=True)
+    tmp = staging_folder(out)
     try:
         w = Writer(site, tmp)
         w.final = out
@@ -100,15 +98,6 @@ def _check_no_stale_base(site: Site, folder: Path) -> None:
 
 
 def _swap(tmp: Path, out: Path) -> None:
-    if out.exists():
-        if any(out.iterdir()) and not (out / "sitemap.xml").exists():
-            raise WpsError(f"{out}: exists and is not a wpsgraph site; refusing to replace it")
-        old = out.parent / f".{out.name}.old"
-        if old.exists():
-            shutil.rmtree(old)
-        out.rename(old)
-        tmp.rename(out)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        tmp.rename(out)
+    replace_folder(tmp, out, lambda folder: (folder / "sitemap.xml").exists(),
+                   WpsError(f"{out}: exists and is not a wpsgraph site; refusing to replace it"))
 

@@ -220,12 +220,10 @@ class Site:
         return self.short(iri), None
 
     def short(self, iri: str) -> str:
-        best = None
-        for prefix, ns in self.names.prefixes().items():
-            if iri.startswith(ns) and (best is None or len(ns) > len(best[1])):
-                best = (prefix, ns)
-        if best and re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9._-]*", iri[len(best[1]):] or "-"):
-            return f"{best[0]}:{iri[len(best[1]):]}"
+        curie = self.names.compact(iri)
+        # only a local name that reads as one (no '/', '?', ...) makes a prefixed name worth showing
+        if curie and re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9._-]*", curie.split(":", 1)[1] or "-"):
+            return curie
         return iri
 
     def link(self, iri: str, page: str) -> Link:

@@ -19,28 +19,10 @@ def term_text(term, names: Names | None = None, compact: bool = True) -> str:
     if term is None:
         return ""
     if isinstance(term, ox.NamedNode):
-        return _Compactor(names)(term.value) if compact and names is not None else term.value
+        return (names.compact(term.value) or term.value) if compact and names is not None else term.value
     if isinstance(term, ox.BlankNode):
         return "_:" + term.value
     return term.value
-
-
-class _Compactor:
-    """prefix:local for IRIs under a known namespace (the longest one), remembered per namespace part."""
-
-    def __init__(self, names: Names):
-        self.prefixes = names.prefixes()
-        self.memo: dict[str, tuple[str, str] | None] = {}
-
-    def __call__(self, iri: str) -> str:
-        # every namespace ends in '/' or '#', so the longest one matching lies within the IRI up to its last one
-        cut = max(iri.rfind("/"), iri.rfind("#")) + 1
-        head = iri[:cut]
-        if head not in self.memo:
-            self.memo[head] = max(((p, ns) for p, ns in self.prefixes.items() if head.startswith(ns)),
-                                  key=lambda x: len(x[1]), default=None)
-        best = self.memo[head]
-        return f"{best[0]}:{iri[len(best[1]):]}" if best else iri
 
 
 def render(result: Result, fmt: str, names: Names | None = None) -> str:
@@ -61,10 +43,8 @@ def render(result: Result, fmt: str, names: Names | None = None) -> str:
 
 
 def _table(result: Result, names: Names | None) -> str:
-    compactor = _Compactor(names) if names is not None else None
-
     def text(t):
-        return compactor(t.value) if compactor and isinstance(t, ox.NamedNode) else term_text(t)
+        return term_text(t, names)
 
     cells = [[text(t) for t in row] for row in result.rows]
     widths = [max([len(v)] + [len(r[i]) for r in cells]) for i, v in enumerate(result.variables)]

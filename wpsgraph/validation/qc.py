@@ -88,7 +88,4 @@ def _short(term, names: Names) -> str:
     text = term.value
     if isinstance(term, ox.Literal):
         return f'"{text}"' + (f"@{term.language}" if term.language else "")
-    for prefix, ns in sorted(names.prefixes().items(), key=lambda x: -len(x[1])):
-        if text.startswith(ns):
-            return f"{prefix}:{text[len(ns):]}"
-    return f"<{text}>"
+    return names.compact(text) or f"<{text}>"

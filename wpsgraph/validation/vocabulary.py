@@ -116,7 +116,4 @@ def _suggest(iri: str, pool: list[str], kind: str) -> str | None:
 
 
 def _short(iri: str, names: Names) -> str:
-    for prefix, ns in sorted(names.prefixes().items(), key=lambda x: -len(x[1])):
-        if iri.startswith(ns):
-            return f"{prefix}:{iri[len(ns):]}"
-    return f"<{iri}>"
+    return names.compact(iri) or f"<{iri}>"

@@ -21,10 +21,7 @@ def relative(path: str | None) -> str | None:
 def short(iri: str | None, names=None) -> str | None:
     if iri is None or names is None:
         return iri
-    for prefix, ns in sorted(names.prefixes().items(), key=lambda x: -len(x[1])):
-        if iri.startswith(ns) and iri != ns:
-            return f"{prefix}:{iri[len(ns):]}"
-    return iri
+    return names.compact(iri, empty_local=False) or iri
 
 
 def where_text(f: Finding) -> str:
