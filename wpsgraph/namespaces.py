@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from pyoxigraph import NamedNode
+from pyoxigraph import Literal, NamedNode
 
 DEFAULT_BASE = "https://w3id.org/wpsgraph/"
 BASE_ENV = "WPSGRAPH_BASE"
@@ -96,8 +96,22 @@ class Names:
             self._compactor = Compactor(self.prefixes())
         return self._compactor(iri, empty_local)
 
+    # The one base-IRI rewriter: files are written under the default base and moved at parse time (data, shapes,
+    # queries); these are its three forms.
     def rebase(self, iri: str) -> str:
         """Rewrite an IRI written under the default base into the configured base."""
         if self.base != DEFAULT_BASE and iri.startswith(DEFAULT_BASE):
             return self.base + iri[len(DEFAULT_BASE):]
         return iri
+
+    def rebase_term(self, term):
+        """An IRI rebased, a literal with its datatype rebased; anything else as is."""
+        if isinstance(term, NamedNode):
+            return NamedNode(self.rebase(term.value))
+        if isinstance(term, Literal) and term.datatype.value.startswith(DEFAULT_BASE):
+            return Literal(term.value, datatype=NamedNode(self.rebase(term.datatype.value)))
+        return term
+
+    def rebase_text(self, text: str) -> str:
+        """SPARQL (or any) text with every mention of the default base moved to the configured one."""
+        return text if self.base == DEFAULT_BASE else text.replace(DEFAULT_BASE, self.base)

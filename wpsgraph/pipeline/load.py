@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
-from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Store, parse
+from pyoxigraph import NamedNode, Quad, RdfFormat, Store, parse
 
 from wpsgraph import resources
 from wpsgraph.errors import InputError
@@ -61,7 +61,7 @@ def parse_file(path: Path, graph: NamedNode, names: Names) -> list[Quad]:
     except SyntaxError as e:
         raise InputError(path, _clean(e.msg), e.lineno, e.offset) from None
     if names.base != DEFAULT_BASE:
-        return [Quad(_rebase(t.subject, names), _rebase(t.predicate, names), _rebase(t.object, names), graph)
+        return [Quad(names.rebase_term(t.subject), names.rebase_term(t.predicate), names.rebase_term(t.object), graph)
                 for t in triples]
     return [Quad(t.subject, t.predicate, t.object, graph) for t in triples]
 
@@ -78,14 +78,6 @@ def _check_utf8(path: Path, data: bytes) -> None:
 def _clean(message: str) -> str:
     # Oxigraph prefixes "Parser error between line a column b and line c column d: "; we give the position ourselves.
     return re.sub(r"^Parser error (at|between) line \d+ column \d+( and line \d+ column \d+)?: ", "", message)
-
-
-def _rebase(term, names: Names):
-    if isinstance(term, NamedNode):
-        return NamedNode(names.rebase(term.value))
-    if isinstance(term, Literal) and term.datatype and term.datatype.value.startswith(DEFAULT_BASE):
-        return Literal(term.value, datatype=NamedNode(names.rebase(term.datatype.value)))
-    return term
 
 
 def default_data_files() -> list[Path]:

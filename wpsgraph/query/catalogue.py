@@ -13,6 +13,7 @@ from pathlib import Path
 
 from wpsgraph import resources
 from wpsgraph.errors import QueryError
+from wpsgraph.query.lexer import query_form
 
 PARAM_KINDS = ("iri", "string", "integer", "date", "year")
 _HEADER = re.compile(r"^#\s*(title|description|param)\s*:\s*(.*)$")
@@ -38,9 +39,7 @@ class Query:
 
     @property
     def kind(self) -> str:
-        body = re.sub(r"(?m)^\s*(#.*|PREFIX\s+\S*\s*<[^>]*>|BASE\s*<[^>]*>)\s*$", "", self.text)
-        match = re.search(r"\b(SELECT|CONSTRUCT|ASK|DESCRIBE)\b", body, re.IGNORECASE)
-        return match.group(1).upper() if match else "SELECT"
+        return query_form(self.text)
 
 
 def read_query(path: Path) -> Query:

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from wpsgraph.query.lexer import mask
+
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 
@@ -117,20 +119,6 @@ def _sort_value(key: Key, term):
         if term.datatype.value == XSD_INTEGER and re.fullmatch(r"[+-]?\d+", term.value):
             return (3, "i", int(term.value))
     return None
-
-
-def mask(text: str, strings: bool) -> str:
-    """The text with comments, IRIs and (if ``strings``) the inside of strings blanked, same length, so keywords
-    and braces inside them are not matched."""
-    def blank(m: re.Match) -> str:
-        s = m.group(0)
-        if s[0] in "\"'":
-            return s[0] + " " * (len(s) - 2) + s[-1] if strings else s
-        return " " * len(s)
-    return _LEXEMES.sub(blank, text)
-
-
-_LEXEMES = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>\s"{}|^`\\]*>|#[^\n]*')
 
 
 def _depth(masked: str, position: int) -> int:

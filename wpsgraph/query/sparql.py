@@ -11,9 +11,9 @@ import re
 import pyoxigraph as ox
 
 from wpsgraph.errors import QueryError
-from wpsgraph.namespaces import DEFAULT_BASE, XSD, Names
-from wpsgraph.query import order
+from wpsgraph.namespaces import XSD, Names
 from wpsgraph.query.catalogue import Param, Query
+from wpsgraph.query.lexer import mask
 
 
 def term_for(param: Param, value: str, names: Names):
@@ -67,10 +67,10 @@ def query_text(query: Query, names: Names, bound: dict | None = None) -> str:
     subquery that projects one of them by name (``SELECT ?country ?unit WHERE {``). A subquery is evaluated on its
     own, before its rows are joined: binding it inside gives the same rows (the outer VALUES would keep only those
     anyway) without the subquery first answering for every value."""
-    text = query.text if names.base == DEFAULT_BASE else query.text.replace(DEFAULT_BASE, names.base)
+    text = names.rebase_text(query.text)
     if not bound:
         return text
-    masked = order.mask(text, strings=True)
+    masked = mask(text, strings=True)
     where = _WHERE.search(masked)
     if where is None:
         raise QueryError(f"{query.path}: a query with parameters needs a 'WHERE {{' clause to bind them in")

@@ -85,12 +85,6 @@ def load_shapes(paths: Iterable[Path], names: Names | None = None) -> ShapesGrap
     for path in paths:
         triples += ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)
     if names is not None and names.base != DEFAULT_BASE:
-        triples = [ox.Triple(_rebase(t.subject, names), _rebase(t.predicate, names), _rebase(t.object, names))
+        triples = [ox.Triple(names.rebase_term(t.subject), names.rebase_term(t.predicate), names.rebase_term(t.object))
                    for t in triples]
     return ShapesGraph(triples)
-
-
-def _rebase(term, names: Names):
-    if isinstance(term, ox.NamedNode):
-        return ox.NamedNode(names.rebase(term.value))
-    return term

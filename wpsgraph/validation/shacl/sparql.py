@@ -6,6 +6,7 @@ import re
 
 import pyoxigraph as ox
 
+from wpsgraph.query.lexer import mask
 from wpsgraph.validation.shacl.graph import Unsupported
 from wpsgraph.validation.shacl.paths import path_sparql
 from wpsgraph.validation.shacl.shapes import Result, Shape
@@ -71,7 +72,7 @@ def _prepare(c: dict, shape: Shape, focus: set | None) -> str:
     text = re.sub(r"\$this\b", "?this", text)
     if focus is not None:
         values = " ".join(_sparql_term(n) for n in focus if not isinstance(n, ox.BlankNode))
-        match = re.search(r"\bWHERE\s*\{", text, re.IGNORECASE)
+        match = re.search(r"\bWHERE\s*\{", mask(text, strings=True), re.IGNORECASE)
         if match and all(not isinstance(n, ox.BlankNode) for n in focus):
             text = text[:match.end()] + f" VALUES ?this {{ {values} }} " + text[match.end():]
     prefixes = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in c["prefixes"].items())
