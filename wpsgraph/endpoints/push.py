@@ -17,7 +17,6 @@ asks).
 from __future__ import annotations
 
 import json
-import socket
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -26,8 +25,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from wpsgraph.endpoints.remote import AUTH_TYPE_ENV, USER_AGENT, _server_message, check_url, credentials
-from wpsgraph.errors import InputError, WpsError
+from wpsgraph.endpoints.http import USER_AGENT, HttpError, check_url, credentials, opener, server_message
+from wpsgraph.errors import InputError
 from wpsgraph.pipeline.build import OUTPUTS
 
 DEFAULT_TIMEOUT = 120.0
@@ -35,7 +34,7 @@ SEND_AS = "text/turtle"
 ACCEPT = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
 
 
-class PushError(WpsError):
+class PushError(HttpError):
     """The store cannot be reached, refuses the upload, holds other data, or does not hold what was sent."""
 
 
@@ -97,7 +96,7 @@ def push(build: Path, url: str, replace: bool = False, timeout: float = DEFAULT_
 
     for graph, triples in graphs.items():
         if report.actions[graph] != "unchanged":
-            http.put_graph(graph, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
+            http.put_graph(graph, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"")
             say(f"{report.actions[graph]} <{graph}>: {len(triples)} triples")
 
     wrong = []
@@ -126,18 +125,6 @@ class _Http:
         self.url, self.timeout = url, timeout
         self.credentials = credentials()
 
-    def opener(self):
-        """A fresh opener per request: urllib's digest handler counts retries across requests, and a 404 after a
-        successful challenge never resets the count."""
-        if not self.credentials:
-            return urllib.request.build_opener()
-        import os
-        passwords = urllib.request.HTTPPasswordMgrWithPriorAuth()
-        basic = os.environ.get(AUTH_TYPE_ENV, "").lower() != "digest"
-        passwords.add_password(None, self.url, *self.credentials, is_authenticated=basic)
-        return urllib.request.build_opener(urllib.request.HTTPBasicAuthHandler(passwords),
-                                           urllib.request.HTTPDigestAuthHandler(passwords))
-
     def graph_url(self, graph: str) -> str:
         return self.url + ("&" if "?" in self.url else "?") + urllib.parse.urlencode({"graph": graph})
 
@@ -165,19 +152,19 @@ class _Http:
         request = urllib.request.Request(self.graph_url(graph), data=data, method=method,
                                          headers={"User-Agent": USER_AGENT, **(headers or {})})
         try:
-            with self.opener().open(request, timeout=self.timeout) as reply:
+            with opener(self.url).open(request, timeout=self.timeout) as reply:
                 content_type = reply.headers.get("Content-Type", "").split(";")[0].strip().lower()
                 return reply.read(), content_type
         except urllib.error.HTTPError as e:
             if missing_ok and e.code == 404:
                 return None, ""
-            message = _server_message(e.read()) or e.reason
+            message = server_message(e.read()) or e.reason
             hint = " (set $WPSGRAPH_AUTH=user:password)" if e.code in (401, 403) and not credentials() else ""
             raise PushError(f"{self.url}: {method} <{graph}>: HTTP {e.code}: {message}{hint}") from None
         except urllib.error.URLError as e:
             reason = getattr(e.reason, "strerror", None) or e.reason
             raise PushError(f"{self.url}: cannot reach the store: {reason}") from None
-        except (socket.timeout, TimeoutError):
+        except TimeoutError:
             raise PushError(f"{self.url}: {method} <{graph}>: no reply within {self.timeout:g} s") from None
         except (ConnectionError, OSError) as e:
             raise PushError(f"{self.url}: {method} <{graph}>: the connection failed: {e}") from None

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
 import socket
 import urllib.error
 import urllib.parse
@@ -28,14 +27,10 @@ import xml.etree.ElementTree as ET
 
 import pyoxigraph as ox
 
-from wpsgraph import __version__
-from wpsgraph.errors import WpsError
+from wpsgraph.endpoints.http import AUTH_ENV, USER_AGENT, HttpError, check_url, credentials, digest, server_message
 from wpsgraph.namespaces import XSD, Names
 from wpsgraph.query import Query, Result, bindings, query_text
 
-AUTH_ENV = "WPSGRAPH_AUTH"
-AUTH_TYPE_ENV = "WPSGRAPH_AUTH_TYPE"
-USER_AGENT = f"wpsgraph/{__version__} (+https://w3id.org/wpsgraph/)"
 POST_ABOVE = 1500  # characters of URL-encoded query; longer queries are POSTed (URLs past ~2 kB are unsafe)
 DEFAULT_TIMEOUT = 60.0
 
@@ -44,26 +39,8 @@ XML_RESULTS = "application/sparql-results+xml"
 _SR = "{http://www.w3.org/2005/sparql-results#}"
 
 
-class RemoteError(WpsError):
+class RemoteError(HttpError):
     """An endpoint that cannot be reached, answers with an HTTP error, or does not answer with SPARQL results."""
-
-
-def credentials() -> tuple[str, str] | None:
-    """(user, password) from $WPSGRAPH_AUTH, or None."""
-    value = os.environ.get(AUTH_ENV)
-    if not value:
-        return None
-    user, sep, password = value.partition(":")
-    if not sep:
-        raise RemoteError(f"${AUTH_ENV} must read 'user:password'")
-    return user, password
-
-
-def check_url(url: str) -> str:
-    parts = urllib.parse.urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise RemoteError(f"{url!r} is not an http(s) URL")
-    return url
 
 
 def uses_post(text: str) -> bool:
@@ -100,16 +77,16 @@ def request(endpoint: str, text: str, kind: str = "SELECT", timeout: float = DEF
     sparql.timeout = timeout  # setTimeout() truncates to whole seconds (0.5 would mean no timeout at all)
     creds = credentials()
     if creds:
-        sparql.setHTTPAuth(DIGEST if os.environ.get(AUTH_TYPE_ENV, "").lower() == "digest" else BASIC)
+        sparql.setHTTPAuth(DIGEST if digest() else BASIC)
         sparql.setCredentials(*creds)
     try:
         reply = sparql.query().response
         body = reply.read()
         content_type = reply.headers.get("Content-Type", "")
     except SPARQLWrapperException as e:
-        raise RemoteError(f"{endpoint}: {_status_of(e)}: {_server_message(_response_of(e))}") from None
+        raise RemoteError(f"{endpoint}: {_status_of(e)}: {server_message(_response_of(e))}") from None
     except urllib.error.HTTPError as e:
-        message = _server_message(e.read()) or e.reason
+        message = server_message(e.read()) or e.reason
         raise RemoteError(f"{endpoint}: HTTP {e.code}: {message}") from None
     except urllib.error.URLError as e:
         reason = e.reason
@@ -117,7 +94,7 @@ def request(endpoint: str, text: str, kind: str = "SELECT", timeout: float = DEF
             raise RemoteError(f"{endpoint}: no connection within {timeout:g} s") from None
         raise RemoteError(f"{endpoint}: cannot reach the endpoint: {getattr(reason, 'strerror', None) or reason}") \
             from None
-    except (socket.timeout, TimeoutError):
+    except TimeoutError:
         raise RemoteError(f"{endpoint}: no reply within {timeout:g} s (--timeout)") from None
     except (http.client.HTTPException, ConnectionError) as e:
         raise RemoteError(f"{endpoint}: the connection failed: {type(e).__name__}: {e}") from None
@@ -148,18 +125,6 @@ def _response_of(error) -> bytes:
         return text.encode("utf-8")
 
 
-def _server_message(body) -> str:
-    """The server's error text on one line, short."""
-    if body is None:
-        return ""
-    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body)
-    if "<html" in text[:500].lower():  # an HTML error page: keep its text only
-        import re
-        text = re.sub(r"(?s)<(script|style).*?</\1>|<[^>]+>", " ", text)
-    text = " ".join(text.split())
-    return text if len(text) <= 300 else text[:299] + "…"
-
-
 # ---------------------------------------------------------------------------------------------- results
 
 def parse_results(body: bytes, content_type: str, kind: str, endpoint: str = "the endpoint") -> Result:
@@ -174,7 +139,7 @@ def parse_results(body: bytes, content_type: str, kind: str, endpoint: str = "th
             return _from_xml(body)
         return _from_json(json.loads(body.decode("utf-8")), kind)
     except (ValueError, KeyError, TypeError, AttributeError, SyntaxError, ET.ParseError) as e:
-        tail = _server_message(body[-200:])
+        tail = server_message(body[-200:])
         raise RemoteError(f"{endpoint}: the reply is not SPARQL results ({content_type or 'no media type'}: "
                           f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''})"
                           + (f"; it ends: {tail}" if tail else "")) from None

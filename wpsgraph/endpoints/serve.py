@@ -27,6 +27,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from wpsgraph.endpoints.http import get
 from wpsgraph.errors import WpsError
 
 DEFAULT_HOST = "127.0.0.1"
@@ -86,7 +87,7 @@ class Server:
                 self.process.kill()
                 self.process.wait()
 
-    def __enter__(self) -> "Server":
+    def __enter__(self) -> Server:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -146,8 +147,7 @@ def _wait_ready(server: Server, relay) -> None:
     probe = server.query_url + "?" + urllib.parse.urlencode({"query": "ASK {}"})
     while True:
         try:
-            with urllib.request.urlopen(urllib.request.Request(
-                    probe, headers={"Accept": "application/sparql-results+json"}), timeout=2) as reply:
+            with get(probe, "application/sparql-results+json", timeout=2) as reply:
                 if reply.status == 200:
                     return
         except (urllib.error.URLError, OSError):

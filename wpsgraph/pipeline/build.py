@@ -8,9 +8,9 @@ import shutil
 import sys
 import threading
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Sequence
 
 import pyoxigraph as ox
 
@@ -178,7 +178,7 @@ class _StoreWriter:
 
 def _copy_graph(source: ox.Store, disk: ox.Store, graph: ox.NamedNode) -> None:
     """Copy one graph into the on-disk store by Oxigraph's dump and bulk loader, which run without the GIL."""
-    data = source.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
+    data = source.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph) or b""
     load_keeping_blank_nodes(disk, data, ox.RdfFormat.N_TRIPLES, to_graph=graph)
 
 
@@ -188,7 +188,9 @@ def _write(loaded: Loaded, report: Report, folder: Path) -> dict:
     prefixes = names.prefixes()
     graphs = [g for g in loaded.graphs if g != inferred]
     per_graph = {g.value: 0 for g in graphs}
-    for row in store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"):
+    rows = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    assert isinstance(rows, ox.QuerySolutions)
+    for row in rows:
         per_graph[row["g"].value] = int(row["n"].value)
     n_inferred = per_graph.pop(inferred.value, 0)
     per_graph = {g: n for g, n in per_graph.items() if n}

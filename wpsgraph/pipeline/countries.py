@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gettext
-from functools import lru_cache
+from functools import cache
 
 import pycountry
 from pyoxigraph import Literal, NamedNode, Quad
@@ -14,7 +14,7 @@ LANGUAGES = ("en", "es", "fr")
 RDFS_LABEL = NamedNode(RDFS + "label")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _translator(lang: str):
     if lang == "en":
         return gettext.NullTranslations()
@@ -37,7 +37,8 @@ def source_quads(names: Names, graph: NamedNode) -> list[Quad]:
     return [
         Quad(src, RDF_TYPE, names.term("SourceDocument"), graph),
         Quad(src, RDFS_LABEL, Literal("ISO 3166-1 country codes (via pycountry)", language="en"), graph),
-        Quad(src, NamedNode(DCT + "title"), Literal("ISO 3166-1: Codes for the representation of names of countries"), graph),
+        Quad(src, NamedNode(DCT + "title"),
+             Literal("ISO 3166-1: Codes for the representation of names of countries"), graph),
         Quad(src, NamedNode(DCT + "source"), NamedNode("https://pypi.org/project/pycountry/"), graph),
         Quad(src, NamedNode(DCT + "hasVersion"), Literal(_pycountry_version()), graph),
     ]

@@ -8,9 +8,9 @@ only a non-default base needs the terms rewritten in Python.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
 
 from pyoxigraph import NamedNode, Quad, RdfFormat, Store, parse
 

@@ -20,9 +20,9 @@ from __future__ import annotations
 import hashlib
 import pickle
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
 
 import owlrl
 import pyoxigraph as ox
@@ -221,7 +221,7 @@ def materialise(triples_by_property: dict, types: dict, rules: Rules) -> tuple[d
         for _, o in edges.get(p, ()):
             if not _is_literal(o):
                 types.setdefault(o, set()).update(classes)
-    for node, classes in types.items():
+    for classes in types.values():
         for c in list(classes):
             classes.update(rules.superclasses.get(c, ()))
     return edges, types

@@ -233,7 +233,7 @@ class Generator:
             known.append(iri)
             self.org_depth[iri] = self.org_depth.get(parent, 0) + 1
             parent = iri
-        local = [o for o in fresh] or [top]
+        local = list(fresh) or [top]
         # An international organisation, described once by the first article that names it.
         icls, ilabel, islug = self.pick(INTERNATIONAL)
         intl = f"organisation:{islug}"
@@ -377,7 +377,7 @@ class Generator:
             pairs.append(("wps:addresses", self.themes(rng.randint(1, 4))))
             pairs.append(("wps:statedIn", stated))
             a.subject(c, pairs)
-            for j, st in enumerate(states):
+            for st in states:
                 a.subject(st, [("a", ["wps:EndState"]), ("rdfs:label", [_lit(self.pick(END_STATES))]),
                                ("wps:statedIn", stated)])
             self.commitments.append(c)
@@ -390,7 +390,7 @@ def write(out: Path | str | IO[str], triples: int, seed: int = 0) -> int:
     gen = Generator(seed)
     written = 0
     own = isinstance(out, (str, Path))
-    f = open(out, "w", encoding="utf-8", newline="\n") if own else out
+    f = open(out, "w", encoding="utf-8", newline="\n") if own else out  # noqa: SIM115  (closed below if ours)
     try:
         f.write(PREFIXES)
         f.write(f"# Synthetic Women, Peace and Security data: wpsgraph synth --triples {triples} --seed {seed}\n\n")

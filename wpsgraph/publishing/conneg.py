@@ -134,7 +134,7 @@ class SiteHandler(SimpleHTTPRequestHandler):
 
     def _send_file(self, target: Path, negotiated: bool, rel: str = "", available=()):
         try:
-            f = open(target, "rb")
+            f = open(target, "rb")  # noqa: SIM115  (returned to the caller, which sends and closes it)
         except OSError:
             self.send_error(HTTPStatus.NOT_FOUND, "Not found")
             return None
@@ -156,7 +156,7 @@ def make_server(root: Path, host: str = "127.0.0.1", port: int = 8000, verbose: 
         from wpsgraph.errors import WpsError
         raise WpsError(f"{root}: not a published site (no index.html): run 'wpsgraph publish --out {root}' first")
     server = ThreadingHTTPServer((host, port), partial(SiteHandler, directory=str(root)))
-    server.verbose = verbose
+    server.verbose = verbose  # type: ignore[attr-defined]  # read by SiteHandler.log_message
     return server
 
 

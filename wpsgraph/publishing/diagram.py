@@ -26,7 +26,8 @@ def diagram_page(w: Writer) -> None:
     for q in s.by_graph[graph]:
         if q.predicate.value == RDFS + "domain" and q.object.value in parents:
             p = q.subject.value
-            attrs[q.object.value].append((_local(p, s.names), _local(ranges.get(p, ""), s.names) if p in ranges else ""))
+            range_ = _local(ranges.get(p, ""), s.names) if p in ranges else ""
+            attrs[q.object.value].append((_local(p, s.names), range_))
     children: dict[str | None, list[str]] = defaultdict(list)
     for c in classes:
         children[sorted(parents[c])[0] if parents[c] else None].append(c)
@@ -74,7 +75,7 @@ def class_diagram_svg(order, parents, attrs, names) -> str:
         width = max(width, x + w + 10)
         y += h + gap
     height = y
-    for c, depth in order:
+    for c, _ in order:
         x, y0, w, h = boxes[c]
         for p in parents[c][:1]:
             if p in boxes:
@@ -82,7 +83,7 @@ def class_diagram_svg(order, parents, attrs, names) -> str:
                 vx = px + 10
                 parts.append(f'<path d="M{vx},{py + ph} V{y0 + 11} H{x}" class="edge"/>')
                 parts.append(f'<path d="M{x - 7},{y0 + 7} L{x},{y0 + 11} L{x - 7},{y0 + 15} Z" class="arrow"/>')
-    for c, depth in order:
+    for c, _ in order:
         x, y0, w, h = boxes[c]
         name = _local(c, names)
         parts.append(f'<g><title>{xml_escape(c)}</title>'

@@ -7,6 +7,7 @@ from collections import defaultdict
 
 import pyoxigraph as ox
 
+from wpsgraph.errors import require
 from wpsgraph.namespaces import RDF, RDFS, SKOS
 from wpsgraph.publishing.pages import Writer
 from wpsgraph.publishing.site import DIAGRAM, Site
@@ -53,7 +54,7 @@ def ontology_page(w: Writer) -> None:
 def _pylode(graph) -> str:
     import logging
 
-    from pylode import OntPub
+    OntPub = require("pylode", "publish", "wpsgraph publish").OntPub
 
     quiet = [logging.getLogger(n) for n in ("", "asyncio", "httpx")]
     levels = [lg.level for lg in quiet]

@@ -93,9 +93,9 @@ def resource_page(w: Writer, iri: str) -> None:
         if q.predicate.value == s.names.term("statedIn").value and isinstance(q.object, ox.NamedNode):
             stated.add(q.object.value)
     sources = s.source_links(graphs, page)
-    known = {l.iri for l in sources}
+    known = {link.iri for link in sources}
     sources += [s.link(d, page) for d in sorted(stated) if d not in known]
-    alt_labels = [s.value(l, page) for l in s.literals.get(iri, {}).get(SKOS + "altLabel", [])]
+    alt_labels = [s.value(lit, page) for lit in s.literals.get(iri, {}).get(SKOS + "altLabel", [])]
     w.render(page, "resource.html", title=title, title_lang=title_lang, iri=iri, alternates=alternates,
              canonical=iri, types=types, rows=rows, inferred_rows=inferred_rows,
              inferred_count=sum(len(r["values"]) for r in inferred_rows), incoming=incoming, sources=sources,

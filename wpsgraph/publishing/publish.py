@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import shutil
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Callable, Sequence
 
 import pyoxigraph as ox
 
@@ -46,7 +46,7 @@ def publish(out: Path, names: Names | None = None, lang: str = "en", data_files:
         for g in site.graphs:
             graph_page(w, g)
         index_page(w)
-        license_iri = next((q.object.value for q in site.by_subject.get(site.ontology_iri, [])
+        license_iri = next((getattr(q.object, "value", None) for q in site.by_subject.get(site.ontology_iri, [])
                             if q.predicate.value == DCT + "license"), None)
         dataset_page(w, license_iri)
         diagram_page(w)

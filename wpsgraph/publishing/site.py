@@ -21,13 +21,13 @@ import json
 import posixpath
 import re
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
 
 import pyoxigraph as ox
 
-from wpsgraph.errors import WpsError
+from wpsgraph.errors import WpsError, require
 from wpsgraph.namespaces import DCT, FOAF, RDF, RDFS, SCHEMA, SKOS, XSD, Names
 
 LANGUAGES = ("en", "es", "fr")
@@ -113,7 +113,7 @@ class PublishResult:
 
 
 def template_env():
-    import jinja2
+    jinja2 = require("jinja2", "publish", "wpsgraph publish")
 
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("wpsgraph.publishing", "templates"),

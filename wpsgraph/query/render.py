@@ -29,7 +29,7 @@ def render(result: Result, fmt: str, names: Names | None = None) -> str:
     if result.boolean is not None:
         return json.dumps({"head": {}, "boolean": result.boolean}) if fmt == "json" else str(result.boolean).lower()
     if result.triples is not None:
-        return ox.serialize(result.triples, format=ox.RdfFormat.TURTLE).decode("utf-8")
+        return (ox.serialize(result.triples, format=ox.RdfFormat.TURTLE) or b"").decode("utf-8")
     if fmt == "json":
         return json.dumps(_sparql_json(result), indent=1, ensure_ascii=False)
     if fmt in ("csv", "tsv"):

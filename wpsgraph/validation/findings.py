@@ -8,7 +8,6 @@ views, and the report writers in ``reports/``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Union
 
 import pyoxigraph as ox
 
@@ -17,7 +16,7 @@ from wpsgraph.namespaces import SH
 SEVERITIES = {SH + "Violation": "violation", SH + "Warning": "warning", SH + "Info": "info"}
 RANK = {"info": 0, "warning": 1, "violation": 2}
 
-Term = Union[ox.NamedNode, ox.BlankNode, ox.Literal]
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 # A SHACL property path: ("pred", NamedNode) | ("inv", path) | ("seq", [paths]) | ("alt", [paths])
 # | ("star" | "plus" | "opt", path)
 PathExpr = tuple

@@ -48,7 +48,7 @@ class _Statements:
 
     def __init__(self, loaded: Loaded):
         self.store = loaded.store
-        self.files = {g: Path(p) for g, p in loaded.graphs.items() if p is not None}
+        self.files: dict = {g: Path(p) for g, p in loaded.graphs.items() if p is not None}
         self.order = list(self.files.values())
 
     def __call__(self, s, p, o) -> list:

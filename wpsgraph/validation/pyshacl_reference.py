@@ -7,14 +7,16 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from wpsgraph.errors import require
 from wpsgraph.validation import shacl as fast
 from wpsgraph.validation.findings import SEVERITIES, Finding, default_message
 
 
 def run_pyshacl(data, shapes_paths: list[Path], names=None, check: str = "shacl"):
     """pySHACL (the reference engine) on an rdflib graph; top-level results only."""
-    import pyshacl
     from rdflib import SH
+
+    pyshacl = require("pyshacl", "reference", "--engine pyshacl")
 
     from wpsgraph.terms import from_rdflib, rdflib_graph
 

@@ -59,6 +59,7 @@ def with_prefixes(text: str, names: Names) -> str:
 def run_check(check: Check, store: ox.Store, names: Names) -> list[dict]:
     rows = []
     solutions = store.query(with_prefixes(check.text, names), use_default_graph_as_union=True)
+    assert isinstance(solutions, ox.QuerySolutions), f"{check.name}: a QC check is a SELECT query"
     variables = [v.value for v in solutions.variables]
     for row in solutions:
         rows.append({v: row[v] for v in variables if row[v] is not None})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 from wpsgraph import __version__
 from wpsgraph.validation.findings import Report
@@ -14,7 +15,8 @@ INFORMATION_URI = "https://w3id.org/wpsgraph/"
 
 
 def sarif(report: Report, names=None) -> str:
-    rules, index = [], {}
+    rules: list[dict] = []
+    index: dict[str, int] = {}
     results = []
     for f in report.findings:
         rid = rule_id(f)
@@ -30,7 +32,7 @@ def sarif(report: Report, names=None) -> str:
         region = {"startLine": line}
         if column:
             region["startColumn"] = column
-        result = {
+        result: dict[str, Any] = {
             "ruleId": rid, "ruleIndex": index[rid], "level": LEVEL.get(f.severity, "error"),
             "message": {"text": f.message},
             "locations": [{"physicalLocation": {"artifactLocation": {"uri": _uri(file), "uriBaseId": "SRCROOT"},

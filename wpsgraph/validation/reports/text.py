@@ -44,4 +44,4 @@ def text(report: Report, names=None) -> str:
 
 def _asserted_at(loc: Location) -> str:
     text = str(loc)
-    return relative(loc.file) + text[len(loc.file):] if loc.file.endswith(".ttl") and loc.line else text
+    return (relative(loc.file) or loc.file) + text[len(loc.file):] if loc.file.endswith(".ttl") and loc.line else text

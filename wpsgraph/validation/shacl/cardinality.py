@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from wpsgraph.validation.shacl.base import EngineBase
 
-class CardinalityConstraints:
+
+class CardinalityConstraints(EngineBase):
     """SHACL 4.2, cardinality constraint components: ``sh:minCount`` and ``sh:maxCount``, the least and
     most number of value nodes."""
 
     def _count_fails(self, values, n: int, more: bool) -> set:
         """The focus nodes with more than n values (``more``), or with fewer than n."""
         if values.identity:
-            return set(values.fset) if (1 > n if more else 1 < n) else set()
+            return set(values.fset) if (n < 1 if more else n > 1) else set()
         if values.everything is not None:  # the whole predicate's index
             if more:
-                return self.data.multi(*values.key, n) & values.fset
+                p, inverse = values.key
+                return self.data.multi(p, inverse, n) & values.fset
             if n == 1:
                 return values.fset.difference(values.index)
         get = values.index.get

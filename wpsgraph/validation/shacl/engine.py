@@ -117,7 +117,7 @@ class Engine(ValueTypeConstraints, CardinalityConstraints, ValueRangeConstraints
         if shape in self._static:
             return self._static[shape]
         self._static[shape] = None  # while it is computed (a recursive shape is not static)
-        result = None
+        result: tuple | None = None
         if shape.deactivated:
             result = (frozenset(), False)
         elif not shape.is_property and not shape.properties:

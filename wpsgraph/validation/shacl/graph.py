@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 import pyoxigraph as ox
 
@@ -81,7 +81,7 @@ class ShapesGraph:
 
 def load_shapes(paths: Iterable[Path], names: Names | None = None) -> ShapesGraph:
     """Parse shapes files; under a custom base every IRI under the default base is rebased like the data."""
-    triples = []
+    triples: list[ox.Triple] = []
     for path in paths:
         triples += ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)
     if names is not None and names.base != DEFAULT_BASE:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from wpsgraph.validation.shacl.base import EngineBase
 
-class LogicalConstraints:
+
+class LogicalConstraints(EngineBase):
     """SHACL 4.6, logical constraint components: ``sh:not``, ``sh:and``, ``sh:or``, ``sh:xone``; each
     nested shape is evaluated to the set of value nodes that fail it."""
 

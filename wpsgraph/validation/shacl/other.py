@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from wpsgraph.validation.shacl.base import EngineBase
 
-class OtherConstraints:
+
+class OtherConstraints(EngineBase):
     """SHACL 4.8, other constraint components: ``sh:closed`` (with ``sh:ignoredProperties``), ``sh:hasValue``,
     ``sh:in``."""
 

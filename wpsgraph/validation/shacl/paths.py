@@ -8,7 +8,8 @@ from wpsgraph.validation.shacl.graph import RDF_FIRST, ShapesGraph, Unsupported,
 
 
 def parse_path(g: ShapesGraph, node):
-    """A path expression: ("pred", p) | ("inv", path) | ("seq", [paths]) | ("alt", [paths]) | ("star"|"plus"|"opt", path)."""
+    """A path expression: ("pred", p) | ("inv", path) | ("seq", [paths]) | ("alt", [paths])
+    | ("star"|"plus"|"opt", path)."""
     if isinstance(node, ox.NamedNode):
         return ("pred", node)
     if g.value(node, RDF_FIRST) is not None:

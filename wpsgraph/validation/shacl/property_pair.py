@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from wpsgraph.validation.shacl.base import EngineBase
 from wpsgraph.validation.shacl.data import comparable
 
 
-class PropertyPairConstraints:
+class PropertyPairConstraints(EngineBase):
     """SHACL 4.5, property pair constraint components: ``sh:equals``, ``sh:disjoint``, ``sh:lessThan``,
     ``sh:lessThanOrEquals``, comparing the value nodes with the values of another property of the focus node."""
 

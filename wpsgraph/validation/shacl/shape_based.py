@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from wpsgraph.validation.shacl.base import EngineBase
 
-class ShapeBasedConstraints:
+
+class ShapeBasedConstraints(EngineBase):
     """SHACL 4.7, shape-based constraint components: ``sh:node`` and qualified value shapes
     (``sh:qualifiedValueShape`` with ``sh:qualifiedMinCount``/``sh:qualifiedMaxCount``); ``sh:property`` is the
     engine's own recursion into property shapes."""

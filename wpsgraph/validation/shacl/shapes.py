@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -13,8 +14,8 @@ from wpsgraph.validation.shacl.paths import parse_path
 
 @dataclass(eq=False)
 class Shape:
-    node: object
-    path: object = None                      # None for a node shape; else a path expression (see parse_path)
+    node: Any
+    path: Any = None                      # None for a node shape; else a path expression (see parse_path)
     severity: ox.NamedNode = VIOLATION
     messages: list = field(default_factory=list)
     targets: list = field(default_factory=list)   # (kind, term)
@@ -32,11 +33,11 @@ class Shape:
 
 @dataclass
 class Result:
-    focus: object
+    focus: Any
     shape: Shape
     component: str
-    value: object = None
-    path: object = None
+    value: Any = None
+    path: Any = None
     messages: list = field(default_factory=list)
     bindings: dict | None = None
 

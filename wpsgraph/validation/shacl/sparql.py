@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import pyoxigraph as ox
 
 from wpsgraph.query.lexer import mask
+from wpsgraph.validation.shacl.base import EngineBase
 from wpsgraph.validation.shacl.graph import Unsupported
 from wpsgraph.validation.shacl.paths import path_sparql
 from wpsgraph.validation.shacl.shapes import Result, Shape
 
 
-class SparqlConstraints:
+class SparqlConstraints(EngineBase):
     """SHACL 5, SPARQL-based constraints (``sh:sparql`` with ``sh:select``): one query for all focus nodes,
     ``$this`` left unbound and joined with the focus set, or bound by a VALUES block when the focus set is small."""
 
@@ -61,7 +63,7 @@ def _format(message: str, bindings: dict) -> str:
         if val is None:
             continue
         text = val.value if hasattr(val, "value") else str(val)
-        message = re.sub("{[?$]" + re.escape(var) + "}", lambda _m: text, message)
+        message = re.sub("{[?$]" + re.escape(var) + "}", _constant(text), message)
     return message
 
 
@@ -81,3 +83,8 @@ def _prepare(c: dict, shape: Shape, focus: set | None) -> str:
 
 def _sparql_term(term) -> str:
     return str(term)
+
+
+def _constant(text: str) -> Callable[[re.Match], str]:
+    """A replacement that inserts ``text`` as is (a string replacement would read backslashes in it)."""
+    return lambda _m: text

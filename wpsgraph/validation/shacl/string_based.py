@@ -6,10 +6,11 @@ from collections import defaultdict
 
 import pyoxigraph as ox
 
+from wpsgraph.validation.shacl.base import EngineBase
 from wpsgraph.validation.shacl.data import lang_matches
 
 
-class StringBasedConstraints:
+class StringBasedConstraints(EngineBase):
     """SHACL 4.4, string-based constraint components: ``sh:minLength``, ``sh:maxLength`` (of the string
     representation; blank nodes fail), ``sh:pattern`` (with ``sh:flags``), ``sh:languageIn``, ``sh:uniqueLang``."""
 

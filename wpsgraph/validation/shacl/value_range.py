@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from wpsgraph.validation.shacl.base import EngineBase
 from wpsgraph.validation.shacl.data import comparable
 
 
-class ValueRangeConstraints:
+class ValueRangeConstraints(EngineBase):
     """SHACL 4.3, value range constraint components: ``sh:minExclusive``, ``sh:minInclusive``,
     ``sh:maxExclusive``, ``sh:maxInclusive``; a value node that cannot be compared with the bound fails."""
 

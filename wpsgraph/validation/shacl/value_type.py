@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from wpsgraph.validation.shacl.base import EngineBase
 from wpsgraph.validation.shacl.data import ill_typed
 from wpsgraph.validation.shacl.graph import RDF_LANGSTRING
 
 
-class ValueTypeConstraints:
+class ValueTypeConstraints(EngineBase):
     """SHACL 4.1, value type constraint components: ``sh:class`` (each value node is a SHACL instance
     of the class), ``sh:datatype`` (each value node is a well-formed literal of the datatype), ``sh:nodeKind`` (each
     value node is of the node kind)."""
