@@ -20,7 +20,6 @@ from __future__ import annotations
 import hashlib
 import pickle
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -91,15 +90,6 @@ def is_junk(s, p, o) -> bool:
     triples about the RDF, RDFS, OWL and XSD vocabularies themselves (rdfs:label a owl:AnnotationProperty)."""
     return (isinstance(s, rdflib.Literal) or (p == OWL.sameAs and s == o)
             or (isinstance(s, rdflib.URIRef) and str(s).startswith(_STANDARD)))
-
-
-def owlrl_entailments(loaded: Loaded) -> set:
-    """The reference: what owlrl itself entails from all asserted graphs of a store, less junk."""
-    inferred = loaded.names.inferred_graph
-    asserted = rdflib_graph(q for q in loaded.store.quads_for_pattern(None, None, None, None)
-                            if q.graph_name != inferred)
-    closed = owlrl_closure(asserted)
-    return {t for t in closed if t not in asserted and not is_junk(*t)}
 
 
 def check_supported(ontology: rdflib.Graph) -> None:
@@ -480,7 +470,3 @@ def _reason_with_owlrl(loaded: Loaded, note: str) -> Reasoned:
            for s, p, o in closed if (s, p, o) not in asserted and not is_junk(s, p, o)]
     store.extend(new)
     return Reasoned(len(new), "owlrl", note)
-
-
-def inferred_triples(loaded: Loaded) -> Iterable[ox.Quad]:
-    return loaded.store.quads_for_pattern(None, None, None, loaded.names.inferred_graph)

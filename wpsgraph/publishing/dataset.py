@@ -12,51 +12,63 @@ from wpsgraph.publishing.site import DCAT, DUMPS, DUMPS_DIR, MEDIA, UI, VOID, Si
 
 
 def dataset_triples(s: Site, dump_sizes: dict[str, int], license_iri: str | None) -> list[ox.Triple]:
+    """The VoID + DCAT description of the dataset: what it is, its statistics, dumps, class partitions, named
+    graphs and example resources."""
+    ds = ox.NamedNode(s.dataset_iri)
+    out = _about(s, ds, license_iri) + _statistics(s, ds) + _distributions(s, ds, dump_sizes, license_iri)
+    out += _class_partitions(s, ds) + _graph_subsets(s, ds)
+    out += [ox.Triple(ds, ox.NamedNode(VOID + "exampleResource"), ox.NamedNode(ex)) for ex in example_resources(s)]
+    return sorted(set(out), key=triple_key)
+
+
+def _integer(n: int) -> ox.Literal:
+    return ox.Literal(str(n), datatype=ox.NamedNode(XSD + "integer"))
+
+
+def _about(s: Site, ds: ox.NamedNode, license_iri: str | None) -> list[ox.Triple]:
     N, L = ox.NamedNode, ox.Literal
-    ds = N(s.dataset_iri)
-    a = N(RDF + "type")
-    integer = N(XSD + "integer")
-
-    def n(v):
-        return L(str(v), datatype=integer)
-
-    triples = {ox.Triple(q.subject, q.predicate, q.object) for q in s.quads}
-    subjects = {t.subject for t in triples}
-    props = {t.predicate for t in triples}
-    classes = {t.object for t in triples if t.predicate.value == RDF + "type"}
     out = [
-        ox.Triple(ds, a, N(VOID + "Dataset")),
-        ox.Triple(ds, a, N(DCAT + "Dataset")),
+        ox.Triple(ds, N(RDF + "type"), N(VOID + "Dataset")),
+        ox.Triple(ds, N(RDF + "type"), N(DCAT + "Dataset")),
         ox.Triple(ds, N(DCT + "title"), L("wpsgraph: Women, Peace and Security knowledge graph", language="en")),
         ox.Triple(ds, N(DCT + "description"), L(UI["en"]["index_intro"], language="en")),
-        ox.Triple(ds, N(RDFS + "label"), L(UI["en"]["index_title"], language="en")),
         ox.Triple(ds, N(FOAF + "homepage"), N(s.base)),
         ox.Triple(ds, N(DCAT + "landingPage"), N(s.base)),
         ox.Triple(ds, N(VOID + "uriSpace"), L(s.names.id)),
         ox.Triple(ds, N(VOID + "vocabulary"), N(s.names.wps)),
         ox.Triple(ds, N(VOID + "rootResource"), N(s.base)),
-        ox.Triple(ds, N(VOID + "triples"), n(len(triples))),
-        ox.Triple(ds, N(VOID + "entities"), n(len(s.resources))),
-        ox.Triple(ds, N(VOID + "distinctSubjects"), n(len(subjects))),
-        ox.Triple(ds, N(VOID + "properties"), n(len(props))),
-        ox.Triple(ds, N(VOID + "classes"), n(len(classes))),
         ox.Triple(ds, N(DCT + "conformsTo"), N(s.ontology_iri)),
-        ox.Triple(ds, N(VOID + "feature"), N("http://www.w3.org/ns/formats/TriG")),
-        ox.Triple(ds, N(VOID + "feature"), N("http://www.w3.org/ns/formats/N-Quads")),
-        ox.Triple(ds, N(VOID + "feature"), N("http://www.w3.org/ns/formats/Turtle")),
-        ox.Triple(ds, N(VOID + "feature"), N("http://www.w3.org/ns/formats/JSON-LD")),
     ]
-    for lang in ("es", "fr"):
-        out.append(ox.Triple(ds, N(RDFS + "label"), L(UI[lang]["index_title"], language=lang)))
+    out += [ox.Triple(ds, N(VOID + "feature"), N("http://www.w3.org/ns/formats/" + f))
+            for f in ("TriG", "N-Quads", "Turtle", "JSON-LD")]
+    out += [ox.Triple(ds, N(RDFS + "label"), L(UI[lang]["index_title"], language=lang)) for lang in ("en", "es", "fr")]
     if license_iri:
         out.append(ox.Triple(ds, N(DCT + "license"), N(license_iri)))
+    return out
+
+
+def _statistics(s: Site, ds: ox.NamedNode) -> list[ox.Triple]:
+    triples = {ox.Triple(q.subject, q.predicate, q.object) for q in s.quads}
+    counts = {
+        "triples": len(triples),
+        "entities": len(s.resources),
+        "distinctSubjects": len({t.subject for t in triples}),
+        "properties": len({t.predicate for t in triples}),
+        "classes": len({t.object for t in triples if t.predicate.value == RDF + "type"}),
+    }
+    return [ox.Triple(ds, ox.NamedNode(VOID + k), _integer(v)) for k, v in counts.items()]
+
+
+def _distributions(s: Site, ds: ox.NamedNode, dump_sizes: dict[str, int], license_iri: str | None) -> list[ox.Triple]:
+    N, L = ox.NamedNode, ox.Literal
+    out = []
     for name, media, _fmt, _graphs in DUMPS:
         url = N(s.base + DUMPS_DIR + "/" + name)
         dist = N(s.dataset_iri + "#dump-" + name.rsplit(".", 1)[1])
         out += [
             ox.Triple(ds, N(VOID + "dataDump"), url),
             ox.Triple(ds, N(DCAT + "distribution"), dist),
-            ox.Triple(dist, a, N(DCAT + "Distribution")),
+            ox.Triple(dist, N(RDF + "type"), N(DCAT + "Distribution")),
             ox.Triple(dist, N(DCAT + "downloadURL"), url),
             ox.Triple(dist, N(DCAT + "accessURL"), url),
             ox.Triple(dist, N(DCAT + "mediaType"), N("https://www.iana.org/assignments/media-types/" + media)),
@@ -65,24 +77,33 @@ def dataset_triples(s: Site, dump_sizes: dict[str, int], license_iri: str | None
         ]
         if license_iri:
             out.append(ox.Triple(dist, N(DCT + "license"), N(license_iri)))
+    return out
+
+
+def _class_partitions(s: Site, ds: ox.NamedNode) -> list[ox.Triple]:
+    N = ox.NamedNode
     class_counts: dict[str, int] = defaultdict(int)
     for iri in s.resources:
         for c in s.asserted_types.get(iri, ()):
             class_counts[c] += 1
+    out = []
     for c, count in sorted(class_counts.items()):
         part = N(s.dataset_iri + "#class-" + anchor(c))
         out += [ox.Triple(ds, N(VOID + "classPartition"), part), ox.Triple(part, N(VOID + "class"), N(c)),
-                ox.Triple(part, N(VOID + "entities"), n(count))]
+                ox.Triple(part, N(VOID + "entities"), _integer(count))]
+    return out
+
+
+def _graph_subsets(s: Site, ds: ox.NamedNode) -> list[ox.Triple]:
+    N = ox.NamedNode
+    out = []
     for g in s.graphs:
         node = N(g)
-        out += [ox.Triple(ds, N(VOID + "subset"), node), ox.Triple(node, a, N(VOID + "Dataset")),
-                ox.Triple(node, N(VOID + "triples"), n(len(s.by_graph[g]))),
+        out += [ox.Triple(ds, N(VOID + "subset"), node), ox.Triple(node, N(RDF + "type"), N(VOID + "Dataset")),
+                ox.Triple(node, N(VOID + "triples"), _integer(len(s.by_graph[g]))),
                 ox.Triple(node, N(VOID + "dataDump"), N(g + ".ttl"))]
-        for d in s.graph_sources.get(g, []):
-            out.append(ox.Triple(node, N(DCT + "source"), N(d)))
-    for ex in example_resources(s):
-        out.append(ox.Triple(ds, N(VOID + "exampleResource"), N(ex)))
-    return sorted(set(out), key=triple_key)
+        out += [ox.Triple(node, N(DCT + "source"), N(d)) for d in s.graph_sources.get(g, [])]
+    return out
 
 
 def example_resources(s: Site) -> list[str]:
