@@ -34,7 +34,6 @@ from wpsgraph.query import Query, Result, bindings, query_text
 POST_ABOVE = 1500  # characters of URL-encoded query; longer queries are POSTed (URLs past ~2 kB are unsafe)
 DEFAULT_TIMEOUT = 60.0
 
-JSON_RESULTS = "application/sparql-results+json"
 XML_RESULTS = "application/sparql-results+xml"
 _SR = "{http://www.w3.org/2005/sparql-results#}"
 

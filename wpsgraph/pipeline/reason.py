@@ -41,7 +41,6 @@ SUPPORTED_OWL = {
     OWL.Thing, OWL.NamedIndividual, OWL.DeprecatedClass, OWL.DeprecatedProperty, OWL.backwardCompatibleWith,
     OWL.incompatibleWith,
 }
-SCHEMA_PREDICATES = {RDFS.subClassOf, RDFS.subPropertyOf, RDFS.domain, RDFS.range}
 
 
 class UnsupportedAxiom(Exception):

@@ -129,8 +129,6 @@ COMMITMENT_KINDS = [
 ]
 END_STATES = ["Women's Meaningful Participation", "Protection of Women and Girls", "Gender-Responsive Institutions",
               "Accountability for Sexual Misconduct", "Exemplifying Diversity"]
-ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"]
-PUBLISHERS_NEWS = ["News Service", "Press Office", "Public Affairs"]
 
 
 def _lit(text: str) -> str:

@@ -9,10 +9,6 @@ import pyoxigraph as ox
 
 from wpsgraph.namespaces import DCT, FOAF, ORG, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, XSD, Names
 
-_DECLARING = {OWL + "Class", RDFS + "Class", OWL + "ObjectProperty", OWL + "DatatypeProperty",
-              OWL + "AnnotationProperty", RDF + "Property", OWL + "TransitiveProperty", OWL + "SymmetricProperty",
-              OWL + "FunctionalProperty", OWL + "InverseFunctionalProperty", SKOS + "ConceptScheme"}
-
 STANDARD = {
     RDF: "type first rest nil value Property List langString Statement subject predicate object",
     RDFS: "label comment seeAlso isDefinedBy subClassOf subPropertyOf domain range Class Resource Literal Datatype",
