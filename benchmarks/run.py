@@ -43,7 +43,7 @@ _BUILD_WORKER = r"""
 import json, resource, sys, time
 from pathlib import Path
 from wpsgraph import resources
-from wpsgraph.build import build
+from wpsgraph.pipeline.build import build
 from wpsgraph.namespaces import Names
 
 stages = {}

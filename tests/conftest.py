@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from wpsgraph import resources
-from wpsgraph.build import in_memory
+from wpsgraph.pipeline.build import in_memory
 from wpsgraph.namespaces import Names
 
 TESTS = Path(__file__).resolve().parent

@@ -17,8 +17,8 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from wpsgraph import serve
-from wpsgraph.build import build
+from wpsgraph.endpoints import serve
+from wpsgraph.pipeline.build import build
 
 
 def free_port() -> int:

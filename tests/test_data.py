@@ -7,9 +7,9 @@ import pycountry
 import pytest
 
 from wpsgraph import resources
-from wpsgraph.load import load, parse_file
+from wpsgraph.pipeline.load import load, parse_file
 from wpsgraph.namespaces import Names
-from wpsgraph.validate import validate
+from wpsgraph.validation.engines import validate
 
 from conftest import ids
 

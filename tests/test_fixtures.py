@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from wpsgraph.check import run
+from wpsgraph.validation.command import run
 
 from conftest import FIXTURES, ids
 

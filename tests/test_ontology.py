@@ -5,8 +5,9 @@ from __future__ import annotations
 import rdflib
 from rdflib import OWL, RDF, RDFS, SKOS
 
-from wpsgraph import reason, resources
-from wpsgraph.validate import validate_ontology
+from wpsgraph import resources
+from wpsgraph.pipeline import reason
+from wpsgraph.validation.engines import validate_ontology
 
 WPS = "https://w3id.org/wpsgraph/ontology#"
 LANGS = {"en", "es", "fr"}

@@ -1,4 +1,4 @@
-"""Rows put in order in Python (wpsgraph/order.py) come out exactly as Oxigraph's own ORDER BY puts them."""
+"""Rows put in order in Python (wpsgraph/query/order.py) come out exactly as Oxigraph's own ORDER BY puts them."""
 
 from __future__ import annotations
 
@@ -7,9 +7,11 @@ import random
 import pyoxigraph as ox
 import pytest
 
-from wpsgraph import order, resources, synth
+from wpsgraph import resources
+from wpsgraph.query import order
+from wpsgraph.pipeline import synth
 from wpsgraph import query as q
-from wpsgraph.build import in_memory
+from wpsgraph.pipeline.build import in_memory
 
 from conftest import ids
 

@@ -34,7 +34,7 @@ def test_wheel_carries_the_shipped_files(wheel):
 def test_unpacked_wheel_runs_from_its_own_files(wheel, tmp_path):
     zipfile.ZipFile(wheel).extractall(tmp_path)
     env = {**os.environ, "PYTHONPATH": str(tmp_path)}
-    code = ("from wpsgraph import resources, query; from wpsgraph.build import in_memory; "
+    code = ("from wpsgraph import resources, query; from wpsgraph.pipeline.build import in_memory; "
             "assert resources.ROOT.name == '_shipped', resources.ROOT; "
             "loaded = in_memory(); r = query.run(query.find('events-of-actor'), loaded.store); "
             "print(resources.ROOT, len(r.rows))")

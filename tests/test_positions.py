@@ -6,7 +6,7 @@ import pyoxigraph as ox
 import pytest
 
 from wpsgraph import resources
-from wpsgraph.positions import index_file, index_text, key_of, long_token
+from wpsgraph.validation.positions import index_file, index_text, key_of, long_token
 
 from conftest import FIXTURES
 

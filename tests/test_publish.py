@@ -18,9 +18,9 @@ import rdflib
 from click.testing import CliRunner
 
 from wpsgraph.cli import main
-from wpsgraph.conneg import make_server, negotiate
+from wpsgraph.publishing.conneg import make_server, negotiate
 from wpsgraph.namespaces import DEFAULT_BASE, Names
-from wpsgraph.publish import DUMPS, Site
+from wpsgraph.publishing.site import DUMPS, Site
 
 OTHER_BASE = "http://data.example.org/wps/"
 RDF_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".jsonld": ox.RdfFormat.JSON_LD, ".trig": ox.RdfFormat.TRIG,

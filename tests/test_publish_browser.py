@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from wpsgraph.cli import main
-from wpsgraph.conneg import make_server
+from wpsgraph.publishing.conneg import make_server
 
 from headless import Chromium, ensure_chromium
 

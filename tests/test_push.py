@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from wpsgraph.cli import main
-from wpsgraph.push import PushError, canonical, dataset_graphs, push
+from wpsgraph.endpoints.push import PushError, canonical, dataset_graphs, push
 
 from servers import built, free_port, http, oxigraph, sparql_get
 

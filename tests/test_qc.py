@@ -6,7 +6,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from wpsgraph import qc
+from wpsgraph.validation import qc
 
 CHECKS = qc.checks()
 

@@ -6,11 +6,12 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from wpsgraph import reason
-from wpsgraph.load import load
+from wpsgraph.pipeline import reason
+from wpsgraph.pipeline.load import load
 from wpsgraph.terms import rdflib_graph
 
 from conftest import FIXTURES
+from reasoning_reference import inferred_triples, owlrl_entailments
 
 WPS = "https://w3id.org/wpsgraph/ontology#"
 ID = "https://w3id.org/wpsgraph/id/"
@@ -20,7 +21,7 @@ RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
 
 def inferred_set(loaded) -> set:
-    return set(rdflib_graph(reason.inferred_triples(loaded)))
+    return set(rdflib_graph(inferred_triples(loaded)))
 
 
 @pytest.mark.parametrize("files", ["shipped", "chains"])
@@ -28,14 +29,14 @@ def test_compiled_rules_equal_owlrl(files, shipped):
     loaded = shipped if files == "shipped" else load([FIXTURES / "reasoning" / "chains.ttl"])
     if files != "shipped":
         assert reason.reason(loaded).engine == "compiled"
-    ours, reference = inferred_set(loaded), reason.owlrl_entailments(loaded)
+    ours, reference = inferred_set(loaded), owlrl_entailments(loaded)
     assert ours, "nothing was inferred"
     assert ours - reference == set(), "inferred triples owlrl does not entail"
     assert reference - ours == set(), "owlrl entailments the compiled rules missed"
 
 
 def test_no_junk_in_inferred_graph(shipped):
-    for q in reason.inferred_triples(shipped):
+    for q in inferred_triples(shipped):
         assert not isinstance(q.subject, ox.Literal)
         assert not (q.predicate.value.endswith("#sameAs") and q.subject == q.object)
 
@@ -43,7 +44,7 @@ def test_no_junk_in_inferred_graph(shipped):
 def test_inferred_kept_apart_from_asserted(shipped):
     inferred = shipped.names.inferred_graph
     asserted = {(q.subject, q.predicate, q.object) for q in shipped.store if q.graph_name != inferred}
-    for q in reason.inferred_triples(shipped):
+    for q in inferred_triples(shipped):
         assert (q.subject, q.predicate, q.object) not in asserted
 
 

@@ -15,10 +15,11 @@ import pytest
 from click.testing import CliRunner
 
 from wpsgraph import query as q
-from wpsgraph import remote, resources
+from wpsgraph import resources
+from wpsgraph.endpoints import remote
 from wpsgraph.cli import main
 from wpsgraph.errors import QueryError
-from wpsgraph.push import push
+from wpsgraph.endpoints.push import push
 
 from conftest import EXPECTED, ids
 from servers import built, free_port, oxigraph

@@ -14,10 +14,16 @@ import pytest
 import rdflib
 from rdflib import RDF, SH
 
-from wpsgraph import reason, resources, synth
-from wpsgraph.build import in_memory
+from wpsgraph import resources
+from wpsgraph.pipeline import reason
+from wpsgraph.pipeline import synth
+from wpsgraph.pipeline.build import in_memory
 from wpsgraph.terms import rdflib_graph, store_graph
-from wpsgraph.validate import SEVERITIES, validate
+from wpsgraph.validation.engines import validate
+from wpsgraph.validation.findings import SEVERITIES
+
+from reasoning_reference import inferred_triples, owlrl_entailments
+
 
 # Mistakes a contributor makes, appended to synthetic data so that the validation comparison has results to compare.
 DEFECTS = """
@@ -53,8 +59,8 @@ def synthetic(tmp_path, triples: int, seed: int, defects: bool = False):
 
 
 def check_reasoning(loaded):
-    ours = set(rdflib_graph(reason.inferred_triples(loaded)))
-    reference = reason.owlrl_entailments(loaded)
+    ours = set(rdflib_graph(inferred_triples(loaded)))
+    reference = owlrl_entailments(loaded)
     assert ours, "nothing was inferred"
     assert ours - reference == set(), "inferred triples owlrl does not entail"
     assert reference - ours == set(), "owlrl entailments the compiled rules missed"

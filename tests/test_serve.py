@@ -21,9 +21,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from wpsgraph.build import open_store
+from wpsgraph.pipeline.build import open_store
 from wpsgraph.cli import main
-from wpsgraph.serve import server_binary
+from wpsgraph.endpoints.serve import server_binary
 
 from servers import built, free_port, http, port_closed, sparql_get
 

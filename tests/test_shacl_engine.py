@@ -1,4 +1,4 @@
-"""The set-based SHACL engine (wpsgraph/shacl.py) gives pySHACL's results: same verdict, and the same results
+"""The set-based SHACL engine (wpsgraph/validation/shacl/) gives pySHACL's results: same verdict, and the same results
 (focus, path, value, severity, source shape) with a message pySHACL also gives, on the shipped data, the
 ontology, and every fixture (all loaded together, so one pySHACL pass covers them)."""
 
@@ -9,10 +9,10 @@ from collections import Counter
 import pytest
 
 from wpsgraph import resources
-from wpsgraph.load import load
+from wpsgraph.pipeline.load import load
 from wpsgraph.namespaces import Names
-from wpsgraph.reason import reason
-from wpsgraph.validate import validate, validate_ontology
+from wpsgraph.pipeline.reason import reason
+from wpsgraph.validation.engines import validate, validate_ontology
 
 from conftest import FIXTURES
 
@@ -26,7 +26,7 @@ def same(fast, ref):
     assert Counter(map(key, fast.findings)) == Counter(map(key, ref.findings))
     messages = {}
     for f in ref.findings:
-        messages.setdefault(key(f), set()).update(f._messages)
+        messages.setdefault(key(f), set()).update(f.messages)
     for f in fast.findings:
         assert f.message in messages[key(f)], (f.message, messages[key(f)])
 

@@ -10,10 +10,11 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from wpsgraph import resources, synth
-from wpsgraph.build import in_memory
+from wpsgraph import resources
+from wpsgraph.pipeline import synth
+from wpsgraph.pipeline.build import in_memory
 from wpsgraph.cli import main
-from wpsgraph.validate import validate
+from wpsgraph.validation.engines import validate
 
 WPS = "https://w3id.org/wpsgraph/ontology#"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")

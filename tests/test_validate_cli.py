@@ -141,7 +141,7 @@ def test_one_file_reuses_the_cached_shipped_graph(tmp_path, monkeypatch):
     monkeypatch.setenv("WPSGRAPH_CACHE", str(tmp_path / "cache"))
     assert run().exit_code == 0   # fills the cache
     assert any(p.name.startswith("shipped-") for p in (tmp_path / "cache").iterdir())
-    from wpsgraph import check
+    from wpsgraph.validation import command as check
 
     calls = []
     monkeypatch.setattr(check, "load", lambda *a, **k: calls.append(a) or pytest.fail("reloaded the shipped data"))

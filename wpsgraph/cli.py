@@ -12,10 +12,10 @@ from pathlib import Path
 
 import click
 
-from . import __version__
-from . import query as q
-from .errors import EXIT_INTERNAL, EXIT_OK, EXIT_VIOLATIONS, WpsError
-from .namespaces import BASE_ENV, Names
+from wpsgraph import __version__
+from wpsgraph import query as q
+from wpsgraph.errors import EXIT_INTERNAL, EXIT_OK, EXIT_VIOLATIONS, WpsError
+from wpsgraph.namespaces import BASE_ENV, Names
 
 
 def _guard(func):
@@ -77,9 +77,9 @@ def validate(paths, fmt, fail_on, engine, output, no_cache, base):
     Every result names the file, line and column of the offending statement. Exit 0 conforms, 1 violations
     (or what --fail-on names), 2 unreadable or not well-formed input (the other files are still checked).
     """
-    from .check import run as run_check
-    from .errors import EXIT_INPUT
-    from .reports import render
+    from wpsgraph.errors import EXIT_INPUT
+    from wpsgraph.validation.command import run as run_check
+    from wpsgraph.validation.reports import render
 
     names = Names(base)
     files = None
@@ -160,7 +160,7 @@ def run_query(name, params, fmt, db, data, endpoint, timeout, base):
     if endpoint is not None:
         if db is not None or data:
             raise WpsError("--endpoint asks a remote store: it does not combine with --db or --data")
-        from . import remote
+        from wpsgraph.endpoints import remote
         result = remote.run(query, endpoint, given, names, timeout)
         text = q.render(result, fmt, names)
         click.echo(text, nl=not text.endswith("\n"))
@@ -168,11 +168,11 @@ def run_query(name, params, fmt, db, data, endpoint, timeout, base):
     if db is not None:
         store = q.open_db(db)  # no import of the build pipeline (rdflib, owlrl, pySHACL): 0.3 s less per query
     else:
-        from .build import in_memory
+        from wpsgraph.pipeline.build import in_memory
 
         files = None
         if data:
-            from . import resources
+            from wpsgraph import resources
             files = resources.reference_files() + _expand(data)
         store = in_memory(files, names).store
     result = q.run(query, store, given, names)
@@ -189,8 +189,9 @@ def run_query(name, params, fmt, db, data, endpoint, timeout, base):
 @_guard
 def build(data, out, quiet, base):
     """Load, reason, validate; write the dataset (TriG), inferred triples, validation report and a query store."""
-    from . import resources
-    from .build import build as run_build, stderr_progress
+    from wpsgraph import resources
+    from wpsgraph.pipeline.build import build as run_build
+    from wpsgraph.pipeline.build import stderr_progress
 
     files = None
     if data:
@@ -217,7 +218,7 @@ def build(data, out, quiet, base):
 @_guard
 def synth(triples, seed, out):
     """Write realistic synthetic WPS data (about N triples, Turtle) for scale tests and benchmarks."""
-    from .synth import write
+    from wpsgraph.pipeline.synth import write
 
     try:
         written = write(out, triples, seed)
@@ -236,8 +237,8 @@ def synth(triples, seed, out):
 @_guard
 def serve(db, host, port, timeout):
     """Serve the graph read-only at a SPARQL 1.1 endpoint (Oxigraph's server), with a query page for the browser."""
-    from .build import stderr_progress
-    from .serve import serve as run_serve
+    from wpsgraph.endpoints.serve import serve as run_serve
+    from wpsgraph.pipeline.build import stderr_progress
 
     run_serve(db, host, port, timeout, say=lambda m: print(m, flush=True), progress=stderr_progress)
 
@@ -252,7 +253,7 @@ def serve(db, host, port, timeout):
 @_guard
 def push(url, db, replace, timeout):
     """Upload the build to a store's SPARQL 1.1 Graph Store endpoint URL: a named graph per source, plus inferred."""
-    from .push import push as run_push
+    from wpsgraph.endpoints.push import push as run_push
 
     click.echo(run_push(db, url, replace, timeout, say=lambda m: click.echo(m, err=True)).summary())
 
@@ -272,9 +273,9 @@ def push(url, db, replace, timeout):
 @_guard
 def publish(out, lang, data, serve_after, host, port, quiet, base):
     """Write a linked-data site: a page, Turtle and JSON-LD per resource, ontology docs, VoID/DCAT, dumps."""
-    from . import resources
-    from .build import stderr_progress
-    from .publish import publish as run_publish
+    from wpsgraph import resources
+    from wpsgraph.pipeline.build import stderr_progress
+    from wpsgraph.publishing.publish import publish as run_publish
 
     files = None
     if data:
@@ -300,7 +301,7 @@ def serve_site(folder, host, port):
 
 
 def _serve_site(folder, host, port):
-    from .conneg import make_server
+    from wpsgraph.publishing.conneg import make_server
 
     server = make_server(folder, host, port)
     click.echo(f"serving {folder} at http://{host}:{server.server_address[1]}/ (Ctrl-C stops)", err=True)

@@ -27,3 +27,13 @@ class InputError(WpsError):
 
 class QueryError(WpsError):
     """An unknown query, a bad parameter, or a query that does not parse."""
+
+
+def require(module: str, extra: str, purpose: str):
+    """Import an optional dependency, or fail in one line naming the extra that installs it."""
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise WpsError(f"{purpose} needs {module}: pip install 'wpsgraph[{extra}]'") from None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from pyoxigraph import NamedNode
+from pyoxigraph import Literal, NamedNode
 
 DEFAULT_BASE = "https://w3id.org/wpsgraph/"
 BASE_ENV = "WPSGRAPH_BASE"
@@ -33,6 +33,29 @@ def base_iri(override: str | None = None) -> str:
     return base
 
 
+class Compactor:
+    """IRI → prefix:local under the longest matching namespace; the one compactor of the project.
+
+    Every namespace ends in '/' or '#', so the namespaces matching an IRI all lie within it up to its last one:
+    the candidates are remembered per such head (many IRIs share few heads)."""
+
+    def __init__(self, prefixes: dict[str, str]):
+        self.prefixes = prefixes
+        self._heads: dict[str, list[tuple[str, str]]] = {}
+
+    def __call__(self, iri: str, empty_local: bool = True) -> str | None:
+        head = iri[:max(iri.rfind("/"), iri.rfind("#")) + 1]
+        candidates = self._heads.get(head)
+        if candidates is None:
+            candidates = sorted(((p, ns) for p, ns in self.prefixes.items() if head.startswith(ns)),
+                                key=lambda x: -len(x[1]))
+            self._heads[head] = candidates
+        for prefix, ns in candidates:
+            if empty_local or iri != ns:
+                return f"{prefix}:{iri[len(ns):]}"
+        return None
+
+
 class Names:
     """The IRIs that depend on the base namespace."""
 
@@ -41,6 +64,7 @@ class Names:
         self.wps = self.base + "ontology#"
         self.id = self.base + "id/"
         self.graph = self.base + "graph/"
+        self._compactor: Compactor | None = None
 
     def term(self, local: str) -> NamedNode:
         return NamedNode(self.wps + local)
@@ -68,8 +92,29 @@ class Names:
             "dct": DCT, "prov": PROV, "qb": QB, "org": ORG, "schema": SCHEMA, "foaf": FOAF, **ids,
         }
 
+    def compact(self, iri: str, empty_local: bool = True) -> str | None:
+        """``prefix:local`` for an IRI under one of the prefixes (the longest namespace), else None; with
+        ``empty_local=False`` an IRI that is a namespace itself is not shortened to ``prefix:``."""
+        if self._compactor is None:
+            self._compactor = Compactor(self.prefixes())
+        return self._compactor(iri, empty_local)
+
+    # The one base-IRI rewriter: files are written under the default base and moved at parse time (data, shapes,
+    # queries); these are its three forms.
     def rebase(self, iri: str) -> str:
         """Rewrite an IRI written under the default base into the configured base."""
         if self.base != DEFAULT_BASE and iri.startswith(DEFAULT_BASE):
             return self.base + iri[len(DEFAULT_BASE):]
         return iri
+
+    def rebase_term(self, term):
+        """An IRI rebased, a literal with its datatype rebased; anything else as is."""
+        if isinstance(term, NamedNode):
+            return NamedNode(self.rebase(term.value))
+        if isinstance(term, Literal) and term.datatype.value.startswith(DEFAULT_BASE):
+            return Literal(term.value, datatype=NamedNode(self.rebase(term.datatype.value)))
+        return term
+
+    def rebase_text(self, text: str) -> str:
+        """SPARQL (or any) text with every mention of the default base moved to the configured one."""
+        return text if self.base == DEFAULT_BASE else text.replace(DEFAULT_BASE, self.base)

@@ -1,0 +1,232 @@
+"""The whole pipeline: load → reason → validate → write, into an output folder that appears whole or not at all."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import shutil
+import sys
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from wpsgraph import __version__
+from wpsgraph.bulk import load_keeping_blank_nodes
+from wpsgraph.errors import InputError
+from wpsgraph.folders import replace_folder, staging_folder
+from wpsgraph.namespaces import Names
+from wpsgraph.pipeline.load import Loaded, load
+from wpsgraph.pipeline.reason import reason
+from wpsgraph.validation.engines import validate
+from wpsgraph.validation.findings import Report
+from wpsgraph.validation.reports.jsonreport import report_dict
+
+STORE_DIR = "store"
+OUTPUTS = {
+    "dataset": "dataset.trig",        # asserted triples, a named graph per source
+    "inferred": "inferred.ttl",       # OWL RL entailments only
+    "report": "validation.ttl",       # the SHACL validation report
+    "findings": "validation.json",    # the same, as plain findings
+    "manifest": "manifest.json",      # counts, timings, versions
+}
+
+
+@dataclass
+class BuildResult:
+    out: Path
+    report: Report
+    counts: dict = field(default_factory=dict)
+    timings: dict = field(default_factory=dict)
+    engine: str = ""
+
+
+def in_memory(data_files: Sequence[Path] | None = None, names: Names | None = None) -> Loaded:
+    """Load and reason into an in-memory store: what `query` uses when no --db is given."""
+    loaded = load(data_files, names)
+    reason(loaded)
+    return loaded
+
+
+def build(data_files: Sequence[Path] | None = None, out: Path = Path("build"), names: Names | None = None,
+          progress: Callable[[str], None] | None = None) -> BuildResult:
+    """Load, reason, validate and write ``out``.
+
+    The work happens in an in-memory Oxigraph store; the on-disk store that ``query --db`` opens is written by a
+    background thread (Oxigraph's dump and bulk loader release the GIL; the reasoner and validator are Python):
+    the asserted graphs while the reasoner runs, the inferred graph while the validator runs.
+    """
+    names = names or Names()
+    out = Path(out)
+    say = progress or (lambda _msg: None)
+    tmp = staging_folder(out)
+    timings: dict[str, float] = {}
+    writer = None
+    try:
+        clock = time.perf_counter()
+        loaded = load(data_files, names)
+        store = loaded.store
+        timings["load"] = time.perf_counter() - clock
+        size = len(store)
+        say(f"load: {size} asserted triples in {len(loaded.graphs)} graphs ({timings['load']:.2f} s)")
+        large = size > LARGE
+        writer = _StoreWriter(tmp / STORE_DIR, store, list(loaded.graphs), names.inferred_graph,
+                              tmp / OUTPUTS["inferred"], names.prefixes())
+        if large:
+            say("store: writing the asserted graphs on disk in the background")
+
+        clock = time.perf_counter()
+        if large:
+            say("reason: OWL 2 RL ...")
+        reasoned = reason(loaded)
+        timings["reason"] = time.perf_counter() - clock
+        say(f"reason: {reasoned.inferred} inferred triples, {reasoned.engine} engine ({timings['reason']:.2f} s)")
+        writer.inferred_ready()
+        if large:
+            say("store: writing the inferred graph on disk in the background")
+
+        clock = time.perf_counter()
+        if large:
+            say(f"validate: {size + reasoned.inferred} triples ...")
+        report = validate(loaded)
+        timings["validate"] = time.perf_counter() - clock
+        c = report.counts()
+        say(f"validate: {c['violation']} violation(s), {c['warning']} warning(s) ({timings['validate']:.2f} s)")
+
+        clock = time.perf_counter()
+        counts = _write(loaded, report, tmp)
+        if large:
+            say(f"write: dataset and report written ({time.perf_counter() - clock:.2f} s); "
+                "waiting for the store on disk ...")
+        writer.finish()
+        timings["write"] = time.perf_counter() - clock
+        _write_manifest(tmp, loaded, counts, timings, reasoned)
+        writer = None
+        del store, loaded
+        _swap(tmp, out)
+        say(f"write: {out} ({timings['write']:.2f} s)")
+    except BaseException:
+        if writer is not None:
+            writer.abandon()
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return BuildResult(out, report, counts, timings, reasoned.engine)
+
+
+LARGE = 100_000  # asserted triples from which a build prints what it is doing before each long stage
+
+
+class _StoreWriter:
+    """Writes the on-disk store, and the inferred triples as Turtle, in a background thread: the asserted graphs
+    at once, the inferred graph once the reasoner has written it (``inferred_ready``).
+
+    Oxigraph's ``dump`` and ``bulk_load`` release the GIL, so while the validator (Python) runs on one core the
+    store is written on the other (``bulk_extend`` from an iterator would wait for the GIL at every quad).
+    ``finish`` waits, flushes and re-raises any error.
+    """
+
+    def __init__(self, path: Path, source: ox.Store, asserted: list, inferred: ox.NamedNode,
+                 inferred_file: Path, prefixes: dict):
+        self.path, self.source, self.asserted, self.inferred = path, source, asserted, inferred
+        self.inferred_file, self.prefixes = inferred_file, prefixes
+        self.ready = threading.Event()
+        self.cancelled = False
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="wpsgraph-store-writer", daemon=True)
+        self.thread.start()
+
+    def _run(self):
+        try:
+            disk = ox.Store(str(self.path))
+            for graph in self.asserted:
+                if self.cancelled:
+                    return
+                _copy_graph(self.source, disk, graph)
+            self.ready.wait()
+            if self.cancelled:
+                return
+            _copy_graph(self.source, disk, self.inferred)
+            # To a path, not a Python file object: writing through Python would wait for the GIL at every chunk.
+            self.source.dump(str(self.inferred_file), format=ox.RdfFormat.TURTLE, from_graph=self.inferred,
+                             prefixes=self.prefixes)
+            # The graphs went in as separate bulk loads whose key ranges overlap; compacting them into one sorted
+            # run takes a second or two at a million triples and makes every later query about a third faster.
+            disk.optimize()
+            disk.flush()
+            del disk
+        except BaseException as e:  # re-raised in the main thread by finish()
+            self.error = e
+
+    def inferred_ready(self):
+        """The reasoner has written the inferred graph: copy it too."""
+        self.ready.set()
+
+    def finish(self):
+        self.ready.set()
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+
+    def abandon(self):
+        self.cancelled = True
+        self.ready.set()
+        self.thread.join()
+
+
+def _copy_graph(source: ox.Store, disk: ox.Store, graph: ox.NamedNode) -> None:
+    """Copy one graph into the on-disk store by Oxigraph's dump and bulk loader, which run without the GIL."""
+    data = source.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph) or b""
+    load_keeping_blank_nodes(disk, data, ox.RdfFormat.N_TRIPLES, to_graph=graph)
+
+
+def _write(loaded: Loaded, report: Report, folder: Path) -> dict:
+    store, names = loaded.store, loaded.names
+    inferred = names.inferred_graph
+    prefixes = names.prefixes()
+    graphs = [g for g in loaded.graphs if g != inferred]
+    per_graph = {g.value: 0 for g in graphs}
+    rows = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    assert isinstance(rows, ox.QuerySolutions)
+    for row in rows:
+        per_graph[row["g"].value] = int(row["n"].value)
+    n_inferred = per_graph.pop(inferred.value, 0)
+    per_graph = {g: n for g, n in per_graph.items() if n}
+    # Streamed by Oxigraph's serialiser (the inferred graph is written as Turtle by the store writer).
+    with open(folder / OUTPUTS["dataset"], "wb") as f:
+        ox.serialize(itertools.chain.from_iterable(store.quads_for_pattern(None, None, None, g) for g in graphs),
+                     f, format=ox.RdfFormat.TRIG, prefixes=prefixes)
+    report.report_graph.serialize(folder / OUTPUTS["report"], format="turtle")
+    (folder / OUTPUTS["findings"]).write_text(json.dumps(report_dict(report), indent=1), encoding="utf-8")
+    return {"asserted": sum(per_graph.values()), "inferred": n_inferred, "graphs": per_graph}
+
+
+def _write_manifest(folder: Path, loaded: Loaded, counts: dict, timings: dict, reasoned) -> None:
+    manifest = {
+        "wpsgraph": __version__,
+        "base": loaded.names.base,
+        "files": {g.value: (str(p) if p else "generated") for g, p in loaded.graphs.items()},
+        "inferred_graph": loaded.names.inferred_graph.value,
+        "reasoner": reasoned.engine,
+        "counts": counts,
+        "seconds": {k: round(v, 3) for k, v in timings.items()},
+    }
+    (folder / OUTPUTS["manifest"]).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+
+
+def _swap(tmp: Path, out: Path) -> None:
+    replace_folder(tmp, out, lambda folder: (folder / OUTPUTS["manifest"]).exists(),
+                   InputError(out, "exists and is not a wpsgraph build folder; refusing to replace it"))
+
+
+def open_store(db: Path) -> ox.Store:
+    """Open a built store read-only; ``db`` is the build folder or its store folder."""
+    from wpsgraph.query import open_db
+
+    return open_db(db)
+
+
+def stderr_progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)

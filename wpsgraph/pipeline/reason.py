@@ -1,0 +1,471 @@
+"""Stage 2 — reason: OWL 2 RL entailment, written to its own named graph apart from asserted triples.
+
+owlrl defines what is entailed. It is far too slow for large data (minutes for 100k triples), so the work is
+split: owlrl closes the small ontology (the TBox) once; the TBox is then compiled into per-term rules
+(superclasses, super-properties, inverses, symmetric and transitive properties, two-step property chains,
+domains and ranges) that are applied to the instance data. That gives the same entailed triples as owlrl on the
+whole graph (tests/test_reasoning.py and tests/test_scale_equivalence.py check it) for ontologies that use only
+those constructs; ``compile_rules`` refuses any other OWL construct, and ``reason`` then falls back to owlrl.
+
+At scale (a million triples in about 15 s) the rules are applied a relation at a time (``materialise_sets``):
+whole sets of pairs are pushed through the closed sub-property/inverse map, transitive properties and chains are
+closed on whole relations, classes are filled from domains, ranges and superclasses. Terms travel as their
+N-Triples text: Oxigraph writes them (CONSTRUCT results serialised as N-Triples, one query per rule property)
+and reads the entailments back as one N-Quads document, so Python only hashes strings and no Python object is
+made per quad. ``materialise`` is the same fixpoint followed triple by triple, kept as a cross-check.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import owlrl
+import pyoxigraph as ox
+import rdflib
+from rdflib import OWL, RDF, RDFS
+
+from wpsgraph import namespaces as nsmod
+from wpsgraph.bulk import load_keeping_blank_nodes
+from wpsgraph.pipeline.load import Loaded
+from wpsgraph.terms import from_rdflib, rdflib_graph
+
+# OWL vocabulary the compiled rules implement, or that carries no entailment under OWL RL (annotations, headers).
+SUPPORTED_OWL = {
+    OWL.Ontology, OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty,
+    OWL.TransitiveProperty, OWL.SymmetricProperty, OWL.inverseOf, OWL.equivalentClass, OWL.equivalentProperty,
+    OWL.propertyChainAxiom, OWL.versionIRI, OWL.versionInfo, OWL.priorVersion, OWL.imports, OWL.deprecated,
+    OWL.Thing, OWL.NamedIndividual, OWL.DeprecatedClass, OWL.DeprecatedProperty, OWL.backwardCompatibleWith,
+    OWL.incompatibleWith,
+}
+
+
+class UnsupportedAxiom(Exception):
+    """The graph uses OWL the compiled rules do not implement; owlrl must do the work."""
+
+
+@dataclass
+class Rules:
+    """The closed TBox, compiled for instance data."""
+
+    tbox: list  # entailed TBox triples (rdflib terms), to add to the inferred graph
+    superclasses: dict = field(default_factory=dict)      # class -> set of superclasses (excluding itself)
+    implied: dict = field(default_factory=dict)           # property -> set of (property, flipped)
+    transitive: set = field(default_factory=set)
+    chains: list = field(default_factory=list)            # (p1, p2, q): x p1 y, y p2 z => x q z
+    domains: dict = field(default_factory=dict)           # property -> set of classes
+    ranges: dict = field(default_factory=dict)
+
+    @property
+    def properties(self) -> set:
+        props = set(self.implied) | self.transitive | set(self.domains) | set(self.ranges)
+        for implied in self.implied.values():
+            props |= {q for q, _ in implied}
+        for p1, p2, q in self.chains:
+            props |= {p1, p2, q}
+        return props
+
+
+def owlrl_closure(graph: rdflib.Graph) -> rdflib.Graph:
+    """owlrl's OWL RL closure of a copy of ``graph`` (the reference semantics)."""
+    closed = rdflib.Graph()
+    for t in graph:
+        closed.add(t)
+    # improved_datatypes=False: owlrl's own literal converters are left registered in rdflib afterwards and
+    # reject valid xsd:gMonthDay values ("--05-13"), which this data uses for dates without a year.
+    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, rdfs_closure=False, axiomatic_triples=False,
+                           datatype_axioms=False, improved_datatypes=False).expand(closed)
+    return closed
+
+
+_STANDARD = (nsmod.RDF, nsmod.RDFS, nsmod.OWL, nsmod.XSD)
+
+
+def is_junk(s, p, o) -> bool:
+    """Triples owlrl emits that say nothing about the data: literal subjects, x owl:sameAs x, and axiomatic
+    triples about the RDF, RDFS, OWL and XSD vocabularies themselves (rdfs:label a owl:AnnotationProperty)."""
+    return (isinstance(s, rdflib.Literal) or (p == OWL.sameAs and s == o)
+            or (isinstance(s, rdflib.URIRef) and str(s).startswith(_STANDARD)))
+
+
+def check_supported(ontology: rdflib.Graph) -> None:
+    for s, p, o in ontology:
+        for term in (p, o) if p == RDF.type else (p,):
+            if isinstance(term, rdflib.URIRef) and term.startswith(nsmod.OWL) and term not in SUPPORTED_OWL:
+                raise UnsupportedAxiom(f"{term.n3()} (on {s.n3()})")
+
+
+def compile_rules(ontology: rdflib.Graph) -> Rules:
+    """Close the ontology with owlrl and compile the result into rules for instance data."""
+    check_supported(ontology)
+    closed = owlrl_closure(ontology)
+    tbox = [t for t in closed if t not in ontology and not is_junk(*t)]
+    rules = Rules(tbox=tbox)
+
+    def add(mapping, key, value):
+        mapping.setdefault(key, set()).add(value)
+
+    for c, d in closed.subject_objects(RDFS.subClassOf):
+        if c != d:
+            add(rules.superclasses, c, d)
+    superprops = defaultdict(set)
+    for p, q in closed.subject_objects(RDFS.subPropertyOf):
+        superprops[p].add(q)
+    for p, q in closed.subject_objects(OWL.equivalentProperty):
+        superprops[p].add(q)
+        superprops[q].add(p)
+    inverses = defaultdict(set)
+    for p, q in closed.subject_objects(OWL.inverseOf):
+        inverses[p].add(q)
+        inverses[q].add(p)
+    symmetric = set(closed.subjects(RDF.type, OWL.SymmetricProperty))
+    rules.transitive = set(closed.subjects(RDF.type, OWL.TransitiveProperty))
+    for p, c in closed.subject_objects(RDFS.domain):
+        add(rules.domains, p, c)
+    for p, c in closed.subject_objects(RDFS.range):
+        add(rules.ranges, p, c)
+    for q, head in closed.subject_objects(OWL.propertyChainAxiom):
+        steps = list(rdflib.collection.Collection(closed, head))
+        if len(steps) != 2:
+            raise UnsupportedAxiom(f"property chain of length {len(steps)} on {q.n3()}")
+        rules.chains.append((steps[0], steps[1], q))
+
+    # What one asserted edge of p entails about the same pair of nodes: a closure over sub-properties,
+    # inverses and symmetry, computed once per property instead of once per triple.
+    for p in set(superprops) | set(inverses) | symmetric:
+        reached = {(p, False)}
+        todo = [(p, False)]
+        while todo:
+            q, flipped = todo.pop()
+            steps = [(r, flipped) for r in superprops.get(q, ())]
+            steps += [(r, not flipped) for r in inverses.get(q, ())]
+            if q in symmetric:
+                steps.append((q, not flipped))
+            for step in steps:
+                if step not in reached:
+                    reached.add(step)
+                    todo.append(step)
+        reached.discard((p, False))
+        if reached:
+            rules.implied[p] = reached
+    return rules
+
+
+# ---------------------------------------------------------------------------------------------- instance data
+
+def materialise(triples_by_property: dict, types: dict, rules: Rules) -> tuple[dict, dict]:
+    """Apply the rules to the instance data to a fixpoint.
+
+    ``triples_by_property`` maps a property to its set of (subject, object) pairs; ``types`` maps a node to its
+    set of classes. Both are completed in place and returned. Terms may be of any hashable kind.
+    """
+    edges = defaultdict(set, triples_by_property)
+    out_index: dict = defaultdict(lambda: defaultdict(set))  # property -> subject -> objects
+    in_index: dict = defaultdict(lambda: defaultdict(set))   # property -> object -> subjects
+    indexed = set(rules.transitive) | {p for p1, p2, _ in rules.chains for p in (p1, p2)}
+    for p in indexed:
+        for s, o in edges.get(p, ()):
+            out_index[p][s].add(o)
+            in_index[p][o].add(s)
+    chains_by_first = defaultdict(list)
+    chains_by_second = defaultdict(list)
+    for p1, p2, q in rules.chains:
+        chains_by_first[p1].append((p2, q))
+        chains_by_second[p2].append((p1, q))
+
+    todo = [(p, s, o) for p, pairs in edges.items() for s, o in pairs]
+
+    def emit(p, s, o):
+        if (s, o) not in edges[p]:
+            edges[p].add((s, o))
+            if p in indexed:
+                out_index[p][s].add(o)
+                in_index[p][o].add(s)
+            todo.append((p, s, o))
+
+    while todo:
+        p, s, o = todo.pop()
+        for q, flipped in rules.implied.get(p, ()):
+            if not (flipped and _is_literal(o)):
+                emit(q, o, s) if flipped else emit(q, s, o)
+        if p in rules.transitive:
+            for z in list(out_index[p].get(o, ())):
+                emit(p, s, z)
+            for x in list(in_index[p].get(s, ())):
+                emit(p, x, o)
+        for p2, q in chains_by_first.get(p, ()):
+            for z in list(out_index[p2].get(o, ())):
+                emit(q, s, z)
+        for p1, q in chains_by_second.get(p, ()):
+            for x in list(in_index[p1].get(s, ())):
+                emit(q, x, o)
+
+    for p, classes in rules.domains.items():
+        for s, _ in edges.get(p, ()):
+            types.setdefault(s, set()).update(classes)
+    for p, classes in rules.ranges.items():
+        for _, o in edges.get(p, ()):
+            if not _is_literal(o):
+                types.setdefault(o, set()).update(classes)
+    for classes in types.values():
+        for c in list(classes):
+            classes.update(rules.superclasses.get(c, ()))
+    return edges, types
+
+
+_LITERALS = (ox.Literal, rdflib.Literal)
+
+
+def _is_literal(term) -> bool:
+    """A literal: an Oxigraph or rdflib literal, or the N-Triples text of one (which starts with a quote)."""
+    return term[0] == '"' if isinstance(term, str) else isinstance(term, _LITERALS)
+
+
+# ---------------------------------------------------------------------------------------------- on the store
+
+@dataclass
+class Reasoned:
+    inferred: int          # triples written to the inferred graph
+    engine: str            # "compiled" or "owlrl"
+    note: str = ""
+
+
+def ontology_rdflib(loaded: Loaded) -> rdflib.Graph:
+    return rdflib_graph(loaded.store.quads_for_pattern(None, None, None, loaded.names.ontology_graph))
+
+
+def _cache_key(ontology: rdflib.Graph) -> str:
+    # Blank nodes (property chains, lists) get new labels at every parse: canonical labels keep the key stable.
+    from rdflib.compare import to_canonical_graph
+
+    lines = sorted(f"{s.n3()} {p.n3()} {o.n3()}" for s, p, o in to_canonical_graph(ontology))
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()[:20]
+
+
+def rules_for(loaded: Loaded, cache_dir: Path | None = None) -> Rules:
+    """Compiled rules for the loaded ontology, cached on disk by the ontology's content (closing it takes seconds)."""
+    ontology = ontology_rdflib(loaded)
+    cache = None
+    if cache_dir is not None:
+        cache = Path(cache_dir) / f"rules-{_cache_key(ontology)}.pickle"
+        if cache.exists():
+            try:
+                return pickle.loads(cache.read_bytes())
+            except Exception:  # a stale or partial cache is rebuilt, never trusted
+                pass
+    rules = compile_rules(ontology)
+    if cache is not None:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_suffix(".tmp")
+        tmp.write_bytes(pickle.dumps(rules))
+        tmp.replace(cache)
+    return rules
+
+
+def _schema_in_data(loaded: Loaded) -> bool:
+    """Whether a data graph says something the TBox compilation would miss (OWL or RDFS schema statements)."""
+    return bool(loaded.store.query(f"""
+        ASK {{ GRAPH ?g {{ ?s ?p ?o }}
+          FILTER(?g != <{loaded.names.ontology_graph.value}>)
+          FILTER(STRSTARTS(STR(?p), "{nsmod.OWL}")
+                 || ?p IN (<{RDFS.subClassOf}>, <{RDFS.subPropertyOf}>, <{RDFS.domain}>, <{RDFS.range}>)
+                 || (?p = <{RDF.type}> && STRSTARTS(STR(?o), "{nsmod.OWL}")
+                     && ?o NOT IN (<{OWL.NamedIndividual}>, <{OWL.Thing}>))) }}"""))
+
+
+def materialise_sets(edges: dict, members: dict, rules: Rules) -> tuple[dict, dict]:
+    """The same fixpoint as :func:`materialise`, computed a property and a class at a time with set operations.
+
+    ``edges`` maps a property to its set of (subject, object) pairs, ``members`` a class to its set of
+    instances; both are completed in place and returned. Rather than following each triple through the rules,
+    a whole round of new pairs of a property is pushed at once to every property it implies (``rules.implied``
+    is already closed over sub-properties, inverses and symmetry, so one step suffices), then transitive
+    properties and property chains are closed on whole relations; their new pairs start the next round.
+    Classes come last: domains and ranges of the final relations, then superclasses (already closed).
+    """
+    edges = defaultdict(set, edges)
+    delta = {p: set(pairs) for p, pairs in edges.items() if pairs}
+    while delta:
+        changed = defaultdict(set)
+        for p, pairs in delta.items():
+            changed[p] |= pairs
+            for q, flipped in rules.implied.get(p, ()):
+                if flipped:
+                    implied = {(o, s) for s, o in pairs if not _is_literal(o)}
+                else:
+                    implied = pairs
+                fresh = implied - edges[q]
+                if fresh:
+                    edges[q] |= fresh
+                    changed[q] |= fresh
+        nxt = defaultdict(set)
+        for q in rules.transitive:
+            if changed.get(q):
+                fresh = _transitive_closure(edges[q]) - edges[q]
+                if fresh:
+                    edges[q] |= fresh
+                    nxt[q] |= fresh
+        for p1, p2, q in rules.chains:
+            if changed.get(p1) or changed.get(p2) or nxt.get(p1) or nxt.get(p2):
+                succ = defaultdict(list)
+                for y, z in edges.get(p2, ()):
+                    succ[y].append(z)
+                joined = {(x, z) for x, y in edges.get(p1, ()) for z in succ.get(y, ())}
+                fresh = joined - edges[q]
+                if fresh:
+                    edges[q] |= fresh
+                    nxt[q] |= fresh
+        delta = {p: pairs for p, pairs in nxt.items() if pairs}
+
+    members = defaultdict(set, members)
+    for p, classes in rules.domains.items():
+        pairs = edges.get(p)
+        if pairs:
+            subjects = {s for s, _ in pairs}
+            for c in classes:
+                members[c] |= subjects
+    for p, classes in rules.ranges.items():
+        pairs = edges.get(p)
+        if pairs:
+            objects = {o for _, o in pairs if not _is_literal(o)}
+            for c in classes:
+                members[c] |= objects
+    before = {c: set(nodes) for c, nodes in members.items()}
+    for c, nodes in before.items():
+        for d in rules.superclasses.get(c, ()):
+            members[d] |= nodes
+    return edges, members
+
+
+def _transitive_closure(pairs: set) -> set:
+    """All (x, z) with a path from x to z through ``pairs``; memoised on acyclic parts, correct on cycles."""
+    succ = defaultdict(set)
+    for x, y in pairs:
+        succ[x].add(y)
+    reach: dict = {}
+    out = set()
+    for start in succ:
+        if start in reach:
+            continue
+        seen = set()
+        stack = list(succ[start])
+        while stack:
+            y = stack.pop()
+            if y in seen:
+                continue
+            seen.add(y)
+            done = reach.get(y)
+            if done is not None:
+                seen |= done
+            else:
+                stack.extend(succ.get(y, ()))
+        reach[start] = seen
+    for x, ys in reach.items():
+        out.update((x, y) for y in ys)
+    return out
+
+
+def reason(loaded: Loaded, cache_dir: Path | None = None) -> Reasoned:
+    """Materialise the OWL RL entailments of the asserted graphs into the inferred graph."""
+    store, target = loaded.store, loaded.names.inferred_graph
+    store.remove_graph(target) if target in set(store.named_graphs()) else None
+    try:
+        if _schema_in_data(loaded):
+            raise UnsupportedAxiom("schema statements (subClassOf, domain, sameAs, ...) outside the ontology")
+        rules = rules_for(loaded, cache_dir)
+    except UnsupportedAxiom as e:
+        return _reason_with_owlrl(loaded, f"owlrl used: {e}")
+    return Reasoned(_reason_compiled(store, rules, target), "compiled")
+
+
+# Terms are handled as their N-Triples text: Oxigraph writes it (CONSTRUCT results serialised as N-Triples) and
+# reads it back (N-Quads), Python only hashes and compares strings, whose hashes are cached. An IRI is "<...>",
+# a blank node "_:...", a literal starts with a quote.
+_RDF_TYPE = "<" + str(RDF.type) + ">"
+
+
+def _nt(term) -> str:
+    """The N-Triples text of an rdflib term, as Oxigraph writes it."""
+    return str(from_rdflib(term))
+
+
+def _read_pairs(store: ox.Store, predicate: str) -> set:
+    """The (subject, object) pairs of one predicate over all graphs, as N-Triples text."""
+    text = store.query(f"CONSTRUCT {{ ?s {predicate} ?o }} WHERE {{ GRAPH ?g {{ ?s {predicate} ?o }} }}") \
+        .serialize(format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+    cut = len(predicate) + 2
+    pairs = set()
+    add = pairs.add
+    for line in text.split("\n"):
+        if line:
+            s, rest = line.split(" ", 1)
+            add((s, rest[cut - 1:-2]))
+    return pairs
+
+
+def _reason_compiled(store: ox.Store, rules: Rules, target: ox.NamedNode) -> int:
+    tbox = [(_nt(s), _nt(p), _nt(o)) for s, p, o in rules.tbox]
+
+    # Only the triples a rule can fire on are read: rdf:type and the properties the rules mention.
+    props = {_nt(p) for p in rules.properties}
+    edges: dict = {}
+    for p in props:
+        pairs = _read_pairs(store, p)
+        if pairs:
+            edges[p] = pairs
+    members: dict = defaultdict(set)
+    for node, cls in _read_pairs(store, _RDF_TYPE):
+        members[cls].add(node)
+    for s, p, o in tbox:
+        if p == _RDF_TYPE:
+            members[o].add(s)
+        elif p in props:
+            edges.setdefault(p, set()).add((s, o))
+    asserted_edges = {p: set(pairs) for p, pairs in edges.items()}
+    asserted_members = {c: set(nodes) for c, nodes in members.items()}
+
+    edges, members = materialise_sets(edges, members, _rules_in_text(rules))
+
+    # The entailed TBox triples are written as they are; they were also put into ``edges`` and ``members`` (so that
+    # rules fire on them) before the asserted snapshot was taken, so the differences below leave them out.
+    g = str(target)
+    lines = [f"{s} {p} {o} {g} .\n" for s, p, o in set(tbox)]
+    for p, pairs in edges.items():
+        fresh = pairs - asserted_edges[p] if p in asserted_edges else pairs
+        lines += [f"{s} {p} {o} {g} .\n" for s, o in fresh]
+    for c, nodes in members.items():
+        fresh = nodes - asserted_members[c] if c in asserted_members else nodes
+        lines += [f"{n} {_RDF_TYPE} {c} {g} .\n" for n in fresh if n[0] != '"']
+    del edges, members, asserted_edges, asserted_members
+    count = len(lines)
+    text = "".join(lines).encode("utf-8")
+    del lines
+    # a transaction (load) is faster for small texts; bulk_load, without one, for large ones
+    load_keeping_blank_nodes(store, text, ox.RdfFormat.N_QUADS, bulk=len(text) > 20_000_000)
+    return count
+
+
+def _rules_in_text(rules: Rules) -> Rules:
+    t = _nt
+    return Rules(
+        tbox=[],
+        superclasses={t(c): {t(d) for d in ds} for c, ds in rules.superclasses.items()},
+        implied={t(p): {(t(q), f) for q, f in qs} for p, qs in rules.implied.items()},
+        transitive={t(p) for p in rules.transitive},
+        chains=[(t(a), t(b), t(c)) for a, b, c in rules.chains],
+        domains={t(p): {t(c) for c in cs} for p, cs in rules.domains.items()},
+        ranges={t(p): {t(c) for c in cs} for p, cs in rules.ranges.items()},
+    )
+
+
+def _reason_with_owlrl(loaded: Loaded, note: str) -> Reasoned:
+    store, target = loaded.store, loaded.names.inferred_graph
+    asserted = rdflib_graph(q for q in store.quads_for_pattern(None, None, None, None) if q.graph_name != target)
+    closed = owlrl_closure(asserted)
+    new = [ox.Quad(from_rdflib(s), from_rdflib(p), from_rdflib(o), target)
+           for s, p, o in closed if (s, p, o) not in asserted and not is_junk(s, p, o)]
+    store.extend(new)
+    return Reasoned(len(new), "owlrl", note)

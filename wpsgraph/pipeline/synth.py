@@ -1,0 +1,405 @@
+"""Synthetic WPS data for scale tests and benchmarks: realistic shapes, any size, deterministic for a seed.
+
+The data imitates the shipped sources, one synthetic news article at a time: each article describes its source
+document (title, publisher, date, URL, identifier) and what it reports: organisations (often new units under
+organisations described by earlier articles, so sub-organisation chains grow deep), posts and the persons holding
+them, a city, one to three events (courses, trainings, workshops, convenings, ministerial meetings, forums,
+panels) with hosts, organisers, deliverers, audiences, participating countries, dates, themes and parts, and now
+and then a commitment (a national action plan, strategy, framework or agreement) with its status, end states and
+the resolutions it implements. Every resource an article types carries ``wps:statedIn`` that article, which is
+described in the same file, so everything stays traceable; resources described by an earlier article are only
+referred to. The output conforms to ``shapes/data-shapes.ttl``.
+
+Only ``random.Random(seed)`` decides anything (no clock, no hash order), and articles are written as they are
+made, so memory stays flat whatever the size: what is kept is the list of organisation, event, commitment and
+city IRIs that later articles may refer to.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+from typing import IO
+
+PREFIXES = """\
+@prefix wps:          <https://w3id.org/wpsgraph/ontology#> .
+@prefix source:       <https://w3id.org/wpsgraph/id/source/> .
+@prefix organisation: <https://w3id.org/wpsgraph/id/organisation/> .
+@prefix person:       <https://w3id.org/wpsgraph/id/person/> .
+@prefix post:         <https://w3id.org/wpsgraph/id/post/> .
+@prefix event:        <https://w3id.org/wpsgraph/id/event/> .
+@prefix commitment:   <https://w3id.org/wpsgraph/id/commitment/> .
+@prefix endstate:     <https://w3id.org/wpsgraph/id/endstate/> .
+@prefix place:        <https://w3id.org/wpsgraph/id/place/> .
+@prefix country:      <https://w3id.org/wpsgraph/id/country/> .
+@prefix resolution:   <https://w3id.org/wpsgraph/id/resolution/> .
+@prefix theme:        <https://w3id.org/wpsgraph/id/theme/> .
+@prefix status:       <https://w3id.org/wpsgraph/id/status/> .
+@prefix rdfs:         <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix xsd:          <http://www.w3.org/2001/XMLSchema#> .
+@prefix skos:         <http://www.w3.org/2004/02/skos/core#> .
+@prefix dct:          <http://purl.org/dc/terms/> .
+@prefix schema:       <https://schema.org/> .
+
+"""
+
+COUNTRIES = [
+    ("MX", "Mexico"), ("US", "United States"), ("CA", "Canada"), ("TT", "Trinidad and Tobago"), ("JM", "Jamaica"),
+    ("CO", "Colombia"), ("BR", "Brazil"), ("AR", "Argentina"), ("CL", "Chile"), ("PE", "Peru"),
+    ("GT", "Guatemala"), ("HN", "Honduras"), ("SV", "El Salvador"), ("CR", "Costa Rica"), ("PA", "Panama"),
+    ("FR", "France"), ("DE", "Germany"), ("GB", "United Kingdom"), ("ES", "Spain"), ("IT", "Italy"),
+    ("NL", "Netherlands"), ("SE", "Sweden"), ("NO", "Norway"), ("FI", "Finland"), ("IE", "Ireland"),
+    ("KE", "Kenya"), ("NG", "Nigeria"), ("GH", "Ghana"), ("SN", "Senegal"), ("ZA", "South Africa"),
+    ("RW", "Rwanda"), ("UG", "Uganda"), ("JO", "Jordan"), ("PH", "Philippines"), ("ID", "Indonesia"),
+    ("JP", "Japan"), ("KR", "Korea"), ("AU", "Australia"), ("NZ", "New Zealand"), ("NP", "Nepal"),
+]
+REGIONS = [("caribbean", "Caribbean"), ("north-america", "North America"), ("central-america", "Central America"),
+           ("south-america", "South America"), ("western-europe", "Western Europe"), ("east-africa", "East Africa"),
+           ("west-africa", "West Africa"), ("southeast-asia", "Southeast Asia"), ("pacific", "Pacific")]
+THEMES = ["participation", "protection", "prevention", "relief-and-recovery", "gender-perspective", "gender-equality",
+          "equal-pay", "unpaid-work", "diversity", "gender-based-violence", "sexual-harassment",
+          "violence-against-women", "sexual-misconduct", "human-rights", "international-human-rights-law",
+          "international-humanitarian-law", "customary-international-law", "treaty-law", "accountability",
+          "jurisdiction", "military-education", "military-operations", "peace-operations", "security-cooperation",
+          "conflict-and-crisis", "national-action-plans", "civil-society-partnership"]
+STATUSES = ["drafting", "awaiting-signature", "adopted", "published"]
+RESOLUTIONS = ["1325", "1820", "1888", "1889", "1960", "2106", "2122", "2242", "2467", "2493"]
+
+# Root organisations: (class, label pattern, slug pattern). {c} is the country name, {k} the code in lower case.
+ROOTS = [
+    ("wps:Government", "Government of {c}", "government-of-{k}"),
+    ("wps:Ministry", "Ministry of Defence of {c}", "ministry-of-defence-{k}"),
+    ("wps:Ministry", "Ministry of Foreign Affairs of {c}", "ministry-of-foreign-affairs-{k}"),
+    ("wps:Ministry", "Ministry of Women's Affairs of {c}", "ministry-of-womens-affairs-{k}"),
+    ("wps:Ministry", "Ministry of the Interior of {c}", "ministry-of-the-interior-{k}"),
+    ("wps:CivilSocietyOrganisation", "Women's Peace Network of {c}", "womens-peace-network-{k}"),
+    ("wps:AdvisoryCouncil", "Women, Peace and Security Advisory Council of {c}", "wps-advisory-council-{k}"),
+    ("wps:DefenceCollege", "National Defence College of {c}", "national-defence-college-{k}"),
+]
+# Units under a parent: (class, label prefix, slug stem).
+UNITS = [
+    ("wps:MilitaryService", "Army", "army"), ("wps:MilitaryService", "Navy", "navy"),
+    ("wps:MilitaryService", "Air Force", "air-force"), ("wps:MilitaryCommand", "Joint Command", "joint-command"),
+    ("wps:MilitaryCommand", "Regional Command", "regional-command"),
+    ("wps:OrganisationalUnit", "Gender Office", "gender-office"),
+    ("wps:OrganisationalUnit", "Human Rights Department", "human-rights-department"),
+    ("wps:OrganisationalUnit", "Legal Division", "legal-division"),
+    ("wps:OrganisationalUnit", "Training Directorate", "training-directorate"),
+    ("wps:OrganisationalUnit", "Sexual Harassment Office", "sexual-harassment-office"),
+    ("wps:DiplomaticMission", "Permanent Mission", "permanent-mission"),
+    ("wps:LegalTrainingInstitute", "Institute of Operational Law", "institute-of-operational-law"),
+]
+INTERNATIONAL = [
+    ("wps:UNEntity", "UN Women", "un-women"), ("wps:UNEntity", "United Nations", "united-nations"),
+    ("wps:UNEntity", "UN Department of Peace Operations", "un-department-of-peace-operations"),
+    ("wps:RegionalOrganisation", "Organization of American States", "organization-of-american-states"),
+    ("wps:RegionalOrganisation", "African Union", "african-union"),
+    ("wps:RegionalOrganisation", "Caribbean Community", "caribbean-community"),
+    ("wps:Court", "Inter-American Court of Human Rights", "inter-american-court-of-human-rights"),
+    ("wps:HumanRightsSystem", "Inter-American Human Rights System", "inter-american-human-rights-system"),
+]
+POSTS = [("Gender Advisor", "gender-advisor"), ("Director", "director"), ("Minister", "minister"),
+         ("Deputy Director", "deputy-director"), ("Chief of Staff", "chief-of-staff"),
+         ("Legal Advisor", "legal-advisor"), ("Commander", "commander"), ("Programme Officer", "programme-officer")]
+RANKS = ["Major", "Colonel", "Lieutenant Colonel", "Captain", "Commander", "General", "Admiral"]
+GIVEN = ["Ana", "Maria", "Sofia", "Lucia", "Grace", "Amina", "Fatima", "Ingrid", "Claire", "Yuki", "Priya", "Leila",
+         "Carmen", "Elena", "Joy", "Nadia", "Rosa", "Sara", "Helen", "Olga", "John", "Carlos", "David", "Kofi"]
+FAMILY = ["Garcia", "Lopez", "Smith", "Okafor", "Mensah", "Haddad", "Nakamura", "Santos", "Johansson", "Dubois",
+          "Rossi", "Kamau", "Reyes", "Murphy", "Silva", "Torres", "Novak", "Sharma", "Ortiz", "Ndiaye"]
+CITY_WORDS = ["San", "Port", "Santa", "New", "North", "Lake", "Fort", "Bay", "Mount", "Saint"]
+CITY_STEMS = ["Isabel", "Royal", "Marina", "Haven", "Victoria", "Clara", "Rosa", "Vista", "Alba", "Luz", "Grove",
+              "Cruz", "Verde", "Paz", "Esperanza", "Lucia", "Hope", "Harbour", "Ridge", "Valley"]
+EVENT_KINDS = [  # class, label stem, weight, is a training
+    ("wps:Course", "Women, Peace and Security Course", 5, True),
+    ("wps:Training", "Gender Advisor Training", 4, True),
+    ("wps:Academy", "National Action Plan Academy", 1, True),
+    ("wps:Workshop", "Women, Peace and Security Workshop", 4, False),
+    ("wps:RegionalConvening", "Regional Convening on Women, Peace and Security", 2, False),
+    ("wps:MinisterialMeeting", "Defence Ministerial", 1, False),
+    ("wps:Forum", "Forum on Gender Equality", 1, False),
+    ("wps:Panel", "Panel on Women in Peace Operations", 2, False),
+]
+COMMITMENT_KINDS = [
+    ("wps:NationalActionPlan", "National Action Plan on Women, Peace and Security", "national-action-plan"),
+    ("wps:Strategy", "Women, Peace and Security Strategy", "wps-strategy"),
+    ("wps:StrategicFramework", "Women, Peace and Security Strategic Framework", "wps-strategic-framework"),
+    ("wps:ImplementationPlan", "Women, Peace and Security Implementation Plan", "wps-implementation-plan"),
+    ("wps:FeministForeignPolicy", "Feminist Foreign Policy", "feminist-foreign-policy"),
+    ("wps:MinisterialAgreement", "Ministerial Agreement on Women, Peace and Security", "ministerial-agreement"),
+]
+END_STATES = ["Women's Meaningful Participation", "Protection of Women and Girls", "Gender-Responsive Institutions",
+              "Accountability for Sexual Misconduct", "Exemplifying Diversity"]
+
+
+def _lit(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"@en'
+
+
+class _Article:
+    """Collects one article's Turtle; counts triples as they are written."""
+
+    def __init__(self):
+        self.parts: list[str] = []
+        self.triples = 0
+
+    def subject(self, iri: str, pairs: list[tuple[str, list[str]]]) -> None:
+        lines = []
+        for predicate, objects in pairs:
+            if objects:
+                lines.append(f"    {predicate} {' , '.join(objects)}")
+                self.triples += len(objects)
+        self.parts.append(iri + "\n" + " ;\n".join(lines) + " .\n")
+
+
+class Generator:
+    def __init__(self, seed: int):
+        self.rng = random.Random(seed)
+        self.orgs: dict[str, list[str]] = {}       # country code -> organisation IRIs described so far
+        self.org_depth: dict[str, int] = {}
+        self.international: list[str] = []
+        self.events: list[str] = []
+        self.commitments: list[str] = []
+        self.cities: dict[str, list[str]] = {}
+        self.described: set[str] = set()           # IRIs an earlier article already described
+        self.article = 0
+
+    # ------------------------------------------------------------------ helpers
+    def pick(self, seq):
+        return seq[self.rng.randrange(len(seq))]
+
+    def date(self, lo=2000, hi=2025) -> tuple[int, int, int]:
+        return self.rng.randint(lo, hi), self.rng.randint(1, 12), self.rng.randint(1, 28)
+
+    def dates(self) -> tuple[str, str]:
+        """A start and end of the same precision, end not before start."""
+        y, m, d = self.date()
+        length = self.rng.choice([0, 0, 1, 2, 4, 9])
+        kind = self.rng.choices(["date", "gYearMonth", "gYear", "gMonthDay"], [6, 2, 1, 1])[0]
+        d2 = min(d + length, 28)
+        if kind == "date":
+            return f'"{y}-{m:02d}-{d:02d}"^^xsd:date', f'"{y}-{m:02d}-{d2:02d}"^^xsd:date'
+        if kind == "gYearMonth":
+            return f'"{y}-{m:02d}"^^xsd:gYearMonth', f'"{y}-{m:02d}"^^xsd:gYearMonth'
+        if kind == "gYear":
+            return f'"{y}"^^xsd:gYear', f'"{y}"^^xsd:gYear'
+        return f'"--{m:02d}-{d:02d}"^^xsd:gMonthDay', f'"--{m:02d}-{d2:02d}"^^xsd:gMonthDay'
+
+    def themes(self, n: int) -> list[str]:
+        return ["theme:" + t for t in self.rng.sample(THEMES, n)]
+
+    # ------------------------------------------------------------------ one article
+    def article_text(self) -> tuple[str, int]:
+        rng, a = self.rng, _Article()
+        self.article += 1
+        n = self.article
+        code, cname = self.pick(COUNTRIES)
+        k = code.lower()
+        src = f"source:synthetic-article-{n}"
+        stated = [src]
+        fresh: list[str] = []   # organisations this article describes
+
+        def describe_org(iri, cls, label, parent=None, country=code, acronym=None):
+            pairs = [("a", [cls]), ("rdfs:label", [_lit(label)])]
+            if acronym:
+                pairs.append(("skos:altLabel", [_lit(acronym)]))
+            if country:
+                pairs.append(("wps:country", [f"country:{country}"]))
+            if parent:
+                pairs.append(("wps:subOrganisationOf", [parent]))
+            pairs.append(("wps:statedIn", stated))
+            a.subject(iri, pairs)
+            self.described.add(iri)
+            fresh.append(iri)
+
+        # Organisations: a root of this country (new or known), then a chain of units under it.
+        known = self.orgs.setdefault(code, [])
+        if known and rng.random() < 0.75:
+            parent = self.pick(known)
+        else:
+            cls, label, slug = self.pick(ROOTS)
+            parent = f"organisation:{slug.format(k=k)}"
+            if parent not in self.described:
+                describe_org(parent, cls, label.format(c=cname))
+                known.append(parent)
+                self.org_depth[parent] = 0
+        chain = rng.choices([0, 1, 2, 3, 4], [1, 4, 3, 2, 1])[0]
+        top = parent
+        for _ in range(chain):
+            cls, label, stem = self.pick(UNITS)
+            iri = f"organisation:{stem}-{k}-{n}-{len(fresh)}"
+            describe_org(iri, cls, f"{label} {n}-{len(fresh)} of {cname}", parent=parent)
+            known.append(iri)
+            self.org_depth[iri] = self.org_depth.get(parent, 0) + 1
+            parent = iri
+        local = list(fresh) or [top]
+        # An international organisation, described once by the first article that names it.
+        icls, ilabel, islug = self.pick(INTERNATIONAL)
+        intl = f"organisation:{islug}"
+        if intl not in self.described:
+            describe_org(intl, icls, ilabel, country=None)
+            self.international.append(intl)
+        # A partner organisation abroad.
+        other_code = self.pick(COUNTRIES)[0]
+        foreign = self.orgs.get(other_code) or []
+        partner = self.pick(foreign) if foreign and other_code != code else intl
+
+        # Source document.
+        y, m, d = self.date(2010, 2025)
+        publisher = self.pick(local + [intl])
+        a.subject(src, [
+            ("a", ["wps:NewsArticle"]),
+            ("dct:title", [_lit(f"Synthetic report {n}: {cname} advances women, peace and security")]),
+            ("dct:publisher", [publisher]),
+            ("dct:issued", [f'"{y}-{m:02d}-{d:02d}"^^xsd:date']),
+            ("schema:url", [f"<https://news.example.org/{y}/{m:02d}/synthetic-report-{n}>"]),
+            ("dct:identifier", [f'"synthetic_{n:07d}"']),
+        ])
+        if fresh and rng.random() < 0.3:   # stated on an organisation this article describes
+            a.subject(self.pick(fresh), [("wps:partnerOf", [partner])])
+
+        # Posts and persons.
+        posts = []
+        for i in range(rng.choices([0, 1, 2, 3], [2, 4, 3, 1])[0]):
+            title, slug = self.pick(POSTS)
+            org = self.pick(local)
+            post = f"post:{slug}-{n}-{i}"
+            a.subject(post, [("a", ["wps:Post"]), ("rdfs:label", [_lit(title)]), ("wps:postIn", [org]),
+                             ("wps:statedIn", stated)])
+            posts.append(post)
+            if rng.random() < 0.6:
+                name = f"{self.pick(GIVEN)} {self.pick(FAMILY)}"
+                pairs = [("a", ["wps:Person"]), ("rdfs:label", [_lit(name)]), ("wps:holdsPost", [post])]
+                if rng.random() < 0.4:
+                    pairs.append(("wps:rank", [f'"{self.pick(RANKS)}"']))
+                pairs.append(("wps:statedIn", stated))
+                a.subject(f"person:{name.lower().replace(' ', '-')}-{n}-{i}", pairs)
+
+        # Memberships, now and then.
+        if rng.random() < 0.1:
+            a.subject(f"<https://w3id.org/wpsgraph/id/membership/synthetic-{n}>", [
+                ("a", ["wps:Membership"]), ("wps:member", [self.pick(local)]), ("wps:memberOf", [intl]),
+                ("wps:statedIn", stated)])
+
+        # A city of the country (described by the first article that names it).
+        cities = self.cities.setdefault(code, [])
+        if cities and rng.random() < 0.7:
+            city = self.pick(cities)
+        else:
+            name = f"{self.pick(CITY_WORDS)} {self.pick(CITY_STEMS)}"
+            city = f"place:{name.lower().replace(' ', '-')}-{k}-{len(cities)}"
+            if city not in self.described:
+                a.subject(city, [("a", ["wps:City"]), ("rdfs:label", [_lit(f'{name} ({cname})')]),
+                                 ("wps:inCountry", [f"country:{code}"]), ("wps:statedIn", stated)])
+                self.described.add(city)
+                cities.append(city)
+        region_slug, region_name = self.pick(REGIONS)
+        region = f"place:{region_slug}"
+
+        # Events.
+        weights = [w for _, _, w, _ in EVENT_KINDS]
+        events = []
+        for i in range(rng.choices([1, 2, 3], [5, 3, 1])[0]):
+            cls, stem, _, training = rng.choices(EVENT_KINDS, weights)[0]
+            ev = f"event:synthetic-{n}-{i}"
+            start, end = self.dates()
+            pairs = [("a", [cls]), ("rdfs:label", [_lit(f"{stem} {n}-{i} in {cname}")])]
+            if training:
+                pairs.append(("wps:deliveredBy", rng.sample(local + [intl] + posts, min(2, len(local) + 1))))
+                pairs.append(("wps:hasAudience", [self.pick(local)]))
+            else:
+                pairs.append(("wps:organisedBy", [self.pick(local + [intl])]))
+                pairs.append(("wps:hostedBy", [self.pick(local)] + ([partner] if rng.random() < 0.3 else [])))
+            if rng.random() < 0.3:
+                pairs.append(("wps:coChairedBy", [f"country:{code}", f"country:{other_code}"]))
+            if rng.random() < 0.4:
+                pairs.append(("wps:presentedBy", [self.pick(local)]))
+            pairs.append(("wps:participatingCountry", sorted({f"country:{code}", f"country:{other_code}"})))
+            if rng.random() < 0.5:
+                pairs.append(("wps:hasParticipant", [partner]))
+            pairs.append(("wps:heldIn", [city]))
+            if rng.random() < 0.3:
+                pairs.append(("wps:inRegion", [region]))
+                if region not in self.described:
+                    a.subject(region, [("a", ["wps:Region"]), ("rdfs:label", [_lit(region_name)]),
+                                       ("wps:statedIn", stated)])
+                    self.described.add(region)
+            pairs += [("wps:startDate", [start]), ("wps:endDate", [end])]
+            if rng.random() < 0.4:
+                pairs.append(("wps:participantCount", [f'"{rng.randint(8, 300)}"^^xsd:nonNegativeInteger']))
+            if rng.random() < 0.3:
+                pairs.append(("wps:durationDays", [f'"{rng.randint(1, 14)}"^^xsd:positiveInteger']))
+            if events and rng.random() < 0.5:
+                pairs.append(("wps:partOfEvent", [events[0]]))
+            elif self.events and rng.random() < 0.15:
+                pairs.append(("wps:partOfEvent", [self.pick(self.events)]))
+            if training and self.events and rng.random() < 0.1:
+                pairs.append(("wps:adaptedFrom", [self.pick(self.events)]))
+            if self.commitments and rng.random() < 0.3:
+                pairs.append(("wps:advances", [self.pick(self.commitments)]))
+            if rng.random() < 0.2:
+                pairs.append(("wps:coversBody", [intl]))
+            pairs.append(("wps:addresses", self.themes(rng.randint(1, 5))))
+            pairs.append(("wps:statedIn", stated))
+            a.subject(ev, pairs)
+            events.append(ev)
+
+        # A commitment, now and then.
+        if rng.random() < 0.35:
+            cls, label, slug = self.pick(COMMITMENT_KINDS)
+            c = f"commitment:{slug}-{k}-{n}"
+            pairs = [("a", [cls]), ("rdfs:label", [_lit(f"{label} of {cname} ({n})")])]
+            adopter = top
+            if cls == "wps:NationalActionPlan":
+                edition = rng.randint(1, 5)
+                y0 = rng.randint(2005, 2024)
+                pairs += [("wps:country", [f"country:{code}"]),
+                          ("wps:edition", [f'"{edition}"^^xsd:positiveInteger']),
+                          ("wps:adoptionDate", [f'"{y0}"^^xsd:gYear']),
+                          ("wps:periodStart", [f'"{y0}"^^xsd:gYear']),
+                          ("wps:periodEnd", [f'"{y0 + rng.randint(2, 5)}"^^xsd:gYear']),
+                          ("wps:implements", ["resolution:1325"] + (
+                              [f"resolution:{self.pick(RESOLUTIONS[1:])}"] if rng.random() < 0.4 else []))]
+            else:
+                pairs.append(("wps:issuedBy", [self.pick(local)]))
+            pairs.append(("wps:status", [f"status:{self.pick(STATUSES)}"]))
+            pairs.append(("wps:adoptedBy", [adopter]))
+            if rng.random() < 0.3:
+                pairs.append(("wps:signedBy", [self.pick(local)]))
+            if events and rng.random() < 0.4:
+                pairs.append(("wps:madeAt", [events[0]]))
+            states = []
+            if cls == "wps:Strategy":
+                for j in range(rng.randint(1, 3)):
+                    states.append(f"endstate:synthetic-{n}-{j}")
+                pairs.append(("wps:hasEndState", states))
+            pairs.append(("wps:addresses", self.themes(rng.randint(1, 4))))
+            pairs.append(("wps:statedIn", stated))
+            a.subject(c, pairs)
+            for st in states:
+                a.subject(st, [("a", ["wps:EndState"]), ("rdfs:label", [_lit(self.pick(END_STATES))]),
+                               ("wps:statedIn", stated)])
+            self.commitments.append(c)
+        self.events += events
+        return f"# synthetic article {n}: {cname}\n" + "\n".join(a.parts) + "\n", a.triples
+
+
+def write(out: Path | str | IO[str], triples: int, seed: int = 0) -> int:
+    """Write about ``triples`` triples of synthetic data as Turtle; returns the exact number written."""
+    gen = Generator(seed)
+    written = 0
+    own = isinstance(out, (str, Path))
+    f = open(out, "w", encoding="utf-8", newline="\n") if own else out  # noqa: SIM115  (closed below if ours)
+    try:
+        f.write(PREFIXES)
+        f.write(f"# Synthetic Women, Peace and Security data: wpsgraph synth --triples {triples} --seed {seed}\n\n")
+        while written < triples:
+            text, n = gen.article_text()
+            f.write(text)
+            written += n
+    finally:
+        if own:
+            f.close()
+    return written
+
+
+__all__ = ["write", "Generator"]

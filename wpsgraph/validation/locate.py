@@ -1,0 +1,119 @@
+"""Locating findings: the file, line and column of the statement a finding is about (positions from
+``wpsgraph/validation/positions.py``); a result about an inferred statement points to the asserted statement(s)
+it follows from (``related``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from wpsgraph.pipeline.load import Loaded
+from wpsgraph.validation.findings import Finding, Location
+from wpsgraph.validation.positions import index_file, key_of
+
+_SUB = ("(<http://www.w3.org/2000/01/rdf-schema#subPropertyOf>"
+        "|<http://www.w3.org/2002/07/owl#equivalentProperty>)*")
+_INV = "(<http://www.w3.org/2002/07/owl#inverseOf>|^<http://www.w3.org/2002/07/owl#inverseOf>)"
+
+
+def _implies(store: ox.Store, q, p, flipped: bool) -> bool:
+    """Whether an asserted q-statement entails a p-statement (the other way round when ``flipped``)."""
+    if not flipped:
+        return q == p or bool(store.query(f"ASK {{ <{q.value}> {_SUB} <{p.value}> }}", use_default_graph_as_union=True))
+    return bool(store.query(
+        f"ASK {{ {{ <{q.value}> {_SUB}/{_INV}/{_SUB} <{p.value}> }} UNION "
+        f"{{ <{q.value}> a <http://www.w3.org/2002/07/owl#SymmetricProperty> ; {_SUB} <{p.value}> }} }}",
+        use_default_graph_as_union=True))
+
+
+def locate(findings: list[Finding], loaded: Loaded) -> None:
+    """Point each finding at the statement it is about, in the file that writes it (line and column).
+
+    - with a property and a value: the statement (focus property value) where it is asserted; for an inferred
+      statement (a sub-property, an inverse, a symmetric property), the asserted statement(s) between the same
+      two resources it follows from;
+    - a node shape targeting the subjects of a property: the statement using that property;
+    - otherwise the focus resource's first statement; a resource that is only used as a value (typed by the
+      range of the property that points to it), the statement using it.
+    """
+    statements = _Statements(loaded)
+    for f in findings:
+        if f.location is None and f.focus_node is not None:
+            _locate_one(f, statements)
+
+
+class _Statements:
+    """The asserted statements of the loaded files, and where each is written."""
+
+    def __init__(self, loaded: Loaded):
+        self.store = loaded.store
+        self.files: dict = {g: Path(p) for g, p in loaded.graphs.items() if p is not None}
+        self.order = list(self.files.values())
+
+    def __call__(self, s, p, o) -> list:
+        """(file, quad) for asserted quads matching the pattern, files in load order."""
+        if isinstance(s, ox.Literal):
+            return []
+        out = [(self.files[q.graph_name], q) for q in self.store.quads_for_pattern(s, p, o, None)
+               if q.graph_name in self.files]
+        out.sort(key=lambda x: self.order.index(x[0]))
+        return out
+
+    @staticmethod
+    def position(path: Path, q) -> tuple[int, int] | None:
+        return index_file(path).find(key_of(q.subject), key_of(q.predicate), key_of(q.object))
+
+
+def _locate_one(f: Finding, statements: _Statements) -> None:
+    focus, path, value = f.focus_node, f.result_path, f.value_node
+    if f.statement is not None:  # the check names the statement itself
+        path, value = ("pred", f.statement.predicate), f.statement.object
+    hits = _statement_hits(f, focus, path, value, statements) if value is not None else []
+    if not hits and path is not None and path[0] == "pred":
+        hits = statements(focus, path[1], None)
+    subject_only = False
+    if not hits:
+        hits = statements(focus, None, None)
+        subject_only = True
+    if not hits:  # only used as a value: where it is used
+        hits = statements(None, None, focus)
+        subject_only = False
+    if not hits:
+        return
+    file = hits[0][0]
+    if subject_only:
+        where = index_file(file).subjects.get(key_of(focus))
+    else:
+        found = [w for path_, q in hits if path_ == file for w in [statements.position(file, q)] if w]
+        where = min(found) if found else None
+    f.location = Location(str(file), *where) if where else Location(str(file))
+
+
+def _statement_hits(f: Finding, focus, path, value, statements: _Statements) -> list:
+    """The statements a finding with a value is about: (focus path value) for a predicate or inverse path (for an
+    inferred one, the asserted statements it follows from, kept in ``f.related``); for a node shape targeting the
+    subjects of a property, the focus node's statements with that property."""
+    if path is None:
+        for kind, term in f.shape_targets:
+            if kind == "targetSubjectsOf":
+                hits = statements(focus, term, None)
+                if hits:
+                    return hits
+        return []
+    if path[0] not in ("pred", "inv"):
+        return []
+    p = path[1] if path[0] == "pred" else (path[1][1] if path[1][0] == "pred" else None)
+    if p is None:
+        return []
+    s, o = (focus, value) if path[0] == "pred" else (value, focus)
+    hits = statements(s, p, o)
+    if hits:
+        return hits
+    # inferred: the asserted statements between the same two resources it follows from
+    forward, backward = statements(s, None, o), statements(o, None, s)
+    implied = [h for h in forward if _implies(statements.store, h[1].predicate, p, False)] + \
+        [h for h in backward if _implies(statements.store, h[1].predicate, p, True)]
+    hits = implied or forward + backward
+    f.related = [Location(str(file), *(statements.position(file, q) or ())) for file, q in hits]
+    return hits
