@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from wpsgraph import resources
 from wpsgraph.cli import main
 
 from conftest import FIXTURES
@@ -115,7 +116,7 @@ def test_build_writes_outputs(built):
         assert (built / name).stat().st_size > 0, name
     manifest = json.loads((built / "manifest.json").read_text())
     graphs = manifest["counts"]["graphs"]
-    assert sum(1 for g in graphs if "/graph/source/" in g) == 3
+    assert sum(1 for g in graphs if "/graph/source/" in g) == len(resources.source_files())
     assert manifest["counts"]["inferred"] > 0
 
 

@@ -29,7 +29,10 @@ from servers import built, free_port, http, port_closed, sparql_get
 
 WPSGRAPH = [sys.executable, "-m", "wpsgraph.cli"]
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
-SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # ~4·10^10 rows: never finishes
+# ~3.6·10^8 rows over the shipped data: never finishes within the timeout. Oxigraph 0.5 checks its deadline between
+# rows of the outer loop, so a three-way cross join overruns it by a whole inner pass (about a minute at 19k
+# triples): that hole is issue 13's (hard deadlines), not what this test measures.
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f }"
 TIMEOUT = 1
 
 

@@ -20,6 +20,7 @@ ORG = "http://www.w3.org/ns/org#"
 SCHEMA = "https://schema.org/"
 FOAF = "http://xmlns.com/foaf/0.1/"
 SH = "http://www.w3.org/ns/shacl#"
+QB = "http://purl.org/linked-data/cube#"
 
 RDF_TYPE = NamedNode(RDF + "type")
 
@@ -83,10 +84,12 @@ class Names:
         """Prefixes every canned query may use without declaring them."""
         ids = {k: self.id + k + "/" for k in (
             "source", "organisation", "person", "post", "event", "commitment", "endstate",
-            "place", "country", "resolution", "instrument", "theme", "status")}
+            "place", "country", "resolution", "instrument", "theme", "status",
+            "statuschange", "group", "statement", "observation", "portfolio", "eventstatus", "unit",
+            "indicator", "dateresolution")}
         return {
             "wps": self.wps, "rdf": RDF, "rdfs": RDFS, "owl": OWL, "xsd": XSD, "skos": SKOS,
-            "dct": DCT, "prov": PROV, "org": ORG, "schema": SCHEMA, "foaf": FOAF, **ids,
+            "dct": DCT, "prov": PROV, "qb": QB, "org": ORG, "schema": SCHEMA, "foaf": FOAF, **ids,
         }
 
     def compact(self, iri: str, empty_local: bool = True) -> str | None:
