@@ -7,8 +7,9 @@ import pyoxigraph as ox
 import pytest
 
 from wpsgraph import query as q
-from wpsgraph import reason, resources
-from wpsgraph.load import load
+from wpsgraph import resources
+from wpsgraph.pipeline import reason
+from wpsgraph.pipeline.load import load
 
 from conftest import FIXTURES
 
