@@ -138,6 +138,55 @@ def _params(values) -> dict[str, str]:
     return out
 
 
+@main.command("find")
+@click.argument("text")
+@click.option("--type", "cls", default=None, metavar="CLASS",
+              help="Only instances of this class (wps:Organisation, Organisation, 'military command'; inferred "
+                   "types count).")
+@click.option("--limit", type=click.IntRange(min=1), default=10, show_default=True)
+@click.option("--format", "fmt", type=click.Choice(q.FORMATS), default="table", show_default=True)
+@click.option("--db", type=click.Path(path_type=Path), default=None,
+              help="A folder written by 'wpsgraph build' (default: the shipped data, in memory).")
+@base_option
+@_guard
+def find(text, cls, limit, fmt, db, base):
+    """Find resources by name: labels and alternative labels in every language, acronyms, IRI local names;
+    accents, case and small misspellings do not matter. Best match first."""
+    from wpsgraph.query import lookup
+
+    names = Names(base)
+    index = lookup.Index.of_store(_store(db, (), names), names)
+    matches = index.search(text, index.class_iri(cls) if cls else None, limit)
+    if not matches:
+        raise WpsError(f"nothing in the graph is named like {text!r}")
+    out = q.render(lookup.as_result(matches, names), fmt, names)
+    click.echo(out, nl=not out.endswith("\n"))
+
+
+def _store(db, data, names):
+    if db is not None:
+        return q.open_db(db)  # no import of the build pipeline (rdflib, owlrl, pySHACL): 0.3 s less per query
+    from wpsgraph.pipeline.build import in_memory
+
+    files = None
+    if data:
+        from wpsgraph import resources
+        files = resources.reference_files() + _expand(data)
+    return in_memory(files, names).store
+
+
+def _resolve(query, given, index_of, names):
+    """Parameters given as names become IRIs (a note on stderr says which); unknown IRIs are errors."""
+    from wpsgraph.query import lookup
+
+    if not any(p.kind == "iri" and p.name in given for p in query.params):
+        return given
+    given, notes = lookup.resolve_params(query, given, index_of())
+    for note in notes:
+        click.echo(note.note(names), err=True)
+    return given
+
+
 @main.command("query")
 @click.argument("name")
 @click.option("--param", "params", multiple=True, metavar="KEY=VALUE", help="Bind a query parameter (repeatable).")
@@ -150,34 +199,63 @@ def _params(values) -> dict[str, str]:
               help="Ask this SPARQL 1.1 endpoint instead (credentials from $WPSGRAPH_AUTH=user:password).")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
               help="With --endpoint: seconds to wait for the connection and for each read.")
+@click.option("--lang", type=click.Choice(["en", "es", "fr"]), default=None,
+              help="Labels (every xLabel column beside an IRI column x) in this language where the data has them.")
 @base_option
 @_guard
-def run_query(name, params, fmt, db, data, endpoint, timeout, base):
-    """Answer a canned query NAME, or an ad-hoc FILE.rq, over the reasoned graph or at a SPARQL endpoint."""
+def run_query(name, params, fmt, db, data, endpoint, timeout, lang, base):
+    """Answer a canned query NAME, or an ad-hoc FILE.rq, over the reasoned graph or at a SPARQL endpoint.
+
+    An ad-hoc query may use the project's prefixes (wps:, country:, organisation:...) without declaring them."""
+    from wpsgraph.query import adhoc
+
     names = Names(base)
     query = q.find(name)
+    canned = query.name in q.catalogue() and query.path == q.catalogue()[query.name].path
+    if not canned:
+        query = adhoc.declare_prefixes(query)
     given = _params(params)
     if endpoint is not None:
         if db is not None or data:
             raise WpsError("--endpoint asks a remote store: it does not combine with --db or --data")
         from wpsgraph.endpoints import remote
+        from wpsgraph.query import lookup
+        given = _resolve(query, given, lambda: lookup.Index.of(
+            lambda text: remote.run(lookup.adhoc(text), endpoint, {}, names, timeout), names), names)
         result = remote.run(query, endpoint, given, names, timeout)
         text = q.render(result, fmt, names)
         click.echo(text, nl=not text.endswith("\n"))
         return
-    if db is not None:
-        store = q.open_db(db)  # no import of the build pipeline (rdflib, owlrl, pySHACL): 0.3 s less per query
-    else:
-        from wpsgraph.pipeline.build import in_memory
-
-        files = None
-        if data:
-            from wpsgraph import resources
-            files = resources.reference_files() + _expand(data)
-        store = in_memory(files, names).store
+    store = _store(db, data, names)
+    from wpsgraph.query import lookup
+    index = []
+    index_of = lambda: index[0] if index else index.append(lookup.Index.of_store(store, names)) or index[0]
+    given = _resolve(query, given, index_of, names)
     result = q.run(query, store, given, names)
+    if lang:
+        result = adhoc.relabel(result, index_of(), lang)
+    if not canned and adhoc.duplicates(result):
+        click.echo(adhoc.DUPLICATES_NOTE.format(n=adhoc.duplicates(result)), err=True)
     text = q.render(result, fmt, names)
     click.echo(text, nl=not text.endswith("\n"))
+
+
+@main.command()
+@click.argument("kind", type=click.Choice(["timeline", "network", "naps"]))
+@click.argument("subject", required=False)
+@click.option("--out", type=click.Path(path_type=Path), required=True, help="The picture to write: FILE.svg or .png.")
+@click.option("--db", type=click.Path(path_type=Path), default=None,
+              help="A folder written by 'wpsgraph build' (default: the shipped data, in memory).")
+@base_option
+@_guard
+def plot(kind, subject, out, db, base):
+    """Draw a picture: 'timeline ACTOR|COUNTRY', 'network ACTOR|COUNTRY|THEME', 'naps' (adoptions per year and
+    region). SUBJECT is an IRI, prefix:name or a name. Prints the picture's alt text."""
+    from wpsgraph.plots.command import plot as run_plot
+
+    names = Names(base)
+    picture = run_plot(kind, subject, out, _store(db, (), names), names)
+    click.echo(f"wrote {out}: {picture.alt}")
 
 
 @main.command()

@@ -69,7 +69,9 @@ def _ask(query: Query, store: ox.Store, text: str):
     try:
         return store.query(text, use_default_graph_as_union=True)
     except SyntaxError as e:
-        raise QueryError(f"{query.path}: the query does not parse: {e}") from None
+        from wpsgraph.query.adhoc import parse_error
+
+        raise QueryError(parse_error(str(query.path), text, e)) from None
 
 
 def _rows(answer: ox.QuerySolutions, variables: list[str]) -> list[list]:
