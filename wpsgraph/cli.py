@@ -112,6 +112,42 @@ def _expand(paths) -> list[Path]:
     return out
 
 
+@main.command("draft")
+@click.argument("article", type=click.Path(path_type=Path, allow_dash=True), default="-")
+@click.option("--url", default=None, help="The article's URL (schema:url).")
+@click.option("--published", default=None, metavar="DATE",
+              help="Publication date (YYYY-MM-DD), when the text has no dateline; relative dates count from it.")
+@click.option("--publisher", default=None, metavar="NAME", help="Who published it, when the text has no byline.")
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="Write the draft here (its stem names the source); the review list goes beside it as "
+                   "FILE.review.txt. Without it the draft goes to standard output and the review list to stderr.")
+@_guard
+def draft_command(article, url, published, publisher, out):
+    """Draft data/sources/<slug>.ttl from a plain-text ARTICLE (a file, or - for standard input).
+
+    Known resources are linked, new ones minted, dates and roles drafted; each statement sits under the
+    sentence it comes from, and what the tool is unsure of is commented out with '#?'."""
+    from wpsgraph.drafting import draft
+
+    if str(article) == "-":
+        text = sys.stdin.read()
+    else:
+        try:
+            text = article.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            raise WpsError(f"{article}: cannot read the article ({e.__class__.__name__})") from None
+    d = draft(text, url=url, published=published, publisher=publisher, stem=out.stem if out else None)
+    if out is not None:
+        out.write_text(d.turtle(), encoding="utf-8")
+        review = out.with_name(out.name + ".review.txt")
+        review.write_text(d.review_text(), encoding="utf-8")
+        click.echo(f"drafted {out} ({len(d.items)} resources, {len(d.linked())} linked to the graph) and {review} "
+                   f"in {d.seconds:.2f} s", err=True)
+    else:
+        click.echo(d.turtle(), nl=False)
+        click.echo(d.review_text(), err=True, nl=False)
+
+
 @main.command("queries")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @_guard

@@ -1,0 +1,643 @@
+"""From an article to a draft: the resources it mentions (known ones linked, new ones minted) and the statements
+the cues support, each with the sentence it comes from and whether the tool is sure of it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import time
+import unicodedata
+from dataclasses import dataclass, field
+
+from wpsgraph.drafting import cues
+from wpsgraph.drafting.dates import DateMention, find_dates, parse_day
+from wpsgraph.drafting.known import ID, Known, load_known, norm
+from wpsgraph.drafting.link import Linker, Mention
+from wpsgraph.drafting.text import Article, Sentence, read
+from wpsgraph.errors import WpsError
+
+ACTOR_KINDS = {"organisation", "person", "post", "country"}
+RESTATED_KINDS = {"organisation", "person", "post", "event", "commitment", "endstate", "place", "instrument"}
+ACTOR_TYPES_OF_KIND = {"organisation": "Organisation", "event": "Event", "commitment": "Commitment",
+                       "instrument": "LegalInstrument", "place": "Place", "person": "Person", "post": "Post"}
+
+
+def slug(text: str, limit: int = 8) -> str:
+    text = cues.WPS_PHRASE.sub("WPS", text)
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    text = re.sub(r"\b([A-Za-z])\.([A-Za-z])\.", r"\1\2", text)
+    text = re.sub(r"['’]s\b", "", text)
+    words = [w for w in re.split(r"[^A-Za-z0-9]+", text.lower()) if w and w != "the"]
+    return "-".join(words[:limit]) or "unnamed"
+
+
+@dataclass
+class Statement:
+    predicate: str              # prefixed name: "wps:hostedBy"
+    object: str                 # Turtle term: "organisation:usnorthcom", "\"2024\"^^xsd:gYear"
+    sentence: Sentence | None
+    certain: bool = True
+    note: str | None = None     # why it is unsure, or how it was found
+
+
+@dataclass
+class Item:
+    iri: str                    # full IRI
+    types: list[str]
+    label: str
+    known: bool                 # already in the graph: restated with the graph's label and type
+    statements: list[Statement] = field(default_factory=list)
+    alt: list[str] = field(default_factory=list)
+    first: Sentence | None = None
+    type_note: str | None = None
+
+    @property
+    def kind(self) -> str:
+        return self.iri[len(ID):].split("/", 1)[0]
+
+    def add(self, predicate: str, obj: str, sentence, certain=True, note=None) -> None:
+        for s in self.statements:
+            if s.predicate == predicate and s.object == obj:
+                if certain and not s.certain:
+                    s.certain, s.note, s.sentence = True, note, sentence
+                return
+        self.statements.append(Statement(predicate, obj, sentence, certain, note))
+
+
+@dataclass
+class Draft:
+    source_iri: str
+    source_kind: str
+    article: Article
+    items: dict[str, Item]
+    source_statements: list[Statement]
+    review: list[str]
+    seconds: float = 0.0
+    known_iris: set = field(default_factory=set)
+
+    def turtle(self) -> str:
+        from wpsgraph.drafting.turtle import write
+        return write(self)
+
+    def review_text(self) -> str:
+        from wpsgraph.drafting.turtle import write_review
+        return write_review(self)
+
+    def linked(self, certain_only: bool = False) -> set[str]:
+        """Every IRI of the graph the draft refers to (subject or object)."""
+        out = set()
+        for it in self.items.values():
+            if it.known:
+                out.add(it.iri)
+            for s in it.statements:
+                if (s.certain or not certain_only) and ":" in s.object and not s.object.startswith('"'):
+                    out.add(expand(s.object))
+        return {i for i in out if i in self.known_iris}
+
+
+def term(iri: str) -> str:
+    kind, name = iri[len(ID):].split("/", 1)
+    return f"{kind}:{name}"
+
+
+def expand(t: str) -> str:
+    if t.startswith("<"):
+        return t[1:-1]
+    kind, name = t.split(":", 1)
+    return ID + kind + "/" + name if kind not in ("wps", "xsd", "rdfs", "skos", "dct") else t
+
+
+def lit(value: str, datatype: str) -> str:
+    return f'"{value}"^^xsd:{datatype}'
+
+
+class Drafter:
+    def __init__(self, known: Known, article: Article, source_stem: str, published: str | None):
+        self.known, self.article, self.stem = known, article, source_stem
+        self.linker = Linker(known)
+        self.published = published
+        self.items: dict[str, Item] = {}
+        self.review: list[str] = []
+        self.source = ID + "source/" + source_stem
+        self.main_event: Item | None = None
+        self.acronyms: dict[str, str] = {}         # normalised name -> the acronym written after it
+
+    # ------------------------------------------------------------------ items
+
+    def known_item(self, iri: str, sentence) -> Item:
+        if iri not in self.items:
+            r = self.known.get(iri)
+            types = sorted(r.types) or [ACTOR_TYPES_OF_KIND.get(r.kind, "Organisation")]
+            self.items[iri] = Item(iri, types, r.labels.get("en") or r.label, True, first=sentence)
+        return self.items[iri]
+
+    def new_item(self, kind: str, label: str, cls: str, sentence, suffix: str = "", note=None) -> Item:
+        label = re.sub(r"\s+\((?P<a>[^)]+)\)", "", label).replace("’s ", " ").replace("'s ", " ").strip()
+        name = slug(label) + (f"-{suffix}" if suffix else "")
+        iri = ID + kind + "/" + name
+        key = norm(label)
+        for it in self.items.values():                      # the same name said again: the same resource
+            if not it.known and it.kind == kind and norm(it.label) == key:
+                return it
+        if iri in self.known.resources and iri not in self.items:
+            iri = ID + kind + "/" + name + "-" + self.stem.rsplit("-", 1)[-1]
+        if kind == "event":                                  # "WPS Design Workshop" after its full name
+            words = set(slug(label, 99).split("-"))
+            for it in self.items.values():
+                if not it.known and it.kind == "event" and it.types == [cls] \
+                        and words <= set(slug(it.label, 99).split("-")) and label not in it.alt:
+                    it.alt.append(label)
+                    return it
+        if iri not in self.items:
+            self.items[iri] = Item(iri, [cls], label, False, first=sentence, type_note=note)
+            acronym = self.acronyms.get(key)
+            if acronym:
+                self.items[iri].alt.append(acronym)
+        return self.items[iri]
+
+    # ------------------------------------------------------------------ the article
+
+    def run(self) -> None:
+        per_sentence = []
+        for s in self.article.sentences:
+            per_sentence.append((s, *self.resources_of(s)))
+        first_noun = next((s.index for s in self.article.sentences
+                           if any(re.search(p, s.text, re.I) for p, _ in cues.EVENT_NOUNS)), None)
+        if self.main_event is None or (first_noun is not None and self.main_event.first is not None
+                                       and first_noun < self.main_event.first.index):
+            self.main_event = None
+            self.mint_main_event()
+        for s, mentions, found in per_sentence:
+            self.relate(s, mentions, found)
+
+    def resources_of(self, s: Sentence):
+        """Links and new resources named in one sentence: (mentions of known resources, [(start, end, item)])."""
+        text = s.text
+        mentions = [m for m in self.linker.mentions(text) if m.iris]
+        spans = self.split_spans(cues.proper_spans(text))
+        found: list[tuple[int, int, Item]] = []
+        persons = self.persons(s)
+        person_ranges = [(a, b) for a, b, _ in persons]
+        found += persons
+        kept: list[Mention] = []
+        for m in mentions:
+            inside = next((sp for sp in spans if sp.start <= m.start and m.end <= sp.end
+                           and (sp.end - sp.start) > (m.end - m.start)), None)
+            if inside and m.kind in ("theme", "country", "resolution") and m.how != "demonym":
+                if not (m.kind == "country" and inside.start == m.start):
+                    continue                                       # "Port of Spain", "Human Rights Department"
+            if inside and m.how == "label" and m.kind == "organisation" and len(m.surface.split()) <= 2 \
+                    and m.surface.split()[0] not in ("UN", "U.S.", "United"):
+                continue                                           # "Task Force" inside a longer name
+            if any(a <= m.start < b for a, b in person_ranges):
+                continue
+            kept.append(m)
+        mentions = kept
+        for m in mentions:
+            if len(m.iris) > 1:
+                self.review.append(f"[s{s.index}] '{m.surface}' may be any of: "
+                                   + ", ".join(term(i) for i in m.iris) + " — not linked")
+            elif m.kind in RESTATED_KINDS:
+                it = self.known_item(m.iri, s)
+                if m.how == "acronym" and m.surface not in it.alt and m.surface != it.label:
+                    pass
+                if it.kind == "event" and self.main_event is None:
+                    self.main_event = it
+        covered = [(m.start, m.end) for m in mentions if len(m.iris) == 1 and m.kind in RESTATED_KINDS]
+        resolutions = [(m.start, m.end) for m in mentions if m.kind == "resolution"]
+        for sp in spans:
+            if any(a <= sp.start and sp.end <= b for a, b in covered + person_ranges):
+                continue
+            if any(sp.start < b and a < sp.end for a, b in resolutions):
+                continue
+            if any(sp.start <= a and b <= sp.end and (b - a) >= 0.8 * (sp.end - sp.start) for a, b in covered):
+                continue
+            hit = self.linker.fuzzy(sp.text)
+            if hit:
+                iris = sorted(self.known.names[hit[0]])
+                if len(iris) == 1 and iris[0].split("/id/")[1].split("/")[0] in RESTATED_KINDS:
+                    it = self.known_item(iris[0], s)
+                    self.review.append(f"[s{s.index}] '{sp.text}' linked to {term(it.iri)} ('{it.label}') by a "
+                                       f"near spelling (score {hit[1]:.0f}): check")
+                    mentions.append(Mention(sp.start, sp.end, sp.text, iris, "fuzzy", hit[1]))
+                    continue
+            item = self.new_from_span(sp, s, mentions)
+            if item is not None:
+                found.append((sp.start, sp.end, item))
+        return mentions, found
+
+    def split_spans(self, spans):
+        out = []
+        trimmed = []
+        for sp in spans:
+            m = re.search(r"\s*\((?P<a>[A-Z][A-Za-z&-]{1,11})\)$", sp.text)
+            if m and m.start() > 0:
+                sp = cues.Span(sp.start, sp.start + m.start(), sp.text[:m.start()])
+                self.acronyms[norm(sp.text)] = m.group("a")
+            trimmed.append(sp)
+        for sp in trimmed:
+            if norm(sp.text) in self.known.names or " and " not in sp.text \
+                    or re.search(r"Peace,?\s+and\s+Security", sp.text) and sp.text.count(" and ") == 1:
+                out.append(sp)
+                continue
+            start = sp.start
+            for part in re.split(r"(?<!Peace) and (?=[A-Z])", sp.text):
+                head, sep, tail = part.partition(" the ")
+                if sep and norm(head) in self.known.names:
+                    out.append(cues.Span(start, start + len(head), head))
+                    start += len(head) + 5
+                    part = tail
+                out.append(cues.Span(start, start + len(part), part))
+                start += len(part) + 5
+        return out
+
+    def new_from_span(self, sp, s: Sentence, mentions):
+        name = sp.text.strip()
+        words = name.split()
+        if len(words) < 2 and not cues.classify(name, cues.EVENT_CUES):
+            return None
+        ev = cues.classify(name, cues.EVENT_CUES)
+        org = cues.classify(name, cues.ORG_CUES)
+        com = cues.classify(name, cues.COMMITMENT_CUES)
+        ins = cues.classify(name, cues.INSTRUMENT_CUES)
+        last = words[-1]
+        if ins and re.search(r"\b(Convention|Treaty|Protocol)\b", name):
+            return self.new_item("instrument", name, ins, s)
+        if ev and (cues.classify(last, cues.EVENT_CUES) or re.search(r"Ministerial\b", name)) and len(words) >= 2:
+            year = ""
+            dates = find_dates(s.text, self.published)
+            near = [d for d in dates if d.start_value and (abs(d.end - sp.start) < 3 or abs(sp.end - d.start) < 6)]
+            if near and near[0].start_value:
+                year = near[0].start_value[0][:4] if not near[0].start_value[0].startswith("--") else ""
+            it = self.new_item("event", name, ev, s, suffix=year)
+            if self.main_event is None:
+                self.main_event = it
+            return it
+        if com and (not org or re.search(r"(Plan|Strategy|Framework|Policy|Declaration)$", name)):
+            return self.new_item("commitment", name, com, s)
+        if org:
+            it = self.new_item("organisation", name, org, s)
+            self.country_of(it, name, s, mentions)
+            return it
+        m = re.search(rf"\bin\s+{re.escape(name)}(?:,\s+|\.?$)", s.text)
+        is_country = any("/country/" in i for i in self.known.names.get(norm(name), ()))
+        if m and not is_country and not re.search(r"\b(and|of the)\b", name):
+            it = self.new_item("place", name, "City", s)
+            after = s.text[m.end():]
+            for mm in mentions:
+                if mm.kind == "country" and mm.iri and (s.text[mm.start:].startswith(after[:len(mm.surface)])
+                                                        or mm.start == sp.start):
+                    it.add("wps:inCountry", term(mm.iri), s)
+                    break
+            else:
+                self.review.append(f"{term(it.iri)}: a city without wps:inCountry (left open: a violation)")
+            return it
+        return None
+
+    def country_of(self, it: Item, name: str, s: Sentence, mentions) -> None:
+        for m in self.linker.mentions(name):
+            if m.kind == "country" and m.iri and m.start == 0:
+                it.add("wps:country", term(m.iri), s, note=f"'{m.surface}' in the name")
+                return
+        m = re.search(r"\bof\s+(.+)$", name)
+        if m:
+            for mm in self.linker.mentions(m.group(1)):
+                if mm.kind == "country" and mm.iri:
+                    it.add("wps:country", term(mm.iri), s, note=f"'{mm.surface}' in the name")
+                    return
+
+    def persons(self, s: Sentence):
+        out = []
+        text = s.text
+        for rx in (cues.TITLE_AFTER, cues.RANK_BEFORE, cues.TITLE_BEFORE):
+            for m in rx.finditer(text):
+                name = m.group("name")
+                rank = None
+                for r in sorted(cues.RANKS, key=len, reverse=True):
+                    if name.startswith(r + " "):
+                        rank, name = cues.RANKS[r], name[len(r) + 1:]
+                        break
+                if "rank" in m.groupdict() and m.group("rank"):
+                    rank = cues.RANKS[m.group("rank")]
+                if norm(name) in self.known.names or cues.classify(name, cues.ORG_CUES + cues.EVENT_CUES):
+                    continue
+                person_iri = None
+                for iri in self.known.names.get(norm(name), ()):
+                    person_iri = iri
+                p = self.known_item(person_iri, s) if person_iri else self.new_item("person", name, "Person", s)
+                if rank:
+                    p.add("wps:rank", f'"{rank}"', s)
+                title = m.groupdict().get("title")
+                org_text = (m.groupdict().get("org") or "").strip()
+                if title and org_text and not any(x.startswith(title) for x in [st.object for st in p.statements]):
+                    self.post_for(p, title, org_text, s)
+                out.append((m.start("name"), m.end("name"), p))
+        return out
+
+    def post_for(self, person: Item, title: str, org_text: str, s: Sentence) -> None:
+        org_text = re.split(r"\s+and\s+(?=[A-Z])", org_text)[-1] if " and " in org_text else org_text
+        org_iri = None
+        for m in self.linker.mentions(org_text):
+            if m.kind == "organisation" and m.iri:
+                org_iri = m.iri
+        if org_iri is None:
+            spans = cues.proper_spans(org_text)
+            if not spans:
+                return
+            name = max(spans, key=lambda x: len(x.text)).text
+            cls = cues.classify(name, cues.ORG_CUES)
+            org = self.new_item("organisation", name, cls or "Organisation", s,
+                                note=None if cls else "no word in the name says what kind of organisation")
+        else:
+            org = self.known_item(org_iri, s)
+        label = " ".join(w if w.lower() in ("of", "and", "for", "the") else w[:1].upper() + w[1:]
+                         for w in title.split())
+        label = re.sub(r"\b(Of|And|For|The)\b", lambda x: x.group().lower(), label)
+        post = self.new_item("post", f"{org.iri.rsplit('/', 1)[-1]} {label}", "Post", s)
+        post.label = label
+        post.add("wps:postIn", term(org.iri), s)
+        person.add("wps:holdsPost", term(post.iri), s)
+
+    def mint_main_event(self) -> None:
+        """No event named: the article's event, from the first common noun of a kind of event."""
+        for s in self.article.sentences:
+            for pattern, cls in cues.EVENT_NOUNS:
+                if re.search(pattern, s.text, re.I):
+                    label = self.article.title or f"{cls} reported by {self.stem}"
+                    it = self.new_item("event", label, cls, s)
+                    it.type_note = "the event is not named: label taken from the title, rewrite it"
+                    self.main_event = it
+                    return
+
+    # ------------------------------------------------------------------ statements
+
+    def events_in(self, s: Sentence, mentions, found):
+        evs = [(m.start, m.end, self.items[m.iri]) for m in mentions if m.iri in self.items
+               and self.items[m.iri].kind == "event"]
+        evs += [(a, b, it) for a, b, it in found if it.kind == "event"]
+        if self.main_event is not None:
+            for pattern, _cls in cues.EVENT_NOUNS:
+                for m in re.finditer(pattern, s.text, re.I):
+                    if not any(a <= m.start() < b for a, b, _ in evs):
+                        evs.append((m.start(), m.end(), self.main_event))
+        return sorted(evs, key=lambda x: x[0])
+
+    def relate(self, s: Sentence, mentions, found) -> None:
+        text = s.text
+        events = self.events_in(s, mentions, found)
+        named_events = [e for e in events if e[2] is not self.main_event or
+                        any(m.iri == e[2].iri for m in mentions) or any(it is e[2] for _, _, it in found)]
+        actors = [(m.start, m.end, term(m.iri)) for m in mentions if m.iri and m.kind in ACTOR_KINDS
+                  and m.how != "demonym"]
+        actors += [(a, b, term(it.iri)) for a, b, it in found if it.kind in ("organisation", "person")]
+        actors.sort()
+        event_at = lambda pos: min(events, key=lambda e: abs(e[0] - pos))[2] if events else None  # noqa: E731
+        # roles
+        for rx, active, passive_obj in cues.COMPILED_ROLES:
+            for m in rx.finditer(text):
+                clause_start = max(text.rfind(";", 0, m.start()), text.rfind(":", 0, m.start()), -1) + 1
+                after = text[m.end():]
+                by = re.match(r"\s+(?:by|with)\b", after)
+                if by:
+                    stop = re.search(r",\s+(?:and\s+)?(?:with|hosted|co-|chaired|to)\b|[.;]", after[by.end():])
+                    end = m.end() + by.end() + (stop.start() if stop else len(after))
+                    doers = [a for a in actors if m.end() <= a[0] < end]
+                    if by.group().strip() == "with":
+                        doers += [a for a in actors if clause_start <= a[0] < m.start()]
+                else:
+                    doers = [a for a in actors if clause_start <= a[0] < m.start()
+                             and not re.search(r"\b(that|which|who)\b", text[a[1]:m.start()])]
+                    doers = doers[-4:] if len(doers) > 4 else doers
+                later = [e for e in events if e[0] >= m.end()]
+                ev = later[0][2] if later else (event_at(m.start()) or self.main_event)
+                if ev is None or not doers:
+                    continue
+                prop = active
+                if prop == "hostedBy" and len({d[2] for d in doers}) > 1:
+                    prop = "coHostedBy"
+                sure = bool(later) and any(ev is e[2] for e in named_events)
+                for d in doers:
+                    if d[2] == term(ev.iri):
+                        continue
+                    obj = d[2]
+                    if obj.startswith("country:") and prop not in ("coChairedBy", "chairedBy", "hostedBy",
+                                                                    "coHostedBy"):
+                        continue
+                    ev.add(f"wps:{prop}", obj, s, sure, None if sure else f"'{m.group()}' with no event named "
+                                                                         "after it: check the event")
+                if passive_obj and not by:
+                    to = re.search(r"\bto\b", after)
+                    if to:
+                        stop = re.search(r"[.;]|\b(?:in|on|at)\s+[A-Z]", after[to.end():])
+                        end = m.end() + to.end() + (stop.start() if stop else len(after))
+                        for a in actors:
+                            if m.end() + to.start() <= a[0] < end:
+                                ev.add(f"wps:{passive_obj}", a[2], s, False, f"'{m.group()} … to': the audience?")
+        # dates
+        for d in find_dates(text, self.published):
+            self.place_date(d, s, events, mentions, found)
+        # numbers
+        for m in cues.COUNT.finditer(text):
+            ev = event_at(m.start()) or self.main_event
+            if ev is None:
+                continue
+            n = cues.number(m.group("n"))
+            prop = "wps:participantCountMoreThan" if m.group("more") in ("over", "more than", "upwards of") \
+                else "wps:participantCount"
+            sure = m.group("more") in (None, "over", "more than", "upwards of") and m.group("who") in (
+                "participants", "attendees", "delegates", "trainees")
+            ev.add(prop, lit(str(n), "nonNegativeInteger"), s, sure,
+                   None if sure else f"'{m.group().strip()}': who is counted?")
+        for m in cues.DURATION.finditer(text):
+            ev = event_at(m.start()) or self.main_event
+            if ev is not None:
+                ev.add("wps:durationDays", lit(str(cues.number(m.group("n"))), "positiveInteger"), s)
+        # themes, resolutions, countries
+        for m in mentions:
+            if not m.iri:
+                continue
+            if m.kind == "theme":
+                target = event_at(m.start) or self.main_event
+                if target is not None:
+                    target.add("wps:addresses", term(m.iri), s, bool(events),
+                               None if events else "no event in the sentence")
+            elif m.kind == "resolution":
+                coms = [it for _, _, it in found if it.kind == "commitment"]
+                coms += [self.items[x.iri] for x in mentions if x.iri in self.items and x.kind == "commitment"]
+                if not coms and re.search(r"action plan", text, re.I):
+                    coms = [it for it in self.items.values() if it.kind == "commitment"
+                            and "ActionPlan" in "".join(it.types)]
+                for c in coms:
+                    c.add("wps:implements", term(m.iri), s, False, "the resolution is named in the same sentence")
+                if not coms:
+                    self.review.append(f"[s{s.index}] {term(m.iri)} is named; nothing in the sentence implements it")
+            elif m.kind == "country" and m.how == "country" and events and named_events:
+                if any(it.kind == "place" and 0 <= m.start - b <= 3 for a, b, it in found):
+                    continue                                          # a place, not a participant
+                ev = event_at(m.start)
+                if ev is not None and not any(st.object == term(m.iri) for st in ev.statements):
+                    ev.add("wps:participatingCountry", term(m.iri), s, False, "a country named with the event")
+        # places
+        for a, b, it in found:
+            if it.kind == "place" and events:
+                ev = event_at(a)
+                if ev is not None and re.search(rf"\bin\s+{re.escape(it.label)}", text):
+                    ev.add("wps:heldIn", term(it.iri), s)
+        for m in mentions:
+            if m.kind == "place" and m.iri and events and re.search(rf"\bin\s+{re.escape(m.surface)}", text):
+                ev = event_at(m.start)
+                if ev is not None:
+                    ev.add("wps:heldIn", term(m.iri), s)
+
+    def place_date(self, d: DateMention, s: Sentence, events, mentions, found) -> None:
+        stated = d.start_value or d.resolved_start
+        if stated is None:
+            self.review.append(f"[s{s.index}] '{d.surface}': {d.note or 'a date the tool could not read'}")
+            return
+        if d.start_value and d.start_value[1] == "gYear":
+            coms = [it for _, _, it in found if it.kind == "commitment"]
+            coms += [self.items[x.iri] for x in mentions if x.iri in self.items and x.kind == "commitment"]
+            verb = re.search(r"\b(published|adopted|launched|endorsed|approved|signed)\b", s.text)
+            if not coms and verb and re.search(r"action plan", s.text, re.I):
+                m = re.search(r"\b(first|second|third|fourth|fifth|new)\s+National Action Plan", s.text)
+                country = self.country_in(s, mentions)
+                if m and country:
+                    ordinal = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5}.get(m.group(1))
+                    cname = self.known.get(ID + "country/" + country).label
+                    c = self.new_item("commitment", f"{cname}'s {m.group(1)} National Action Plan on Women, Peace "
+                                      "and Security", "NationalActionPlan", s,
+                                      suffix="")
+                    c.add("wps:country", f"country:{country}", s)
+                    if ordinal:
+                        c.add("wps:edition", lit(str(ordinal), "positiveInteger"), s)
+                    coms = [c]
+            if coms and verb:
+                prop = {"published": "publicationDate", "adopted": "adoptionDate", "launched": "adoptionDate",
+                        "endorsed": "adoptionDate", "approved": "adoptionDate", "signed": "adoptionDate"}[verb.group(1)]
+                for c in coms:
+                    c.add(f"wps:{prop}", lit(*d.start_value), s, True)
+                    if verb.group(1) in ("published", "adopted", "launched"):
+                        c.add("wps:status", f"status:{verb.group(1)}", s, True)
+                return
+            self.review.append(f"[s{s.index}] '{d.surface}': a year with nothing dated by it — not drafted")
+            return
+        if not events:
+            self.review.append(f"[s{s.index}] '{d.surface}': a date with no event in the sentence — not drafted")
+            return
+        ev = min(events, key=lambda e: min(abs(e[0] - d.end), abs(d.start - e[1])))[2]
+        sure = d.note is None or (d.start_value is not None and d.start_value[1] == "gMonthDay")
+        if d.note and sure:
+            self.review.append(f"[s{s.index}] '{d.surface}': {d.note}")
+        if any(st.predicate == "wps:startDate" for st in ev.statements) or \
+                any(st.predicate == "wps:resolvedStartDate" for st in ev.statements):
+            self.review.append(f"[s{s.index}] '{d.surface}': {term(ev.iri)} already has a date — not drafted")
+            return
+        if d.start_value:
+            note = None if sure else d.note
+            ev.add("wps:startDate", lit(*d.start_value), s, sure, note)
+            if d.end_value:
+                ev.add("wps:endDate", lit(*d.end_value), s, sure, note)
+        if d.resolved_start:
+            if not d.start_value:
+                ev.add("wps:statedDate", f'"{d.surface}"', s, sure, d.note)
+            else:
+                ev.add("wps:statedDate", f'"{d.surface}"', s, sure, d.note)
+            ev.add("wps:resolvedStartDate", lit(*d.resolved_start), s, sure, d.note)
+            if d.resolved_end:
+                ev.add("wps:resolvedEndDate", lit(*d.resolved_end), s, sure, d.note)
+            ev.add("wps:dateResolvedFrom", term(self.source), s, sure)
+            ev.add("wps:dateResolutionMethod", f"dateresolution:{d.method}", s, sure,
+                   f"resolved from the publication date {self.published}")
+
+    def country_in(self, s: Sentence, mentions) -> str | None:
+        for m in mentions:
+            if m.kind == "country" and m.iri:
+                return m.iri.rsplit("/", 1)[-1]
+        return None
+
+
+def draft(text: str, *, url: str | None = None, published: str | None = None, publisher: str | None = None,
+          stem: str | None = None, exclude: tuple[str, ...] = (), identifier: str | None = None) -> Draft:
+    """A first draft of the source whose plain text is ``text``."""
+    t0 = time.perf_counter()
+    if not text.strip():
+        raise WpsError("the article is empty")
+    article = read(text)
+    if not article.sentences:
+        raise WpsError("the article has no sentences to draft from")
+    if published:
+        day = published if re.fullmatch(r"\d{4}-\d{2}-\d{2}", published) else parse_day(published)
+        if not day:
+            raise WpsError(f"--published: not a date: {published!r} (use YYYY-MM-DD)")
+        try:
+            dt.date.fromisoformat(day)
+        except ValueError:
+            raise WpsError(f"--published: not a date: {published!r}") from None
+        article.published = day
+    lead = (publisher or article.byline or "").split()[:1]
+    stem = stem or slug(" ".join(lead + [article.title or "source"]), 7) \
+        + (f"-{article.published[:4]}" if article.published else "")
+    stem = re.sub(r"^-+", "", stem)
+    known = load_known(tuple(exclude))
+    d = Drafter(known, article, stem, article.published)
+    d.run()
+    src: list[Statement] = []
+    if article.title:
+        src.append(Statement("dct:title", _string(article.title) + "@en", None))
+    who = publisher or article.byline
+    if who:
+        who = _dedupe(who)
+        hits = [m for m in d.linker.mentions(who) if m.iri and m.kind == "organisation"]
+        if hits:
+            it = d.known_item(hits[0].iri, None)
+            src.append(Statement("dct:publisher", term(it.iri), None))
+        else:
+            cls = cues.classify(who, cues.ORG_CUES)
+            it = d.new_item("organisation", who, cls or "Organisation", None,
+                            note=None if cls else "no word in the name says what kind of organisation")
+            src.append(Statement("dct:publisher", term(it.iri), None))
+    else:
+        lead = [m for s in article.sentences[:1] for m in d.linker.mentions(s.text) if m.iri
+                and m.kind == "organisation"]
+        if article.title:
+            lead = [m for m in d.linker.mentions(article.title) if m.iri and m.kind == "organisation"] or lead
+        if lead:
+            it = d.known_item(lead[0].iri, None)
+            src.append(Statement("dct:publisher", term(it.iri), None, False,
+                                 "no byline: the first organisation of the title or text"))
+        else:
+            d.review.append("publisher: not found in the text (give --publisher NAME)")
+    if article.published:
+        src.append(Statement("dct:issued", lit(article.published, "date"), None))
+    else:
+        d.review.append("date of publication: not found in the text (give --published YYYY-MM-DD); dates without "
+                        "a year are left unresolved")
+    if url:
+        src.append(Statement("schema:url", f"<{url}>", None))
+    src.append(Statement("wps:retrieved", lit(dt.date.today().isoformat(), "date"), None))
+    src.append(Statement("dct:identifier", _string(identifier or stem), None))
+    for it in d.items.values():
+        if it.kind == "event" and not any(s.predicate in ("wps:startDate", "wps:resolvedStartDate")
+                                          for s in it.statements):
+            d.review.append(f"{term(it.iri)}: no date found for this event (left open: a warning)")
+        if it.kind == "organisation" and not it.known and any(t in ("Ministry", "Government", "GovernmentBody")
+                                                               for t in it.types) \
+                and not any(s.predicate == "wps:country" for s in it.statements):
+            d.review.append(f"{term(it.iri)}: a government body without wps:country (left open: a warning)")
+    draft_ = Draft(ID + "source/" + stem, "NewsArticle", article, d.items, src, d.review)
+    draft_.known_iris = set(known.resources)
+    draft_.seconds = time.perf_counter() - t0
+    return draft_
+
+
+def _dedupe(name: str) -> str:
+    """'U.S. Northern Command U.S. Northern Command' (a byline and its link text) as one name."""
+    words = name.split()
+    half = len(words) // 2
+    if len(words) % 2 == 0 and words[:half] == words[half:]:
+        return " ".join(words[:half])
+    return name
+
+
+def _string(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
