@@ -86,7 +86,7 @@ class Names:
             "source", "organisation", "person", "post", "event", "commitment", "endstate",
             "place", "country", "resolution", "instrument", "theme", "status",
             "statuschange", "group", "statement", "observation", "portfolio", "eventstatus", "unit",
-            "indicator", "dateresolution", "award")}
+            "indicator", "dateresolution", "award", "region")}
         return {
             "wps": self.wps, "rdf": RDF, "rdfs": RDFS, "owl": OWL, "xsd": XSD, "skos": SKOS,
             "dct": DCT, "prov": PROV, "qb": QB, "org": ORG, "schema": SCHEMA, "foaf": FOAF, **ids,

@@ -183,9 +183,9 @@ class Drafter:
         for m in mentions:
             inside = next((sp for sp in spans if sp.start <= m.start and m.end <= sp.end
                            and (sp.end - sp.start) > (m.end - m.start)), None)
-            if inside and m.kind in ("theme", "country", "resolution") and m.how != "demonym":
-                if not (m.kind == "country" and inside.start == m.start):
-                    continue                                       # "Port of Spain", "Human Rights Department"
+            if (inside and m.kind in ("theme", "country", "resolution") and m.how != "demonym"
+                    and not (m.kind == "country" and inside.start == m.start)):
+                continue                                           # "Port of Spain", "Human Rights Department"
             if inside and m.how == "label" and m.kind == "organisation" and len(m.surface.split()) <= 2 \
                     and m.surface.split()[0] not in ("UN", "U.S.", "United"):
                 continue                                           # "Task Force" inside a longer name
@@ -478,7 +478,7 @@ class Drafter:
                 if ev is not None and not any(st.object == term(m.iri) for st in ev.statements):
                     ev.add("wps:participatingCountry", term(m.iri), s, False, "a country named with the event")
         # places
-        for a, b, it in found:
+        for a, _b, it in found:
             if it.kind == "place" and events:
                 ev = event_at(a)
                 if ev is not None and re.search(rf"\bin\s+{re.escape(it.label)}", text):

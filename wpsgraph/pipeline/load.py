@@ -17,7 +17,7 @@ from pyoxigraph import NamedNode, Quad, RdfFormat, Store, parse
 from wpsgraph import resources
 from wpsgraph.errors import InputError
 from wpsgraph.namespaces import DEFAULT_BASE, Names
-from wpsgraph.pipeline import countries
+from wpsgraph.pipeline import countries, regions
 
 FORMATS = {".ttl": RdfFormat.TURTLE, ".nt": RdfFormat.N_TRIPLES, ".n3": RdfFormat.N3}
 
@@ -169,10 +169,10 @@ def _country_quads(staging: Store, names: Names, order: list[tuple[NamedNode, Pa
         raise InputError(path, f"unknown country code {code!r}: use an ISO 3166-1 alpha-2 code such as country:MX",
                          _line_of(path, "country/" + code) or _line_of(path, "country:" + code))
     graph = names.graph_iri("reference", "countries")
-    quads = countries.source_quads(names, graph)
+    quads = countries.source_quads(names, graph) + regions.source_quads(names, graph)
     for code in sorted(first):
         quads += countries.country_quads(code, names, graph)
-    return quads
+    return quads + regions.region_quads(sorted(first), names, graph)
 
 
 def _line_of(path: Path, needle: str) -> int | None:

@@ -245,18 +245,26 @@ def _cache_key(ontology: rdflib.Graph) -> str:
     return hashlib.sha256("\n".join(lines).encode()).hexdigest()[:20]
 
 
+_COMPILED: dict[str, Rules] = {}
+
+
 def rules_for(loaded: Loaded, cache_dir: Path | None = None) -> Rules:
     """Compiled rules for the loaded ontology, cached on disk by the ontology's content (closing it takes seconds)."""
     ontology = ontology_rdflib(loaded)
+    key = _cache_key(ontology)
+    if key in _COMPILED:   # one process builds the same ontology many times (tests, serve, publish)
+        return _COMPILED[key]
     cache = None
     if cache_dir is not None:
-        cache = Path(cache_dir) / f"rules-{_cache_key(ontology)}.pickle"
+        cache = Path(cache_dir) / f"rules-{key}.pickle"
         if cache.exists():
             try:
-                return pickle.loads(cache.read_bytes())
+                _COMPILED[key] = pickle.loads(cache.read_bytes())
+                return _COMPILED[key]
             except Exception:  # a stale or partial cache is rebuilt, never trusted
                 pass
     rules = compile_rules(ontology)
+    _COMPILED[key] = rules
     if cache is not None:
         cache.parent.mkdir(parents=True, exist_ok=True)
         tmp = cache.with_suffix(".tmp")

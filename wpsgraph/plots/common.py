@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
 import html
 import re
 import textwrap
@@ -24,7 +29,7 @@ PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F
 
 @dataclass
 class Picture:
-    figure: object      # matplotlib Figure
+    figure: Figure
     title: str
     alt: str            # what the picture shows, for people who cannot see it
 

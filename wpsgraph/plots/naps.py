@@ -4,11 +4,8 @@ the UN M49 classification (continent and sub-region) as the country_converter pa
 
 from __future__ import annotations
 
-import csv
-from functools import lru_cache
-from importlib import resources as importlib_resources
-
 from wpsgraph.namespaces import Names
+from wpsgraph.pipeline import regions
 from wpsgraph.plots.common import PALETTE, Picture, ask
 
 QUERY = """PREFIX wps: <https://w3id.org/wpsgraph/ontology#>
@@ -18,18 +15,9 @@ SELECT DISTINCT ?plan ?code ?date WHERE {
 }"""
 
 
-@lru_cache(maxsize=1)
-def regions() -> dict[str, tuple[str, str]]:
-    """ISO 3166-1 alpha-2 → (continent, UN sub-region), from country_converter's data file (read as text: its
-    converter class does not load under pandas 3)."""
-    path = importlib_resources.files("country_converter") / "country_data.tsv"
-    with path.open(encoding="utf-8") as f:
-        return {row["ISO2"]: (row["continent"], row["UNregion"]) for row in csv.DictReader(f, delimiter="\t")}
-
-
 def adoptions(store, names: Names) -> list[dict]:
     """One row per plan and stated adoption year: plan, country code, year, continent, sub-region."""
-    table = regions()
+    table = regions.table()
     out = []
     for plan, code, date in ask(store, QUERY, names).rows:
         year = date.value[:4]

@@ -83,7 +83,8 @@ def network(store, focus: str, names: Names, title_label: str, theme: bool = Fal
         direct = {e for w, _, e in found if w == focus}
         found += [(focus, "through its parts", e) for e in sorted(kept - direct)]
     info = ask(store, INFO_QUERY, names)
-    labels, groups = {}, {}
+    labels: dict = {}
+    groups: dict = {}
     wanted = {focus} | {w for w, _, _ in found} | {e for _, _, e in found}
     for node, label, group in info.rows:
         if node.value in wanted:
@@ -165,7 +166,7 @@ def _radial(graph, focus, group_of) -> dict:
 
 
 def _alt(title, graph, group_of, labels, focus, events_all, events_kept) -> str:
-    counts = {}
+    counts: dict = {}
     for node, g in group_of.items():
         if node != focus:
             counts[g] = counts.get(g, 0) + 1

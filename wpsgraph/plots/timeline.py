@@ -120,7 +120,7 @@ def timeline(store, focus: str, names: Names, title_label: str) -> Picture:
         ax.set_xticks([])
         ax.text(0.5, 0.5, "no dated entries", transform=ax.transAxes, ha="center", color="#555555")
     used = [k for k in KINDS if any(e["kind"] == k for e in rows)]
-    handles = [Patch(color=colours[k], label=k) for k in used]
+    handles: list = [Patch(color=colours[k], label=k) for k in used]
     handles += [Line2D([], [], marker="o", linestyle="", color="#555555", label="a day"),
                 Patch(color="#555555", alpha=0.85, label="a month"),
                 Patch(color="#555555", alpha=0.35, label="a year")]
@@ -146,7 +146,7 @@ def _alt(title: str, dated: list[dict], undated: list[dict]) -> str:
                     f" to {dated[-1]['stated'] or dated[-1]['period'][0]} ({short(dated[-1]['label'], 60)})"
     if undated:
         parts.append(f"{len(undated)} undated")
-    counts = {}
+    counts: dict = {}
     for e in dated + undated:
         counts[e["kind"]] = counts.get(e["kind"], 0) + 1
     parts.append("by kind: " + ", ".join(f"{k} {n}" for k, n in counts.items()))
