@@ -21,13 +21,13 @@ def table() -> dict[str, tuple[str, str]]:
     Read as a plain table rather than through the package's converter, which imports pandas on every build and
     (country_converter 1.3.2) does not load under pandas 3."""
     text = resources.files("country_converter").joinpath("country_data.tsv").read_text(encoding="utf-8")
-    table: dict[str, tuple[str, str]] = {}
+    by_code: dict[str, tuple[str, str]] = {}
     for row in csv.DictReader(text.splitlines(), delimiter="\t"):
         if row.get("ISO2") and row.get("continent") and row.get("UNregion"):
             # a few rows give a pattern of codes instead of one code (the United Kingdom: "^GB$|^UK$")
             for code in re.findall(r"[A-Z]{2}", row["ISO2"]):
-                table.setdefault(code, (row["continent"], row["UNregion"]))
-    return table
+                by_code.setdefault(code, (row["continent"], row["UNregion"]))
+    return by_code
 
 
 def classify(code: str) -> tuple[str, str] | None:

@@ -1,31 +1,35 @@
 """National Action Plan adoptions per year and per region: a plan counted in the year its adoption date states
 (a plan whose sources give two years is counted in both, as the nap-adoptions-per-year query does), regions from
-the UN M49 classification (continent and sub-region) as the country_converter package ships it."""
+the UN M49 classification (continent and sub-region) that the loader generates into the countries graph."""
 
 from __future__ import annotations
 
 from wpsgraph.namespaces import Names
-from wpsgraph.pipeline import regions
 from wpsgraph.plots.common import PALETTE, Picture, ask
 
+# Continents and sub-regions are read from the graph, where the loader generated them (pipeline/regions.py).
 QUERY = """PREFIX wps: <https://w3id.org/wpsgraph/ontology#>
-SELECT DISTINCT ?plan ?code ?date WHERE {
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT DISTINCT ?plan ?code ?date ?continent ?region WHERE {
   ?plan a wps:NationalActionPlan ; wps:adoptionDate ?date .
-  OPTIONAL { ?plan wps:country ?country . ?country wps:iso3166Alpha2 ?code }
+  OPTIONAL {
+    ?plan wps:country ?country . ?country wps:iso3166Alpha2 ?code .
+    OPTIONAL { ?country wps:inContinent/rdfs:label ?continent }
+    OPTIONAL { ?country wps:inSubregion/rdfs:label ?region }
+  }
 }"""
 
 
 def adoptions(store, names: Names) -> list[dict]:
     """One row per plan and stated adoption year: plan, country code, year, continent, sub-region."""
-    table = regions.table()
     out = []
-    for plan, code, date in ask(store, QUERY, names).rows:
+    for plan, code, date, continent, region in ask(store, QUERY, names).rows:
         year = date.value[:4]
         if not year.isdigit():
             continue
-        continent, region = table.get(code.value, ("unknown", "unknown")) if code else ("unknown", "unknown")
         out.append({"plan": plan.value, "country": code.value if code else "", "year": int(year),
-                    "continent": continent, "region": region})
+                    "continent": continent.value if continent else "unknown",
+                    "region": region.value if region else "unknown"})
     return sorted(out, key=lambda r: (r["year"], r["country"], r["plan"]))
 
 
