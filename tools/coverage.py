@@ -54,7 +54,8 @@ def table(sections: list[Section]) -> str:
     facts = tot["encoded"] + tot["comment"] + tot["not"]
     ratio = 100 * tot["encoded"] / facts if facts else 0.0
     rows = [f"| [{s.slug}](#{s.slug}) | {s.count('encoded') + s.count('comment') + s.count('not')} | "
-            f"{s.count('encoded')} | {s.count('comment')} | {s.count('not')} | {s.count('opinion')} |" for s in sections]
+            f"{s.count('encoded')} | {s.count('comment')} | {s.count('not')} | {s.count('opinion')} |"
+            for s in sections]
     return "\n".join([
         BEGIN, "",
         f"**{len(sections)} sources; {facts} facts (opinions excluded); {tot['encoded']} encoded as statements "
