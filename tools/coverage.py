@@ -81,7 +81,9 @@ def problems(text: str) -> list[str]:
     found += [f"{slug}: logged twice" for slug in set(logged) if logged.count(slug) > 1]
     found += [f"{s.slug}: no facts listed" for s in sections if not s.facts]
     found += [f"{s.slug}: fact line without a status: {line[:80]}" for s in sections for line in s.bad]
-    if render(text) != text:
+    if BEGIN not in text or END not in text:
+        found.append("the table's begin and end markers are missing: restore them around the table")
+    elif render(text) != text:
         found.append("the table is stale: run python tools/coverage.py")
     return found
 
