@@ -130,3 +130,35 @@ def test_rebased_load_moves_every_iri():
         for term in (q.subject, q.predicate, q.object, q.graph_name):
             if isinstance(term, ox.NamedNode):
                 assert not term.value.startswith("https://w3id.org/wpsgraph/"), term
+
+
+def _coverage_tool():
+    import importlib.util
+    import sys
+    from pathlib import Path
+    path = Path(__file__).resolve().parent.parent / "tools" / "coverage.py"
+    spec = importlib.util.spec_from_file_location("coverage_tool", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module          # dataclasses look their module up while the class is made
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_coverage_log_covers_every_source_and_its_table_is_current():
+    """docs/coverage.md has a section per source file, a status on every fact, and the table the facts give."""
+    tool = _coverage_tool()
+    assert tool.problems(tool.LOG.read_text(encoding="utf-8")) == []
+
+
+def test_coverage_log_check_catches_a_missing_section_and_a_stale_table():
+    tool = _coverage_tool()
+    text = tool.LOG.read_text(encoding="utf-8")
+    first = tool.parse(text)[0]
+    start = text.index(f"### {first.slug}\n")
+    end = text.index("\n### ", start + 1) + 1
+    found = tool.problems(text[:start] + text[end:])
+    assert f"{first.slug}: source file without a section in the log" in found
+    assert "the table is stale: run python tools/coverage.py" in found
+    line = first.facts[0][1]
+    found = tool.problems(text.replace(line, line.split(" — ")[0], 1))
+    assert any(p.startswith(f"{first.slug}: fact line without a status") for p in found)
