@@ -64,7 +64,7 @@ def gold(stem: str, known: set[str]):
     new = {}
     for s in set(g.subjects(rdflib.RDF.type)):
         if str(s).startswith(ID) and str(s) not in known and "/source/" not in str(s):
-            names = [str(o) for o in g.objects(s, rdflib.RDFS.label)] + [str(o) for o in g.objects(s, rdflib.SKOS.altLabel)]
+            names = [str(o) for p in (rdflib.RDFS.label, rdflib.SKOS.altLabel) for o in g.objects(s, p)]
             new[str(s)] = names
     dates = {(p, str(o)) for p in DATE_PROPS for o in g.objects(None, WPS[p])}
     dates |= {("issued", str(o)) for o in g.objects(None, DCT.issued)}

@@ -62,6 +62,61 @@ def test_demonym_gives_the_country_of_a_new_organisation():
     assert ("wps:country", "country:CA") in {(s.predicate, s.object) for s in ministry.statements}
 
 
+def test_demonyms_come_from_countryinfo():
+    # Neither form was in the hand-kept table the drafter used before: they come from the package's data.
+    d = draft(article("The Namibian Ministry of Gender Equality hosted the Regional Design Workshop."),
+              stem="test-article")
+    ministry = next(it for it in d.items.values() if it.types == ["Ministry"])
+    assert ("wps:country", "country:NA") in {(s.predicate, s.object) for s in ministry.statements}
+    from wpsgraph.drafting.known import load_known
+    from wpsgraph.drafting.link import Linker
+
+    linker = Linker(load_known())
+    assert [m.iris for m in linker.mentions("Twelve Fijians took part.")] == [[ID + "country/FJ"]]
+    assert linker.mentions("Cadets learned to polish their boots.") == []        # not 'Polish'
+
+
+def test_a_country_after_and_the_in_a_list_is_linked():
+    assert "country/GM" in linked("Experts from Chile, Peru and The Gambia joined the Regional Design Workshop.")
+
+
+@pytest.mark.parametrize("text, iri", [
+    ("The Regional Design Workshop taught treaty laws.", "theme/treaty-law"),                       # a plural
+    ("The Regional Design Workshop stressed partnership with civil society.",                       # head first
+     "theme/civil-society-partnership"),
+    ("The Regional Design Workshop covered international human rights and humanitarian law.",       # shared head
+     "theme/international-human-rights-law"),
+])
+def test_themes_by_their_words(text, iri):
+    assert iri in linked(text)
+
+
+@pytest.mark.parametrize("text, iri", [
+    ("The Regional Design Workshop discussed Chile's second National Action Plan.", "theme/national-action-plans"),
+    ("The Regional Design Workshop stressed gender equality in peace and security processes.",
+     "theme/peace-processes"),
+])
+def test_themes_by_their_words_not_from_names_or_one_word_coordinations(text, iri):
+    assert iri not in linked(text)
+
+
+def test_an_x_led_event_is_organised_by_x_and_the_names_are_split():
+    d = draft(article("Chile co-chaired with Peru the United Nations-led Regional Design Workshop on May 3, 2021."),
+              stem="test-article")
+    event = next(it for it in d.items.values() if it.kind == "event")
+    got = {(s.predicate, s.object) for s in event.statements}
+    assert event.label == "Regional Design Workshop"
+    assert ("wps:organisedBy", "organisation:united-nations") in got
+    assert ("wps:coChairedBy", "organisation:united-nations") not in got
+    assert {("wps:coChairedBy", "country:CL"), ("wps:coChairedBy", "country:PE")} <= got
+
+
+def test_a_name_with_of_the_inside_is_one_name():
+    d = draft(article("The Secretariat of the Interior hosted the Regional Design Workshop."), stem="test-article")
+    assert ID + "organisation/secretariat-of-interior" in d.items
+    assert d.items[ID + "organisation/secretariat-of-interior"].types == ["Ministry"]
+
+
 # ------------------------------------------------------------------ dates
 
 @pytest.mark.parametrize("text, start, end", [

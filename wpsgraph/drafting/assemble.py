@@ -183,9 +183,8 @@ class Drafter:
         for m in mentions:
             inside = next((sp for sp in spans if sp.start <= m.start and m.end <= sp.end
                            and (sp.end - sp.start) > (m.end - m.start)), None)
-            if (inside and m.kind in ("theme", "country", "resolution") and m.how != "demonym"
-                    and not (m.kind == "country" and inside.start == m.start)):
-                continue                                           # "Port of Spain", "Human Rights Department"
+            if inside and m.kind in ("theme", "resolution"):
+                continue                                           # "Human Rights Department"; countries: the linker
             if inside and m.how == "label" and m.kind == "organisation" and len(m.surface.split()) <= 2 \
                     and m.surface.split()[0] not in ("UN", "U.S.", "United"):
                 continue                                           # "Task Force" inside a longer name
@@ -392,6 +391,14 @@ class Drafter:
         actors += [(a, b, term(it.iri)) for a, b, it in found if it.kind in ("organisation", "person")]
         actors.sort()
         event_at = lambda pos: min(events, key=lambda e: abs(e[0] - pos))[2] if events else None  # noqa: E731
+        # "UN-led Forum", "NATO-sponsored exercise": the actor before the hyphen organised the event after it,
+        # and plays no other part in the sentence's roles
+        for m in re.finditer(r"-(?:led|sponsored|organi[sz]ed)\b", text):
+            before = [a for a in actors if a[1] == m.start()]
+            later = [e for e in events if e[0] > m.start()]
+            if before and later and not before[0][2].startswith("country:"):
+                later[0][2].add("wps:organisedBy", before[0][2], s)
+                actors.remove(before[0])
         # roles
         for rx, active, passive_obj in cues.COMPILED_ROLES:
             for m in rx.finditer(text):

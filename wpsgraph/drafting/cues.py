@@ -7,6 +7,9 @@ import re
 from dataclasses import dataclass
 
 WPS_PHRASE = re.compile(r"Women,\s+Peace,?\s+and\s+Security")
+ARTICLES = {"the", "la", "las", "los", "el", "le", "les"}
+# "UN-led", "NATO-sponsored": the name before the hyphen is an actor, not part of the next name.
+ATTRIBUTIVE = re.compile(r"-(?:led|hosted|sponsored|funded|organi[sz]ed|backed|supported)$")
 CONNECTORS = {"of", "the", "for", "on", "and", "de", "del", "la", "las", "los", "des", "du", "et", "y", "in", "to"}
 WORD = re.compile(r"\(?[A-Za-zÀ-ÿ][\w’'.&-]*\)?")
 LEADING = {"the", "a", "an", "according", "as", "in", "on", "since", "through", "most", "members", "our", "its",
@@ -45,15 +48,24 @@ def proper_spans(text: str) -> list[Span]:
             gap = masked[words[j][1]:words[j + 1][0]]
             if gap.strip(" \u2060-–"):
                 break
+            if ATTRIBUTIVE.search(words[j][2]):
+                break                                   # "United Nations-led Generation Equality Forum": two names
             nxt = words[j + 1][2]
+            link = 2 if nxt.lower() in CONNECTORS and nxt.lower() not in ARTICLES else 0
+            if link and nxt.lower() not in ("and", "y", "et") and j + 2 < len(words) \
+                    and words[j + 2][2].lower() in ARTICLES:
+                link = 3                                # "Secretariat of the Navy", "Ministerio de la Mujer"
             if _capital(nxt):
                 j += 1
-            elif nxt.lower() in CONNECTORS and j + 2 < len(words) and _capital(words[j + 2][2]) \
-                    and not masked[words[j + 1][1]:words[j + 2][0]].strip(" \u2060"):
-                j += 2
+            elif link and j + link < len(words) and _capital(words[j + link][2]) \
+                    and re.fullmatch(r"[\s\u2060]+(?:\w+[\s\u2060]+)*", masked[words[j][1]:words[j + link][0]]):
+                j += link
             else:
                 break
         s, e = words[i][0], words[j][1]
+        led = ATTRIBUTIVE.search(words[j][2])
+        if led:
+            e -= len(led.group())
         surface = text[s:e].rstrip(".,’'")
         e = s + len(surface)
         while surface.split(" ", 1)[0].lower() in LEADING and " " in surface:
