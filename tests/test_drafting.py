@@ -117,6 +117,60 @@ def test_a_name_with_of_the_inside_is_one_name():
     assert d.items[ID + "organisation/secretariat-of-interior"].types == ["Ministry"]
 
 
+# ------------------------------------------------------------------ offices named without their holders
+
+def statements(d, iri: str) -> set[tuple[str, str, bool]]:
+    return {(s.predicate, s.object, s.certain) for s in d.items[ID + iri].statements}
+
+
+@pytest.mark.parametrize("adjective, post, ministry", [
+    ("Danish", "post/denmark-minister-of-defence", "organisation:denmark-ministry-of-defence"),
+    ("Brazilian", "post/brazil-minister-of-defence", "organisation:brazil-ministry-of-defence"),   # "... of Brazil"
+    ("Chilean", "post/chile-minister-of-defence", "organisation:chile-ministry-of-defence"),       # not in the graph
+])
+def test_an_office_is_a_post_in_the_ministry_of_its_portfolio_and_country(adjective, post, ministry):
+    d = draft(article(f"The {adjective} Minister of Defence opened the Regional Design Workshop on May 3, 2021."),
+              stem="test-article")
+    assert ("wps:postIn", ministry, True) in statements(d, post)
+    event = next(it for it in d.items.values() if it.kind == "event")
+    assert ("wps:openedBy", "post:" + post.split("/")[1], True) in statements(d, event.iri[len(ID):])
+    org = d.items[ID + ministry.replace(":", "/")]
+    assert org.known or org.type_note == "the ministry is not named in the text: its name is a guess"
+
+
+def test_an_office_of_the_us_and_an_office_the_graph_has():
+    d = draft(article("The U.S. Secretary of Labor opened the Regional Design Workshop."), stem="test-article")
+    assert ("wps:postIn", "organisation:us-department-of-labor", True) in statements(
+        d, "post/us-secretary-of-labor")
+    assert ("wps:country", "country:US", True) in statements(d, "organisation/us-department-of-labor")
+    d = draft(article("The U.S. Secretary of State opened the Regional Design Workshop."), stem="test-article")
+    assert [it.iri[len(ID):] for it in d.items.values() if it.kind == "post"] == ["post/us-secretary-of-state"]
+
+
+def test_a_chain_of_participles_and_a_role_noun_give_the_roles_of_one_event():
+    d = draft(article("The Regional Security Dialogue co-chaired by UN Women, hosted by the Danish Minister of "
+                      "Justice, and with Kenyan co-chairs Ministers of Defence and Foreign Affairs to address "
+                      "peacebuilding."), stem="test-article")
+    got = statements(d, "event/regional-security-dialogue")
+    assert {("wps:coChairedBy", "organisation:un-women", True),
+            ("wps:hostedBy", "post:denmark-minister-of-justice", True),
+            ("wps:coChairedBy", "post:kenya-minister-of-defence", True),
+            ("wps:coChairedBy", "post:kenya-minister-of-foreign-affairs", True)} <= got
+    assert not any(o == "post:denmark-minister-of-justice" for p, o, _ in got if p != "wps:hostedBy")
+
+
+def test_the_holder_named_after_an_office_holds_it():
+    d = draft(article("Minister for Foreign Affairs Simon Coveney opened the Regional Design Workshop."),
+              stem="test-article")
+    assert ("wps:holdsPost", "post:minister-for-foreign-affairs", True) in statements(d, "person/simon-coveney")
+
+
+def test_an_event_named_again_by_part_of_its_name_is_one_event():
+    d = draft(article("The North Atlantic Gender Design Workshop opened on May 3, 2021. The Gender Design Workshop "
+                      "agreed a plan. The Gender Design Workshop closed."), stem="test-article")
+    assert [it.label for it in d.items.values() if it.kind == "event"] == ["North Atlantic Gender Design Workshop"]
+
+
 # ------------------------------------------------------------------ dates
 
 @pytest.mark.parametrize("text, start, end", [

@@ -16,6 +16,8 @@ from wpsgraph.drafting.link import Linker, Mention
 from wpsgraph.drafting.text import Article, Sentence, read
 from wpsgraph.errors import WpsError
 
+# The end of a clause: a semicolon, or a full stop that does not close an abbreviation ('U.S.', 'Gen.').
+END = r";|(?<![A-Z])(?<!\b[A-Z][a-z])(?<!\b[A-Z][a-z][a-z])\.(?=\s|$)"
 ACTOR_KINDS = {"organisation", "person", "post", "country"}
 RESTATED_KINDS = {"organisation", "person", "post", "event", "commitment", "endstate", "place", "instrument"}
 ACTOR_TYPES_OF_KIND = {"organisation": "Organisation", "event": "Event", "commitment": "Commitment",
@@ -145,8 +147,9 @@ class Drafter:
             words = set(slug(label, 99).split("-"))
             for it in self.items.values():
                 if not it.known and it.kind == "event" and it.types == [cls] \
-                        and words <= set(slug(it.label, 99).split("-")) and label not in it.alt:
-                    it.alt.append(label)
+                        and words <= set(slug(it.label, 99).split("-")):
+                    if label not in it.alt:
+                        it.alt.append(label)
                     return it
         if iri not in self.items:
             self.items[iri] = Item(iri, [cls], label, False, first=sentence, type_note=note)
@@ -179,6 +182,9 @@ class Drafter:
         persons = self.persons(s)
         person_ranges = [(a, b) for a, b, _ in persons]
         found += persons
+        offices = self.offices(s, mentions, person_ranges)
+        found += [(a, b, it) for a, b, it, _ in offices]
+        person_ranges += [(a, b) for _, _, _, (a, b) in offices]
         kept: list[Mention] = []
         for m in mentions:
             inside = next((sp for sp in spans if sp.start <= m.start and m.end <= sp.end
@@ -333,6 +339,103 @@ class Drafter:
                 out.append((m.start("name"), m.end("name"), p))
         return out
 
+    def offices(self, s: Sentence, mentions, person_ranges):
+        """Ministers and secretaries named by their office: a wps:Post in the ministry of its portfolio and its
+        country. [(start, end, post, (start, end) of the whole phrase)]."""
+        text, out = s.text, []
+        for m in cues.MINISTER.finditer(text):
+            if any(m.start() <= a < m.end() for a, _ in person_ranges):
+                continue
+            if any(k.iri and k.kind in ("post", "organisation") and k.start <= m.start() < k.end for k in mentions):
+                continue                                     # a post the graph has: "U.S. Secretary of State"
+            title = re.sub(r"ies$", "y", re.sub(r"ers$", "er", m.group("title")))
+            plural = title != m.group("title")
+            base = m.start("portfolios")
+            if plural:
+                parts = [(base + x.start(), x.group()) for x in re.finditer(r"(?:the\s+)?[A-Z][\w'’-]*(?:\s+[A-Z]"
+                                                                            r"[\w'’-]*)*", m.group("portfolios"))]
+            else:
+                portfolio = self.without_holder(m.group("portfolios"))
+                parts = [(base, portfolio)]
+                holder = m.group("portfolios")[len(portfolio):].strip()
+            country, adjective, phrase_start = self.country_before(text, m.start(), mentions)
+            for start, part in parts:
+                label = f"{title} {m.group('prep')} {part}"
+                ministry = self.ministry_for(part, country, title, s)
+                cname = slug(self.known.get(country).label) if country else ""
+                post = self.new_item("post", f"{cname} {label}", "Post", s)
+                post.label = f"{adjective} {label}".strip()
+                if ministry is not None:
+                    post.add("wps:postIn", term(ministry.iri), s, country is not None,
+                             None if country else "no country named with the office: check the ministry")
+                if not plural and holder:
+                    person = self.new_item("person", holder, "Person", s)
+                    person.add("wps:holdsPost", term(post.iri), s)
+                first = start if out and out[-1][3] == (phrase_start, m.end()) else m.start()
+                out.append((first, start + len(part), post, (phrase_start, m.end())))
+        return out
+
+    def without_holder(self, portfolio: str) -> str:
+        """'Foreign Affairs Simon Coveney' -> 'Foreign Affairs': the last two words are a name when no known
+        organisation's name uses them."""
+        words = portfolio.split()
+        if len(words) >= 3:
+            vocabulary = self.organisation_words()
+            if not any(w.lower() in vocabulary for w in words[-2:]):
+                return " ".join(words[:-2])
+        return portfolio
+
+    def organisation_words(self) -> set[str]:
+        if not hasattr(self, "_org_words"):
+            self._org_words = {w for r in self.known.resources.values() if r.kind == "organisation"
+                               for label in r.labels.values() for w in norm(label).split()}
+        return self._org_words
+
+    def country_before(self, text: str, start: int, mentions) -> tuple[str | None, str, int]:
+        """The country named just before an office ('U.S.', 'the Canadian', "Mexico's", 'Mexican co-chairs'):
+        (its IRI, the words naming it, where the phrase starts)."""
+        for mm in sorted(mentions, key=lambda x: -x.end):
+            if mm.kind == "country" and mm.iri and mm.end <= start:
+                between = text[mm.end:start]
+                if len(between.split()) <= 1 and not re.search(r"[,;:.]", between.replace("’s", "")
+                                                                .replace("'s", "")):
+                    return mm.iri, mm.surface, (mm.start if not between.strip() else start)
+                break
+        return None, "", start
+
+    def ministry_for(self, portfolio: str, country: str | None, title: str, s: Sentence) -> Item | None:
+        """The known ministry of a portfolio in a country ('Secretary of the Navy', Mexico -> 'Secretariat of the
+        Navy'), else a new one whose name is a guess, marked so."""
+        key = re.sub(r"^the ", "", norm(portfolio))
+        hits = []
+        for r in self.known.resources.values():
+            if r.kind != "organisation" or (country and country not in r.countries):
+                continue
+            for label in list(r.labels.values()) + r.alt:
+                words = norm(label).split()
+                first = next((i for i, w in enumerate(words) if w in cues.MINISTRY_NOUNS), None)
+                if first is None or first > 2 or len(words) < first + 3:
+                    continue
+                rest = [w for w in words[first + 2:] if w not in ("the", "la", "el", "le")]
+                for n in range(1, min(4, len(rest) - 1) + 1):               # "... of Brazil", "... (Ireland)"
+                    if any("/country/" in i for i in self.known.names.get(" ".join(rest[-n:]), ())):
+                        rest = rest[:-n - 1] if len(rest) > n + 1 and rest[-n - 1] == "of" else rest[:-n]
+                        break
+                if words[first + 1] in ("of", "for", "de", "du", "des") and " ".join(rest) == key:
+                    hits.append(r.iri)
+                    break
+        if len(hits) == 1:
+            return self.known_item(hits[0], s)
+        if not country:
+            return None
+        noun = "Ministry" if title.endswith("Minister") else "Department"
+        cname = self.known.get(country).label
+        org = self.new_item("organisation", f"{cname} {noun} {'for' if ' for ' in title else 'of'} {portfolio}",
+                            "Ministry", s, note="the ministry is not named in the text: its name is a guess")
+        org.label = f"{noun} of {portfolio}"
+        org.add("wps:country", term(country), s)
+        return org
+
     def post_for(self, person: Item, title: str, org_text: str, s: Sentence) -> None:
         org_text = re.split(r"\s+and\s+(?=[A-Z])", org_text)[-1] if " and " in org_text else org_text
         org_iri = None
@@ -388,7 +491,7 @@ class Drafter:
                         any(m.iri == e[2].iri for m in mentions) or any(it is e[2] for _, _, it in found)]
         actors = [(m.start, m.end, term(m.iri)) for m in mentions if m.iri and m.kind in ACTOR_KINDS
                   and m.how != "demonym"]
-        actors += [(a, b, term(it.iri)) for a, b, it in found if it.kind in ("organisation", "person")]
+        actors += [(a, b, term(it.iri)) for a, b, it in found if it.kind in ("organisation", "person", "post")]
         actors.sort()
         event_at = lambda pos: min(events, key=lambda e: abs(e[0] - pos))[2] if events else None  # noqa: E731
         # "UN-led Forum", "NATO-sponsored exercise": the actor before the hyphen organised the event after it,
@@ -400,46 +503,68 @@ class Drafter:
                 later[0][2].add("wps:organisedBy", before[0][2], s)
                 actors.remove(before[0])
         # roles
-        for rx, active, passive_obj in cues.COMPILED_ROLES:
-            for m in rx.finditer(text):
-                clause_start = max(text.rfind(";", 0, m.start()), text.rfind(":", 0, m.start()), -1) + 1
-                after = text[m.end():]
-                by = re.match(r"\s+(?:by|with)\b", after)
-                if by:
-                    stop = re.search(r",\s+(?:and\s+)?(?:with|hosted|co-|chaired|to)\b|[.;]", after[by.end():])
-                    end = m.end() + by.end() + (stop.start() if stop else len(after))
-                    doers = [a for a in actors if m.end() <= a[0] < end]
-                    if by.group().strip() == "with":
-                        doers += [a for a in actors if clause_start <= a[0] < m.start()]
-                else:
-                    doers = [a for a in actors if clause_start <= a[0] < m.start()
-                             and not re.search(r"\b(that|which|who)\b", text[a[1]:m.start()])]
-                    doers = doers[-4:] if len(doers) > 4 else doers
-                later = [e for e in events if e[0] >= m.end()]
-                ev = later[0][2] if later else (event_at(m.start()) or self.main_event)
-                if ev is None or not doers:
+        chain = None
+        # in text order, so that a chain of participles ("co-chaired by A, hosted by B") is followed
+        verbs = sorted(((m, active, passive_obj) for rx, active, passive_obj in cues.COMPILED_ROLES
+                        for m in rx.finditer(text)), key=lambda x: x[0].start())
+        for m, active, passive_obj in verbs:
+            clause_start = max(text.rfind(";", 0, m.start()), text.rfind(":", 0, m.start()), -1) + 1
+            after = text[m.end():]
+            by = re.match(r"\s+(?:by|with)\b", after)
+            # "with Mexican co-chairs Secretaries of ...": a role noun followed by who plays it
+            appos = not by and m.group().lower().endswith("s") and any(
+                m.end() < a[0] <= m.end() + 2 for a in actors)
+            if appos:
+                stop = re.search(rf",\s+(?:and\s+)?(?:with|hosted|co-|chaired)\b|\s+to\s+[a-z]|{END}", after)
+                end = m.end() + (stop.start() if stop else len(after))
+                doers = [a for a in actors if m.end() <= a[0] < end]
+            elif by:
+                stop = re.search(rf",\s+(?:and\s+)?(?:with|hosted|co-|chaired|to)\b|{END}", after[by.end():])
+                end = m.end() + by.end() + (stop.start() if stop else len(after))
+                doers = [a for a in actors if m.end() <= a[0] < end]
+                if by.group().strip() == "with":
+                    doers += [a for a in actors if clause_start <= a[0] < m.start()]
+            else:
+                doers = [a for a in actors if clause_start <= a[0] < m.start()
+                         and not re.search(r"\b(that|which|who)\b", text[a[1]:m.start()])]
+                doers = doers[-4:] if len(doers) > 4 else doers
+            later = [e for e in events if e[0] >= m.end()]
+            ev = later[0][2] if later else (event_at(m.start()) or self.main_event)
+            # "the Ministerial co-chaired by A, hosted by B": a participle right after the event's name, and
+            # the participles chained to it, are about that event
+            just_before = [e for e in named_events if e[1] <= m.start() and not text[e[1]:m.start()].strip()]
+            gap = text[chain[1]:m.start()] if chain is not None and chain[1] <= m.start() else "?"
+            for mm in mentions:
+                gap = gap.replace(mm.surface, "") if mm.kind == "country" else gap
+            chained = chain is not None and set(re.findall(r"[^\s,]+", gap)) <= {"and", "with", "as"}
+            participle = (by or appos) and (just_before or chained)
+            if participle:
+                ev = just_before[0][2] if just_before else chain[0]
+            if ev is None or not doers:
+                continue
+            if by or appos:
+                chain = (ev, max(d[1] for d in doers)) if participle else None
+            prop = active
+            if prop == "hostedBy" and len({d[2] for d in doers}) > 1:
+                prop = "coHostedBy"
+            sure = bool(participle) or bool(later) and any(ev is e[2] for e in named_events)
+            for d in doers:
+                if d[2] == term(ev.iri):
                     continue
-                prop = active
-                if prop == "hostedBy" and len({d[2] for d in doers}) > 1:
-                    prop = "coHostedBy"
-                sure = bool(later) and any(ev is e[2] for e in named_events)
-                for d in doers:
-                    if d[2] == term(ev.iri):
-                        continue
-                    obj = d[2]
-                    if obj.startswith("country:") and prop not in ("coChairedBy", "chairedBy", "hostedBy",
-                                                                    "coHostedBy"):
-                        continue
-                    ev.add(f"wps:{prop}", obj, s, sure, None if sure else f"'{m.group()}' with no event named "
-                                                                         "after it: check the event")
-                if passive_obj and not by:
-                    to = re.search(r"\bto\b", after)
-                    if to:
-                        stop = re.search(r"[.;]|\b(?:in|on|at)\s+[A-Z]", after[to.end():])
-                        end = m.end() + to.end() + (stop.start() if stop else len(after))
-                        for a in actors:
-                            if m.end() + to.start() <= a[0] < end:
-                                ev.add(f"wps:{passive_obj}", a[2], s, False, f"'{m.group()} … to': the audience?")
+                obj = d[2]
+                if obj.startswith("country:") and prop not in ("coChairedBy", "chairedBy", "hostedBy",
+                                                                "coHostedBy"):
+                    continue
+                ev.add(f"wps:{prop}", obj, s, sure, None if sure else f"'{m.group()}' with no event named "
+                                                                     "after it: check the event")
+            if passive_obj and not by:
+                to = re.search(r"\bto\b", after)
+                if to:
+                    stop = re.search(r"[.;]|\b(?:in|on|at)\s+[A-Z]", after[to.end():])
+                    end = m.end() + to.end() + (stop.start() if stop else len(after))
+                    for a in actors:
+                        if m.end() + to.start() <= a[0] < end:
+                            ev.add(f"wps:{passive_obj}", a[2], s, False, f"'{m.group()} … to': the audience?")
         # dates
         for d in find_dates(text, self.published):
             self.place_date(d, s, events, mentions, found)

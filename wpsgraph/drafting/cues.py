@@ -166,6 +166,17 @@ RANK_BEFORE = re.compile(rf"(?<![\w.])(?P<rank>{_RANK_RX})\s+{PERSON}")
 TITLE_BEFORE = re.compile(rf"(?P<org>(?:[A-Z][\w.&-]*\s+){{0,4}}?)(?P<title>{_TITLE_RX})\s+{PERSON}")
 TITLE_AFTER = re.compile(rf"{PERSON},\s+(?:the\s+)?(?P<title>(?:[\w-]+\s+){{0,6}}?(?:{_TITLE_RX.lower()}|{_TITLE_RX})"
                          rf"(?:\s+(?:of|for)\s+[a-z][\w\s-]*?)?)\s+(?:at|for|of|with|in)\s+(?P<org>[^,.;“”\"]+)")
+# A minister or secretary named by office, not by name: "U.S. Secretary of Defense", "the Canadian Minister of
+# National Defence", "Secretaries of National Defense and the Navy" (one office per portfolio).
+_CAP = r"(?!(?:Minister|Secretary|Ministers|Secretaries)\b)[A-Z][\w'’-]*"
+_PORTFOLIO = rf"(?:the\s+)?{_CAP}(?:\s+{_CAP})*"
+MINISTER = re.compile(rf"\b(?P<title>(?:Deputy\s+|Vice[- ])?(?:Minister|Secretary|Secretaries|Ministers))\s+"
+                      rf"(?P<prep>of|for)\s+(?P<portfolios>{_PORTFOLIO}(?:(?:,\s*(?:and\s+)?|\s+and\s+)"
+                      rf"{_PORTFOLIO})*)")
+# The body a minister or secretary heads, by the first word of its name.
+MINISTRY_NOUNS = {"ministry", "department", "secretariat", "secretaría", "secretaria", "ministerio", "ministère",
+                  "ministere"}
+
 COUNT = re.compile(r"\b(?P<more>over|more than|upwards of|some|about|around|nearly|almost)?\s*(?P<n>\d{1,6}|"
                    r"two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|thirty|forty|fifty|hundred)\s+"
                    r"(?:[a-z-]+\s+){0,2}?(?P<who>participants|attendees|delegates|students|trainees|officers|"

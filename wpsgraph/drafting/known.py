@@ -71,6 +71,7 @@ class Resource:
     labels: dict[str, str] = field(default_factory=dict)      # language -> rdfs:label / skos:prefLabel
     alt: list[str] = field(default_factory=list)              # skos:altLabel, any language
     types: set[str] = field(default_factory=set)              # wps: class local names
+    countries: set[str] = field(default_factory=set)          # wps:country
 
     @property
     def kind(self) -> str:
@@ -170,7 +171,7 @@ def _country_names() -> dict[str, set[str]]:
                 out[norm(n)[4:]].add(iri)
     out[norm("United States")].add(ID + "country/US")
     out[norm("U.S.")].discard(ID + "country/US")                 # 'U.S.' is an adjective: see OTHER_DEMONYMS
-    return out
+    return {name: iris for name, iris in out.items() if iris}
 
 
 @lru_cache(maxsize=8)
@@ -195,6 +196,8 @@ def load_known(exclude: tuple[str, ...] = (), extra: tuple[str, ...] = ()) -> Kn
                 r.alt.append(o.value)
             elif p == RDF + "type" and isinstance(o, NamedNode) and o.value.startswith(WPS):
                 r.types.add(o.value[len(WPS):])
+            elif p == WPS + "country" and isinstance(o, NamedNode):
+                r.countries.add(o.value)
     names: dict[str, set[str]] = defaultdict(set)
     acronyms: dict[str, set[str]] = defaultdict(set)
     for r in res.values():
