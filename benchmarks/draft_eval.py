@@ -94,17 +94,21 @@ def drafted(d):
 
 
 def match_new(gold_new: dict, draft_new: dict) -> dict[str, str]:
-    """draft IRI -> gold IRI, greedily by best name similarity."""
+    """draft IRI -> gold IRI, greedily by best name similarity (ties, such as a name contained in two longer
+    ones, broken by the plain similarity of the whole names)."""
     pairs = []
     for di, dn in draft_new.items():
         for gi, gn in gold_new.items():
-            score = max(fuzz.token_set_ratio(a.lower(), b.lower()) for a in dn for b in gn) if gn else 0
+            if not gn:
+                continue
+            score = max(fuzz.token_set_ratio(a.lower(), b.lower()) for a in dn for b in gn)
+            whole = max(fuzz.ratio(a.lower(), b.lower()) for a in dn for b in gn)
             if di.split("/id/")[1].split("/")[0] != gi.split("/id/")[1].split("/")[0]:
                 score -= 20
             if score >= 85:
-                pairs.append((score, di, gi))
+                pairs.append((score, whole, di, gi))
     out, used = {}, set()
-    for _score, di, gi in sorted(pairs, reverse=True):
+    for _score, _whole, di, gi in sorted(pairs, reverse=True):
         if di not in out and gi not in used:
             out[di] = gi
             used.add(gi)

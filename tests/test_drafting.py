@@ -171,6 +171,55 @@ def test_an_event_named_again_by_part_of_its_name_is_one_event():
     assert [it.label for it in d.items.values() if it.kind == "event"] == ["North Atlantic Gender Design Workshop"]
 
 
+# ------------------------------------------------------------------ new organisations and posts
+
+def new_orgs(d) -> dict[str, tuple[str, list[str]]]:
+    return {it.label: (it.types[0], sorted(s.object for s in it.statements)) for it in d.items.values()
+            if it.kind == "organisation" and not it.known}
+
+
+def test_a_country_adjective_is_shared_by_coordinated_names():
+    d = draft(article("The Regional Design Workshop trained officers of the Chilean Army and Air Force (FACH) and "
+                      "Chilean Navy and Marines."), stem="test-article")
+    got = new_orgs(d)
+    assert {"Chilean Army", "Chilean Air Force", "Chilean Navy", "Chilean Marines"} <= set(got)
+    assert got["Chilean Air Force"] == ("MilitaryService", ["country:CL"])
+
+
+def test_an_office_of_a_named_body_is_a_unit_of_it():
+    d = draft(article("The Regional Design Workshop heard the Peruvian Embassy’s Office of Defense Liaison."),
+              stem="test-article")
+    got = new_orgs(d)
+    assert got["Peruvian Embassy"][0] == "DiplomaticMission"
+    unit = next(it for it in d.items.values() if it.label == "Peruvian Embassy Office of Defense Liaison")
+    assert unit.types == ["OrganisationalUnit"] and unit.alt == ["Office of Defense Liaison"]
+    assert ("wps:subOrganisationOf", "organisation:peruvian-embassy") in {(s.predicate, s.object)
+                                                                         for s in unit.statements}
+
+
+@pytest.mark.parametrize("name, cls", [("U.S. Army South", "MilitaryCommand"),
+                                       ("Marine Forces Pacific", "MilitaryCommand"),
+                                       ("Office of the Gender Ombudsperson", "OrganisationalUnit")])
+def test_kinds_of_organisation_from_their_names(name, cls):
+    from wpsgraph.drafting import cues
+
+    assert cues.classify(name, cues.ORG_CUES) == cls
+
+
+def test_a_post_without_holder_in_each_organisation_listed():
+    d = draft(article("Gender advisers from U.S. Northern Command, U.S. Army South and the Peruvian Navy joined a "
+                      "team from UN Women to deliver the Regional Gender Course on May 3, 2021."), stem="test-article")
+    posts = {s.object: it.label for it in d.items.values() if it.kind == "post" for s in it.statements
+             if s.predicate == "wps:postIn"}
+    assert posts == {"organisation:usnorthcom": "Gender Adviser", "organisation:us-army-south": "Gender Adviser",
+                     "organisation:peruvian-navy": "Gender Adviser"}
+    event = next(it for it in d.items.values() if it.kind == "event")
+    roles = {(s.predicate, s.object) for s in event.statements}
+    assert ("wps:deliveredBy", "post:usnorthcom-gender-adviser") in roles
+    assert ("wps:deliveredBy", "organisation:un-women") in roles
+    assert not any(p == "wps:hasParticipant" for p, _ in roles)                    # "joined a team"
+
+
 # ------------------------------------------------------------------ dates
 
 @pytest.mark.parametrize("text, start, end", [

@@ -229,7 +229,34 @@ class Drafter:
             item = self.new_from_span(sp, s, mentions)
             if item is not None:
                 found.append((sp.start, sp.end, item))
+                if sp.alt and sp.alt not in item.alt:
+                    item.alt.append(sp.alt)
+        found += self.unheld_posts(s, mentions, found)
+        for sp in spans:                                           # "the U.S. Embassy's Office of ..."
+            child = next((it for a, _, it in found if a == sp.start), None)
+            parent = next((it for a, _, it in found if a == sp.parent), None) if sp.parent is not None else None
+            if child is not None and parent is not None and child.kind == parent.kind == "organisation":
+                child.add("wps:subOrganisationOf", term(parent.iri), s)
         return mentions, found
+
+    def unheld_posts(self, s: Sentence, mentions, found):
+        """'Gender advisors from A, B and C': a post of that title in each of A, B and C."""
+        text, out = s.text, []
+        for m in cues.UNHELD.finditer(text):
+            if m.start() > 0 and text[m.start() - 1:m.start()].isalpha():
+                continue
+            stop = cues.LIST_END.search(text, m.end())
+            end = stop.start() if stop else len(text)
+            orgs = [(x.start, x.end, self.known_item(x.iri, s)) for x in mentions
+                    if x.iri and x.kind == "organisation" and m.end() <= x.start < end]
+            orgs += [(a, b, it) for a, b, it in found if it.kind == "organisation" and m.end() <= a < end]
+            title = next(t for t in cues.TITLES if t.lower() == m.group("title").lower())
+            for a, b, org in sorted(orgs, key=lambda x: x[0]):
+                post = self.new_item("post", f"{org.iri.rsplit('/', 1)[-1]} {title}", "Post", s)
+                post.label = title
+                post.add("wps:postIn", term(org.iri), s)
+                out.append((a, b, post))
+        return out
 
     def split_spans(self, spans):
         out = []
@@ -245,24 +272,46 @@ class Drafter:
                     or re.search(r"Peace,?\s+and\s+Security", sp.text) and sp.text.count(" and ") == 1:
                 out.append(sp)
                 continue
-            start = sp.start
-            for part in re.split(r"(?<!Peace) and (?=[A-Z])", sp.text):
+            adjective, kind = None, None
+            for piece in re.finditer(r"(?:(?<= and )|^)(?P<p>.+?)(?= and (?=[A-Z])(?<!Peace and )|$)", sp.text):
+                part, start = piece.group("p"), sp.start + piece.start("p")
                 head, sep, tail = part.partition(" the ")
                 if sep and norm(head) in self.known.names:
                     out.append(cues.Span(start, start + len(head), head))
-                    start += len(head) + 5
+                    start += len(head) + len(sep)
                     part = tail
-                out.append(cues.Span(start, start + len(part), part))
-                start += len(part) + 5
-        return out
+                label = None
+                part = re.sub(r"\s*\([A-Z][A-Za-z&-]{1,11}\)$", "", part)   # "Air Force (SEDENA) and ..."
+                first = part.split()[0]
+                if norm(first) in self.known.demonyms:
+                    adjective, kind = first, cues.classify(part, cues.ORG_CUES)
+                elif adjective and kind and cues.classify(part, cues.ORG_CUES) == kind:
+                    label = f"{adjective} {part}"              # "Mexican Army and Air Force": the Mexican Air Force
+                out.append(cues.Span(start, start + len(part), part, label))
+        return [x for sp in out for x in self.split_possessive(sp)]
+
+    def split_possessive(self, sp):
+        """"U.S. Embassy's Office of Defense Cooperation": two organisations, the second part of the first."""
+        m = re.search(r"[’']s\s+(?=[A-Z])", sp.text)
+        if not m:
+            return [sp]
+        owner, unit = sp.text[:m.start()], sp.text[m.end():]
+        if not (cues.classify(owner, cues.ORG_CUES) and cues.classify(unit, cues.ORG_CUES)):
+            return [sp]
+        whole = f"{owner} {unit}"
+        unit_span = cues.Span(sp.start + m.end(), sp.end, unit, whole, sp.start if len(owner.split()) > 1 else None,
+                              unit)
+        if len(owner.split()) < 2:                                 # "Navy's ...": too vague alone
+            return [unit_span]
+        return [cues.Span(sp.start, sp.start + len(owner), owner), unit_span]
 
     def new_from_span(self, sp, s: Sentence, mentions):
-        name = sp.text.strip()
+        name = (sp.label or sp.text).strip()
         words = name.split()
         if len(words) < 2 and not cues.classify(name, cues.EVENT_CUES):
             return None
         ev = cues.classify(name, cues.EVENT_CUES)
-        org = cues.classify(name, cues.ORG_CUES)
+        org = cues.classify(sp.text, cues.ORG_CUES)               # the unit's own words: "... Embassy's Office"
         com = cues.classify(name, cues.COMMITMENT_CUES)
         ins = cues.classify(name, cues.INSTRUMENT_CUES)
         last = words[-1]
@@ -527,7 +576,7 @@ class Drafter:
             else:
                 doers = [a for a in actors if clause_start <= a[0] < m.start()
                          and not re.search(r"\b(that|which|who)\b", text[a[1]:m.start()])]
-                doers = doers[-4:] if len(doers) > 4 else doers
+                doers = doers[-8:]
             later = [e for e in events if e[0] >= m.end()]
             ev = later[0][2] if later else (event_at(m.start()) or self.main_event)
             # "the Ministerial co-chaired by A, hosted by B": a participle right after the event's name, and
@@ -542,6 +591,9 @@ class Drafter:
                 ev = just_before[0][2] if just_before else chain[0]
             if ev is None or not doers:
                 continue
+            if re.fullmatch(r"joined|attended", m.group(), re.I) and not (
+                    later and re.fullmatch(r"\s+(?:in\s+)?(?:the\s+|an?\s+)?(?:\w+\s+)?", text[m.end():later[0][0]])):
+                continue                                     # "joined a team": not an event
             if by or appos:
                 chain = (ev, max(d[1] for d in doers)) if participle else None
             prop = active

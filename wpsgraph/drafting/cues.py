@@ -21,6 +21,9 @@ class Span:
     start: int
     end: int
     text: str
+    label: str | None = None        # the name, when the words at start:end leave part of it out
+    parent: int | None = None       # start of the span naming the organisation this one belongs to ("X's Y")
+    alt: str | None = None
 
 
 MONTHS = {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
@@ -87,7 +90,11 @@ ORG_CUES = [
     (r"\bDefen[cs]e College\b", "DefenceCollege"), (r"\bCourt\b", "Court"),
     (r"\b(Advisory Council|Advisory Board)\b", "AdvisoryCouncil"),
     (r"\b(Division|Office|Observatory|Department|Directorate|Unit|Bureau|Branch|Cell)\b$", "OrganisationalUnit"),
+    (r"^(?:[\w.]+ )?(Office|Bureau|Directorate|Division) (of|for)\b", "OrganisationalUnit"),
     (r"\b(Command|Task Force|Joint Staff)\b", "MilitaryCommand"), (r"\bArmed Forces\b", "ArmedForces"),
+    # a service's command for a region: "U.S. Army North", "Marine Forces Pacific"
+    (r"\b(Army|Navy|Air Forces?|Marine Forces|Fleet) (North|South|East|West|Central|Europe|Africa|Pacific|Atlantic)$",
+     "MilitaryCommand"),
     (r"\b(Army|Navy|Air Force|Marines|Marine Corps|Coast Guard|National Guard|Police)\b$", "MilitaryService"),
     (r"\b(Institute of International Legal Studies)\b", "LegalTrainingInstitute"),
     (r"\b(College|University|Institute|School|Centre|Center)\b", "EducationInstitution"),
@@ -176,6 +183,12 @@ MINISTER = re.compile(rf"\b(?P<title>(?:Deputy\s+|Vice[- ])?(?:Minister|Secretar
 # The body a minister or secretary heads, by the first word of its name.
 MINISTRY_NOUNS = {"ministry", "department", "secretariat", "secretaría", "secretaria", "ministerio", "ministère",
                   "ministere"}
+
+# A post named without its holder, in each organisation listed after it: "gender advisors from U.S. Northern
+# Command, U.S. Army North and ...".
+UNHELD = re.compile(rf"(?<![\w-])(?P<title>{_TITLE_RX})s?\s+(?:from|of|at|with|in)\s+(?=(?:the\s+)?[A-Z])", re.I)
+# Where such a list stops: the first word in lower case that does not join names.
+LIST_END = re.compile(r"\s(?!(?:and|the|of|for|in|de|du|la|el)\b)[a-z]|[;:](?:\s|$)|(?<![A-Z])\.(?:\s|$)")
 
 COUNT = re.compile(r"\b(?P<more>over|more than|upwards of|some|about|around|nearly|almost)?\s*(?P<n>\d{1,6}|"
                    r"two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|thirty|forty|fifty|hundred)\s+"
