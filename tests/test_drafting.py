@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from wpsgraph.cli import main
 from wpsgraph.drafting import draft
+from wpsgraph.drafting.assemble import Item
 from wpsgraph.drafting.dates import find_dates
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
@@ -218,6 +219,71 @@ def test_a_post_without_holder_in_each_organisation_listed():
     assert ("wps:deliveredBy", "post:usnorthcom-gender-adviser") in roles
     assert ("wps:deliveredBy", "organisation:un-women") in roles
     assert not any(p == "wps:hasParticipant" for p, _ in roles)                    # "joined a team"
+
+
+# ------------------------------------------------------------------ events, places and hosts
+
+def events(d) -> dict[str, Item]:
+    return {it.label: it for it in d.items.values() if it.kind == "event"}
+
+
+def test_a_name_followed_by_a_kind_of_event_names_an_event():
+    d = draft(article("UN Women delivered its Gender Mainstreaming Basics training on May 3, 2021."),
+              stem="test-article")
+    assert events(d)["Gender Mainstreaming Basics Training"].types == ["Training"]
+
+
+def test_a_part_of_an_event_and_its_participants():
+    d = draft(article("The Regional Design Workshop was held on May 3, 2021. The workshop included a closing "
+                      "roundtable including UN Women."), stem="test-article")
+    panel = events(d)["Closing Roundtable"]
+    got = {(s.predicate, s.object) for s in panel.statements}
+    assert ("wps:partOfEvent", "event:regional-design-workshop") in got
+    assert ("wps:hasParticipant", "organisation:un-women") in got
+    assert panel.types == ["Meeting"]
+
+
+def test_an_edition_of_a_named_event_is_the_event_the_article_dates():
+    d = draft(article("Our partners announce the Gender Leadership Academy. The second session of the Gender "
+                      "Leadership Academy was held May 3 to May 5 in Suva, Fiji. The attendees took part in a "
+                      "two-day workshop."), stem="test-article")
+    session = events(d)["Second Session of the Gender Leadership Academy"]
+    got = {(s.predicate, s.object) for s in session.statements}
+    assert {("wps:edition", '"2"^^xsd:positiveInteger'), ("wps:partOfEvent", "event:gender-leadership-academy"),
+            ("wps:startDate", '"--05-03"^^xsd:gMonthDay'), ("wps:durationDays", '"2"^^xsd:positiveInteger')} <= got
+    assert not any(s.predicate == "wps:startDate" for s in events(d)["Gender Leadership Academy"].statements)
+
+
+def test_the_government_of_a_country_thanked_for_hosting_hosts():
+    d = draft(article("“We thank the government of Antigua and Barbuda for hosting the Regional Design Workshop,” "
+                      "said Jane Doe."), stem="test-article")
+    gov = next(it for it in d.items.values() if it.label == "Government of Antigua and Barbuda")
+    assert gov.types == ["Government"] and ("wps:country", "country:AG") in {(s.predicate, s.object)
+                                                                            for s in gov.statements}
+    got = {(s.predicate, s.object) for s in events(d)["Regional Design Workshop"].statements}
+    assert ("wps:hostedBy", "organisation:government-of-antigua-and-barbuda") in got
+    assert not any(p in ("wps:hostedBy", "wps:coHostedBy") and o != "organisation:government-of-antigua-and-barbuda"
+                   for p, o in got)
+
+
+def test_a_country_name_with_and_is_not_split():
+    d = draft(article("The Gender Advisory Council of Bosnia and Herzegovina met UN Women."), stem="test-article")
+    assert "Gender Advisory Council of Bosnia and Herzegovina" in new_orgs(d)
+
+
+@pytest.mark.parametrize("name", ["Western Africa", "West Africa", "Melanesia"])
+def test_regions_are_places_of_their_own(name):
+    d = draft(article(f"The Regional Design Workshop gathered experts from {name} on May 3, 2021."),
+              stem="test-article")
+    place = next(it for it in d.items.values() if it.kind == "place")
+    assert (place.label, place.types) == (name, ["Region"])
+
+
+def test_partnered_with_names_both_organisers():
+    d = draft(article("Our Secure Future partnered with UN Women to hold the Regional Design Workshop on May 3, "
+                      "2021."), stem="test-article")
+    got = {(s.predicate, s.object) for s in events(d)["Regional Design Workshop"].statements}
+    assert {("wps:organisedBy", "organisation:our-secure-future"), ("wps:organisedBy", "organisation:un-women")} <= got
 
 
 # ------------------------------------------------------------------ dates

@@ -15,6 +15,7 @@ from wpsgraph.drafting.known import ID, Known, load_known, norm
 from wpsgraph.drafting.link import Linker, Mention
 from wpsgraph.drafting.text import Article, Sentence, read
 from wpsgraph.errors import WpsError
+from wpsgraph.pipeline import regions
 
 # The end of a clause: a semicolon, or a full stop that does not close an abbreviation ('U.S.', 'Gen.').
 END = r";|(?<![A-Z])(?<!\b[A-Z][a-z])(?<!\b[A-Z][a-z][a-z])\.(?=\s|$)"
@@ -97,6 +98,10 @@ class Draft:
         return {i for i in out if i in self.known_iris}
 
 
+def dated(it: Item) -> bool:
+    return any(st.predicate in ("wps:startDate", "wps:resolvedStartDate") for st in it.statements)
+
+
 def term(iri: str) -> str:
     kind, name = iri[len(ID):].split("/", 1)
     return f"{kind}:{name}"
@@ -123,6 +128,10 @@ class Drafter:
         self.source = ID + "source/" + source_stem
         self.main_event: Item | None = None
         self.acronyms: dict[str, str] = {}         # normalised name -> the acronym written after it
+        self.sub_events: set[str] = set()
+        self.and_names = sorted({n for n, iris in known.names.items() if " and " in n
+                                 and any("/country/" in i for i in iris)}, key=len, reverse=True)
+        self.region_names = {norm(n) for pair in regions.table().values() for n in pair}
 
     # ------------------------------------------------------------------ items
 
@@ -144,7 +153,8 @@ class Drafter:
         if iri in self.known.resources and iri not in self.items:
             iri = ID + kind + "/" + name + "-" + self.stem.rsplit("-", 1)[-1]
         if kind == "event":                                  # "WPS Design Workshop" after its full name
-            words = set(slug(label, 99).split("-"))
+            # an organiser's acronym before the name ("OSF WPS ... Academy") does not make another event
+            words = {w for w in slug(label, 99).split("-") if w.upper() not in self.known.acronyms}
             for it in self.items.values():
                 if not it.known and it.kind == "event" and it.types == [cls] \
                         and words <= set(slug(it.label, 99).split("-")):
@@ -172,6 +182,12 @@ class Drafter:
             self.mint_main_event()
         for s, mentions, found in per_sentence:
             self.relate(s, mentions, found)
+            main = self.main_event
+            if main is not None and not dated(main):        # a programme, and the dated part of it the article is about
+                part = next((it for it in self.items.values() if dated(it) and any(
+                    st.predicate == "wps:partOfEvent" and st.object == term(main.iri) for st in it.statements)), None)
+                if part is not None:
+                    self.main_event = part
 
     def resources_of(self, s: Sentence):
         """Links and new resources named in one sentence: (mentions of known resources, [(start, end, item)])."""
@@ -226,12 +242,48 @@ class Drafter:
                                        f"near spelling (score {hit[1]:.0f}): check")
                     mentions.append(Mention(sp.start, sp.end, sp.text, iris, "fuzzy", hit[1]))
                     continue
+            kind_after = cues.KIND_AFTER_NAME.match(text, sp.end)
+            if kind_after and len(sp.text.split()) >= 2 and not cues.classify(sp.text, cues.ORG_CUES) \
+                    and not any(m.kind in ACTOR_KINDS for m in mentions if m.start <= sp.start < m.end):
+                cls = cues.classify(kind_after.group("kind").title(), cues.EVENT_CUES) or "Event"
+                item = self.new_item("event", f"{sp.text} {kind_after.group('kind').title()}", cls, s)
+                found.append((sp.start, kind_after.end(), item))
+                continue
             item = self.new_from_span(sp, s, mentions)
             if item is not None:
                 found.append((sp.start, sp.end, item))
                 if sp.alt and sp.alt not in item.alt:
                     item.alt.append(sp.alt)
+        for m in cues.GOVERNMENT_OF.finditer(text):
+            country = next((x.iri for x in mentions if x.kind == "country" and x.iri and x.start == m.start("c")), None)
+            if country and not any(a <= m.start() < b for a, b, _ in found):
+                gov = self.new_item("organisation", "Government of " + m.group("c"), "Government", s)
+                gov.add("wps:country", term(country), s)
+                found.append((m.start(), m.end(), gov))
+        for m in cues.SUB_EVENT.finditer(text):
+            label = f"{(m.group('adj') or '').strip().title()} {m.group('kind').split()[0].title()}".strip()
+            cls = cues.classify(m.group("kind").title(), cues.EVENT_CUES) or "Event"
+            sub = self.new_item("event", label, cls, s, note="a part of an event the article does not name")
+            self.sub_events.add(sub.iri)
+            found.append((m.start("kind") if not m.group("adj") else m.start("adj"), m.end(), sub))
         found += self.unheld_posts(s, mentions, found)
+        for m in cues.EDITION_OF.finditer(text):
+            whole = [(a, b, it) for a, b, it in found if it.kind == "event" and a == m.end()]
+            whole += [(x.start, x.end, self.items[x.iri]) for x in mentions
+                      if x.start == m.end() and x.iri in self.items and self.items[x.iri].kind == "event"]
+            if not whole:
+                continue
+            a, b, parent = whole[0]
+            noun = m.group("noun").lower()
+            cls = "RegionalConvening" if "convening" in noun else "Meeting" if noun in ("session", "meeting") \
+                else parent.types[0]
+            label = f"{m.group('ord').title()} {noun.title()} of the {parent.label}"
+            part = self.new_item("event", label, cls, s)
+            part.add("wps:edition", lit(str(cues.ORDINALS[m.group("ord").lower()]), "positiveInteger"), s)
+            part.add("wps:partOfEvent", term(parent.iri), s)
+            found = [f for f in found if f[2] is not parent or f[0] != a]
+            mentions = [x for x in mentions if x.start != a]
+            found.append((m.start(), b, part))
         for sp in spans:                                           # "the U.S. Embassy's Office of ..."
             child = next((it for a, _, it in found if a == sp.start), None)
             parent = next((it for a, _, it in found if a == sp.parent), None) if sp.parent is not None else None
@@ -273,8 +325,12 @@ class Drafter:
                 out.append(sp)
                 continue
             adjective, kind = None, None
-            for piece in re.finditer(r"(?:(?<= and )|^)(?P<p>.+?)(?= and (?=[A-Z])(?<!Peace and )|$)", sp.text):
-                part, start = piece.group("p"), sp.start + piece.start("p")
+            masked = sp.text                                       # "Trinidad and Tobago" is one name
+            for name in self.and_names:
+                for hit in re.finditer(re.escape(name), masked, re.I):
+                    masked = masked[:hit.start()] + hit.group().replace(" and ", " \0nd ") + masked[hit.end():]
+            for piece in re.finditer(r"(?:(?<= and )|^)(?P<p>.+?)(?= and (?=[A-Z])(?<!Peace and )|$)", masked):
+                part, start = sp.text[piece.start("p"):piece.end("p")], sp.start + piece.start("p")
                 head, sep, tail = part.partition(" the ")
                 if sep and norm(head) in self.known.names:
                     out.append(cues.Span(start, start + len(head), head))
@@ -308,6 +364,10 @@ class Drafter:
     def new_from_span(self, sp, s: Sentence, mentions):
         name = (sp.label or sp.text).strip()
         words = name.split()
+        if norm(name) in self.region_names or re.fullmatch(
+                r"(?:North|South|Central|Latin|East|West|Southeast|Northern|Southern|Eastern|Western) "
+                r"(?:America|Africa|Asia|Europe)", name):
+            return self.new_item("place", name, "Region", s)            # continents and UN regions
         if len(words) < 2 and not cues.classify(name, cues.EVENT_CUES):
             return None
         ev = cues.classify(name, cues.EVENT_CUES)
@@ -540,8 +600,21 @@ class Drafter:
                         any(m.iri == e[2].iri for m in mentions) or any(it is e[2] for _, _, it in found)]
         actors = [(m.start, m.end, term(m.iri)) for m in mentions if m.iri and m.kind in ACTOR_KINDS
                   and m.how != "demonym"]
-        actors += [(a, b, term(it.iri)) for a, b, it in found if it.kind in ("organisation", "person", "post")]
+        named = [(a, b, term(it.iri)) for a, b, it in found if it.kind in ("organisation", "person", "post")]
+        actors = [x for x in actors if not any(a <= x[0] and x[1] <= b and (a, b) != x[:2] for a, b, _ in named)]
+        actors += named
+        # "the Embassy's Office of ...": the owner names whose office it is; the office is the actor
+        actors = [x for x in actors if not (re.match(r"[’']s\s", text[x[1]:x[1] + 3])
+                                            and any(y[0] == x[1] + 3 for y in actors))]
         actors.sort()
+        # a part of an event: "the course included a capstone panel discussion"
+        for a, _b, it in found:
+            if it.iri in self.sub_events:
+                parents = [e for e in events if e[2] is not it and e[0] < a] or \
+                    ([(0, 0, self.main_event)] if self.main_event and self.main_event is not it else [])
+                if parents:
+                    it.add("wps:partOfEvent", term(parents[-1][2].iri), s, parents[-1][1] > 0,
+                           None if parents[-1][1] > 0 else "the event it is part of is not named in the sentence")
         event_at = lambda pos: min(events, key=lambda e: abs(e[0] - pos))[2] if events else None  # noqa: E731
         # "UN-led Forum", "NATO-sponsored exercise": the actor before the hyphen organised the event after it,
         # and plays no other part in the sentence's roles
@@ -551,6 +624,15 @@ class Drafter:
             if before and later and not before[0][2].startswith("country:"):
                 later[0][2].add("wps:organisedBy", before[0][2], s)
                 actors.remove(before[0])
+        # "a capstone panel discussion including A and B": A and B take part in it
+        for m in re.finditer(r"\bincluding\b", text):
+            before = [e for e in events if 0 <= m.start() - e[1] <= 2]
+            if before:
+                stop = re.search(rf"\s+to\s+[a-z]|;|{END}", text[m.end():])
+                end = m.end() + (stop.start() if stop else len(text))
+                for a in actors:
+                    if m.end() <= a[0] < end and not a[2].startswith("country:"):
+                        before[0][2].add("wps:hasParticipant", a[2], s)
         # roles
         chain = None
         # in text order, so that a chain of participles ("co-chaired by A, hosted by B") is followed
@@ -577,6 +659,11 @@ class Drafter:
                 doers = [a for a in actors if clause_start <= a[0] < m.start()
                          and not re.search(r"\b(that|which|who)\b", text[a[1]:m.start()])]
                 doers = doers[-8:]
+                if m.group().endswith("with"):                # "A partnered with B"
+                    stop = re.search(rf"\s+to\s+[a-z]|,|{END}", after)
+                    doers += [a for a in actors if m.end() <= a[0] < m.end() + (stop.start() if stop else len(after))]
+                if re.search(r"\bfor\s+$", text[:m.start()]):
+                    doers = doers[-1:]                       # "grateful to the government of X for hosting"
             later = [e for e in events if e[0] >= m.end()]
             ev = later[0][2] if later else (event_at(m.start()) or self.main_event)
             # "the Ministerial co-chaired by A, hosted by B": a participle right after the event's name, and

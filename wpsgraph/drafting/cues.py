@@ -190,6 +190,21 @@ UNHELD = re.compile(rf"(?<![\w-])(?P<title>{_TITLE_RX})s?\s+(?:from|of|at|with|i
 # Where such a list stops: the first word in lower case that does not join names.
 LIST_END = re.compile(r"\s(?!(?:and|the|of|for|in|de|du|la|el)\b)[a-z]|[;:](?:\s|$)|(?<![A-Z])\.(?:\s|$)")
 
+# A common noun of a kind of event right after a name: "its International Humanitarian Law training".
+KIND_AFTER_NAME = re.compile(r"\s+(?P<kind>training|course|workshop|seminar|conference|webinar|exercise|summit"
+                             r"|dialogue|consultation)\b")
+# A smaller event inside one: "the course included a capstone panel discussion".
+SUB_EVENT = re.compile(r"\b(?:included|featured|ended with|closed with|concluded with|culminated in|began with|"
+                       r"opened with)\s+(?:a|an)\s+(?P<adj>[a-z][\w-]*\s+)?(?P<kind>panel discussion|panel|"
+                       r"roundtable|workshop|session|seminar|webinar|dialogue)\b")
+# One edition or part of a named event: "the first regional convening of the ... Academy".
+ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+            "ninth": 9, "tenth": 10, "inaugural": 1}
+EDITION_OF = re.compile(rf"\b(?P<ord>{'|'.join(ORDINALS)})\s+(?P<noun>regional convening|convening|session|meeting|"
+                        r"edition|round|cohort|module)\s+of\s+(?:the\s+)?", re.I)
+# "the government of Trinidad and Tobago", in lower case
+GOVERNMENT_OF = re.compile(r"\b[Gg]overnment of (?:the\s+)?(?P<c>[A-Z][\w'’-]*(?:\s+(?:and\s+)?[A-Z][\w'’-]*)*)")
+
 COUNT = re.compile(r"\b(?P<more>over|more than|upwards of|some|about|around|nearly|almost)?\s*(?P<n>\d{1,6}|"
                    r"two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|thirty|forty|fifty|hundred)\s+"
                    r"(?:[a-z-]+\s+){0,2}?(?P<who>participants|attendees|delegates|students|trainees|officers|"
