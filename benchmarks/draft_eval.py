@@ -25,6 +25,7 @@ from pathlib import Path
 
 import rdflib
 from rapidfuzz import fuzz
+from rapidfuzz.utils import default_process
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -94,15 +95,15 @@ def drafted(d):
 
 
 def match_new(gold_new: dict, draft_new: dict) -> dict[str, str]:
-    """draft IRI -> gold IRI, greedily by best name similarity (ties, such as a name contained in two longer
-    ones, broken by the plain similarity of the whole names)."""
+    """draft IRI -> gold IRI, greedily by best name similarity, case, hyphens and quotes aside (ties, such as a
+    name contained in two longer ones, broken by the plain similarity of the whole names)."""
     pairs = []
     for di, dn in draft_new.items():
         for gi, gn in gold_new.items():
             if not gn:
                 continue
-            score = max(fuzz.token_set_ratio(a.lower(), b.lower()) for a in dn for b in gn)
-            whole = max(fuzz.ratio(a.lower(), b.lower()) for a in dn for b in gn)
+            score = max(fuzz.token_set_ratio(a, b, processor=default_process) for a in dn for b in gn)
+            whole = max(fuzz.ratio(a, b, processor=default_process) for a in dn for b in gn)
             if di.split("/id/")[1].split("/")[0] != gi.split("/id/")[1].split("/")[0]:
                 score -= 20
             if score >= 85:

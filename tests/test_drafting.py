@@ -286,6 +286,48 @@ def test_partnered_with_names_both_organisers():
     assert {("wps:organisedBy", "organisation:our-secure-future"), ("wps:organisedBy", "organisation:un-women")} <= got
 
 
+# ------------------------------------------------------------------ groups of participants
+
+def groups(d) -> dict[str, set[tuple[str, str]]]:
+    return {it.label: {(s.predicate, s.object) for s in it.statements} for it in d.items.values()
+            if it.kind == "group"}
+
+
+def test_groups_listed_among_participants():
+    d = draft(article("The Regional Design Workshop gathered over 40 participants, including police officers, "
+                      "women mediators and youth, and members of parliament from Chile and Peru."),
+              stem="test-article")
+    got = groups(d)
+    assert set(got) == {"Police officers", "Women mediators and youth", "Members of parliament from Chile and Peru"}
+    assert {("wps:representsCountry", "country:CL"), ("wps:representsCountry", "country:PE")} <= got[
+        "Members of parliament from Chile and Peru"]
+    event = events(d)["Regional Design Workshop"]
+    assert ("wps:hasParticipant", "group:test-article-police-officers") in {(s.predicate, s.object)
+                                                                           for s in event.statements}
+
+
+def test_the_audience_of_a_training_is_a_group_until_the_organisation_it_belongs_to():
+    d = draft(article("UN Women delivered the Regional Gender Course to judges and young prosecutors in the Chilean "
+                      "Navy on May 3, 2021."), stem="test-article")
+    assert set(groups(d)) == {"Judges and young prosecutors"}
+    got = {(s.predicate, s.object) for s in events(d)["Regional Gender Course"].statements}
+    assert {("wps:hasAudience", "group:test-article-judges-and-young-prosecutors"),
+            ("wps:hasAudience", "organisation:chilean-navy")} <= got
+
+
+def test_no_group_from_counts_things_or_organisations():
+    d = draft(article("The Regional Design Workshop brought together diverse perspectives with diverse partners, "
+                      "including UN Women representatives and over 30 participants."), stem="test-article")
+    assert groups(d) == {}
+
+
+def test_a_relative_clause_between_commas_keeps_the_subject_of_the_verb():
+    d = draft(article("The Chilean Army Gender Office, which investigates cases of harassment, presented the "
+                      "Regional Design Workshop on May 3, 2021."), stem="test-article")
+    got = {(s.predicate, s.object) for s in events(d)["Regional Design Workshop"].statements}
+    assert ("wps:presentedBy", "organisation:chilean-army-gender-office") in got
+
+
 # ------------------------------------------------------------------ dates
 
 @pytest.mark.parametrize("text, start, end", [

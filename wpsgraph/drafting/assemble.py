@@ -267,6 +267,7 @@ class Drafter:
             self.sub_events.add(sub.iri)
             found.append((m.start("kind") if not m.group("adj") else m.start("adj"), m.end(), sub))
         found += self.unheld_posts(s, mentions, found)
+        found += self.groups(s, mentions, found)
         for m in cues.EDITION_OF.finditer(text):
             whole = [(a, b, it) for a, b, it in found if it.kind == "event" and a == m.end()]
             whole += [(x.start, x.end, self.items[x.iri]) for x in mentions
@@ -290,6 +291,52 @@ class Drafter:
             if child is not None and parent is not None and child.kind == parent.kind == "organisation":
                 child.add("wps:subOrganisationOf", term(parent.iri), s)
         return mentions, found
+
+    def groups(self, s: Sentence, mentions, found):
+        """Groups of people listed as taking part or as trained: 'including government officials, regional
+        partners, and donor country representatives'. Each piece between commas whose last words name people is
+        a wps:ParticipantGroup; 'A and B' stays one group when A is a bare plural ('lawyers and emerging leaders')."""
+        text, out = s.text, []
+        taken = [(a, b) for a, b, it in found if it.kind in ("organisation", "person", "post")]
+        taken += [(x.start, x.end) for x in mentions if x.iri and x.kind in ("organisation", "person", "post")]
+        countries = sorted((x.start, x.end) for x in mentions if x.kind == "country" and x.iri)
+        masked = text                                # a list of countries stays inside one group's name
+        for (_a1, b1), (a2, _b2) in zip(countries, countries[1:]):
+            if re.fullmatch(r",\s*(?:and\s+)?(?:[Tt]he\s+)?|\s+and\s+(?:[Tt]he\s+)?", text[b1:a2]):
+                masked = masked[:b1] + text[b1:a2].replace(",", "\0") + masked[a2:]
+        for m in cues.GROUP_LIST.finditer(text):
+            stop = re.search(rf"\s+to\s+(?!the\b)[a-z]+|;|{END}|\s+(?:including|such as)\s", text[m.end():])
+            end = m.end() + (stop.start() if stop else len(text) - m.end())
+            for piece in re.finditer(r"[^,]+", masked[m.end():end]):
+                p0 = m.end() + piece.start()
+                cut = min([a for a, _ in taken if p0 <= a < m.end() + piece.end()] or [m.end() + piece.end()])
+                chunk = text[p0:cut]
+                for part in re.split(r"\s+as well as\s+", chunk):
+                    part = re.sub(r"^\s*(?:and|or)\s+", "", part)
+                    part = re.sub(r"(?:\s+(?:in|of|from|at|the|and|with|for|by|U\.S\.))+\s*$", "", part).strip()
+                    halves = re.split(r"\s+and\s+", part)
+                    if len(halves) == 2 and all(len(h.split()) >= 2 and cues.GROUP_HEAD.search(h) for h in halves) \
+                            and not re.search(r"\b(?:from|of|in)\b", halves[0]):
+                        subparts = halves                            # "military leadership and advocacy reps"
+                    else:
+                        subparts = [part]
+                    for sub in subparts:
+                        head = cues.GROUP_HEAD.search(sub)
+                        if not sub or not head or len(sub[:head.start()].split()) > 3 or " with " in sub:
+                            continue
+                        if not sub[:1].islower() and not re.match(r"[A-Z][\w.]*[’']s\s", sub):
+                            continue
+                        if re.match(r"(?:the|a|an|their|its|our|over|more|some|about|nearly|\d)\b", sub):
+                            continue                                 # "the participants", "over 35 participants"
+                        start = text.index(sub, p0)
+                        label = (sub[0].upper() + sub[1:]).replace("\0", ",")
+                        group = self.new_item("group", f"{self.stem} {label}", "ParticipantGroup", s)
+                        group.label = label
+                        for x in mentions:
+                            if x.kind == "country" and x.iri and start <= x.start < start + len(sub):
+                                group.add("wps:representsCountry", term(x.iri), s)
+                        out.append((start, start + len(sub), group))
+        return out
 
     def unheld_posts(self, s: Sentence, mentions, found):
         """'Gender advisors from A, B and C': a post of that title in each of A, B and C."""
@@ -603,6 +650,7 @@ class Drafter:
         named = [(a, b, term(it.iri)) for a, b, it in found if it.kind in ("organisation", "person", "post")]
         actors = [x for x in actors if not any(a <= x[0] and x[1] <= b and (a, b) != x[:2] for a, b, _ in named)]
         actors += named
+        groups = [(a, b, term(it.iri)) for a, b, it in found if it.kind == "group"]
         # "the Embassy's Office of ...": the owner names whose office it is; the office is the actor
         actors = [x for x in actors if not (re.match(r"[’']s\s", text[x[1]:x[1] + 3])
                                             and any(y[0] == x[1] + 3 for y in actors))]
@@ -630,7 +678,7 @@ class Drafter:
             if before:
                 stop = re.search(rf"\s+to\s+[a-z]|;|{END}", text[m.end():])
                 end = m.end() + (stop.start() if stop else len(text))
-                for a in actors:
+                for a in actors + groups:
                     if m.end() <= a[0] < end and not a[2].startswith("country:"):
                         before[0][2].add("wps:hasParticipant", a[2], s)
         # roles
@@ -656,8 +704,11 @@ class Drafter:
                 if by.group().strip() == "with":
                     doers += [a for a in actors if clause_start <= a[0] < m.start()]
             else:
+                # a relative clause between commas does not separate the subject from its verb:
+                # "A and B, which investigate cases, presented ..."
                 doers = [a for a in actors if clause_start <= a[0] < m.start()
-                         and not re.search(r"\b(that|which|who)\b", text[a[1]:m.start()])]
+                         and not re.search(r"\b(that|which|who)\b",
+                                           re.sub(r",\s*(?:which|who)\b[^,;]*,\s*$", " ", text[a[1]:m.start()]))]
                 doers = doers[-8:]
                 if m.group().endswith("with"):                # "A partnered with B"
                     stop = re.search(rf"\s+to\s+[a-z]|,|{END}", after)
@@ -701,9 +752,18 @@ class Drafter:
                 if to:
                     stop = re.search(r"[.;]|\b(?:in|on|at)\s+[A-Z]", after[to.end():])
                     end = m.end() + to.end() + (stop.start() if stop else len(after))
-                    for a in actors:
+                    for a in actors + groups:
                         if m.end() + to.start() <= a[0] < end:
                             ev.add(f"wps:{passive_obj}", a[2], s, False, f"'{m.group()} … to': the audience?")
+        # a group named with an event, or listed among an event's participants, and given no part above
+        used = {st.object for it in self.items.values() for st in it.statements}
+        for a, _b, g in groups:
+            if g in used:
+                continue
+            listed = re.search(r"\b(?:participants|attendees|delegates)\b[^.;]*\bincluding\s+[^.;]*$", text[:a])
+            target = event_at(a) if events else (self.main_event if listed else None)
+            if target is not None:
+                target.add("wps:hasParticipant", g, s, False, "a group named with the event: check its part")
         # dates
         for d in find_dates(text, self.published):
             self.place_date(d, s, events, mentions, found)

@@ -202,6 +202,16 @@ ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth
             "ninth": 9, "tenth": 10, "inaugural": 1}
 EDITION_OF = re.compile(rf"\b(?P<ord>{'|'.join(ORDINALS)})\s+(?P<noun>regional convening|convening|session|meeting|"
                         r"edition|round|cohort|module)\s+of\s+(?:the\s+)?", re.I)
+# Groups of people named by what they are ("government officials", "lawyers and emerging leaders"), where a
+# text lists who took part or who was trained.
+GROUP_HEADS = (r"officials|representatives|partners|leaders|leadership|experts|lawyers|students|trainees|delegates|"
+               r"participants|members|advocates|practitioners|officers|personnel|staff|women|youth|survivors|"
+               r"peacekeepers|journalists|activists|parliamentarians|judges|prosecutors|police officers")
+GROUP_HEAD = re.compile(rf"\b(?:{GROUP_HEADS})\b")
+# Where such a list starts: after "including", after "to" of "deliver/provide ... to", after "bring together",
+# and "for ... to <verb>" (who an event was for).
+GROUP_LIST = re.compile(r"\b(?:including|such as|brought together|bring together|bringing together|gathered|"
+                        r"convened)\s+|\b(?:deliver|provide|offer|give)\w*\b[^.;]*?\bto\s+(?=[a-z])|\bfor\s+(?=[a-z])")
 # "the government of Trinidad and Tobago", in lower case
 GOVERNMENT_OF = re.compile(r"\b[Gg]overnment of (?:the\s+)?(?P<c>[A-Z][\w'’-]*(?:\s+(?:and\s+)?[A-Z][\w'’-]*)*)")
 
