@@ -328,6 +328,52 @@ def test_a_relative_clause_between_commas_keeps_the_subject_of_the_verb():
     assert ("wps:presentedBy", "organisation:chilean-army-gender-office") in got
 
 
+# ------------------------------------------------------------------ statements, end states, figures, labels
+
+def test_a_quoted_speaker_makes_a_statement_that_a_following_quotation_continues():
+    d = draft(article("“Training matters,” said Colonel Jane Doe, gender advisor for U.S. Northern Command. “It is "
+                      "about gender equality.” The Regional Design Workshop ended on May 3, 2021."),
+              stem="test-article")
+    st = d.items[ID + "statement/test-article-jane-doe"]
+    got = {(s.predicate, s.object) for s in st.statements}
+    assert ("wps:statementBy", "person:jane-doe") in got
+    assert ("wps:inCapacityOf", "post:usnorthcom-gender-advisor") in got
+    assert ("wps:addresses", "theme:gender-equality") in got
+    assert st.type_note and "statement:test-article-jane-doe: no wps:summary" in d.review_text()
+
+
+def test_end_states_listed_after_a_colon():
+    d = draft(article("The Chilean Army published its Gender Strategy. The strategy has two end states: Building "
+                      "Trust; and, Ending Gender-Based Violence in All Units, above all in conflict."),
+              stem="test-article")
+    ends = {it.label: it for it in d.items.values() if it.kind == "endstate"}
+    assert set(ends) == {"Building Trust", "Ending Gender-Based Violence in All Units"}
+    assert ("wps:addresses", "theme:gender-based-violence") in {
+        (s.predicate, s.object) for s in ends["Ending Gender-Based Violence in All Units"].statements}
+    strategy = next(it for it in d.items.values() if it.kind == "commitment")
+    assert {s.object for s in strategy.statements if s.predicate == "wps:hasEndState"} == {
+        "endstate:building-trust", "endstate:ending-gender-based-violence-in-all-units"}
+
+
+@pytest.mark.parametrize("text, prop, value", [
+    ("More than 80 countries have adopted a National Action Plan.", "wps:observedValueMoreThan", '"80"^^xsd:integer'),
+    ("Chile is one of twelve countries worldwide that have signed the charter.", "wps:observedValue",
+     '"12"^^xsd:integer'),
+])
+def test_a_count_of_countries_is_a_figure(text, prop, value):
+    d = draft(article(text), stem="test-article")
+    (obs,) = [it for it in d.items.values() if it.kind == "observation"]
+    got = {(s.predicate, s.object) for s in obs.statements}
+    assert {("wps:indicator", "indicator:countries"), ("wps:unit", "unit:count"), (prop, value)} <= got
+    rdflib.Graph().parse(data=d.turtle(), format="turtle")
+
+
+def test_a_new_name_spells_out_wps_and_keeps_the_short_form():
+    d = draft(article("UN Women launched the WPS Leadership Academy on May 3, 2021."), stem="test-article")
+    (event,) = [it for it in d.items.values() if it.kind == "event"]
+    assert (event.label, event.alt) == ("Women, Peace and Security Leadership Academy", ["WPS Leadership Academy"])
+
+
 # ------------------------------------------------------------------ dates
 
 @pytest.mark.parametrize("text, start, end", [

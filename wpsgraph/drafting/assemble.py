@@ -129,6 +129,7 @@ class Drafter:
         self.main_event: Item | None = None
         self.acronyms: dict[str, str] = {}         # normalised name -> the acronym written after it
         self.sub_events: set[str] = set()
+        self.last_statement: tuple[Item, int] | None = None
         self.and_names = sorted({n for n, iris in known.names.items() if " and " in n
                                  and any("/country/" in i for i in iris)}, key=len, reverse=True)
         self.region_names = {norm(n) for pair in regions.table().values() for n in pair}
@@ -144,6 +145,10 @@ class Drafter:
 
     def new_item(self, kind: str, label: str, cls: str, sentence, suffix: str = "", note=None) -> Item:
         label = re.sub(r"\s+\((?P<a>[^)]+)\)", "", label).replace("’s ", " ").replace("'s ", " ").strip()
+        short = None
+        if kind not in ("person", "post", "group", "statement") and re.search(r"\bWPS\b", label):
+            # the conventions' label spells the agenda out; the article's short form is an alternative label
+            short, label = label, re.sub(r"\bWPS\b", "Women, Peace and Security", label)
         name = slug(label) + (f"-{suffix}" if suffix else "")
         iri = ID + kind + "/" + name
         key = norm(label)
@@ -158,14 +163,16 @@ class Drafter:
             for it in self.items.values():
                 if not it.known and it.kind == "event" and it.types == [cls] \
                         and words <= set(slug(it.label, 99).split("-")):
-                    if label not in it.alt:
-                        it.alt.append(label)
+                    if (short or label) not in it.alt and (short or label) != it.label:
+                        it.alt.append(short or label)
                     return it
         if iri not in self.items:
             self.items[iri] = Item(iri, [cls], label, False, first=sentence, type_note=note)
             acronym = self.acronyms.get(key)
             if acronym:
                 self.items[iri].alt.append(acronym)
+        if short and short not in self.items[iri].alt:
+            self.items[iri].alt.append(short)
         return self.items[iri]
 
     # ------------------------------------------------------------------ the article
@@ -351,10 +358,7 @@ class Drafter:
             orgs += [(a, b, it) for a, b, it in found if it.kind == "organisation" and m.end() <= a < end]
             title = next(t for t in cues.TITLES if t.lower() == m.group("title").lower())
             for a, b, org in sorted(orgs, key=lambda x: x[0]):
-                post = self.new_item("post", f"{org.iri.rsplit('/', 1)[-1]} {title}", "Post", s)
-                post.label = title
-                post.add("wps:postIn", term(org.iri), s)
-                out.append((a, b, post))
+                out.append((a, b, self.post_in(org, title, s)))
         return out
 
     def split_spans(self, spans):
@@ -611,10 +615,20 @@ class Drafter:
         label = " ".join(w if w.lower() in ("of", "and", "for", "the") else w[:1].upper() + w[1:]
                          for w in title.split())
         label = re.sub(r"\b(Of|And|For|The)\b", lambda x: x.group().lower(), label)
-        post = self.new_item("post", f"{org.iri.rsplit('/', 1)[-1]} {label}", "Post", s)
-        post.label = label
-        post.add("wps:postIn", term(org.iri), s)
+        post = self.post_in(org, label, s)
         person.add("wps:holdsPost", term(post.iri), s)
+
+    def post_in(self, org: Item, title: str, s: Sentence) -> Item:
+        """The post of that title in that organisation: the graph's, when it has one by the conventions' IRI and
+        the same label, else a new one."""
+        iri = ID + "post/" + slug(f"{org.iri.rsplit('/', 1)[-1]} {title}")
+        known = self.known.get(iri)
+        if known is not None and norm(known.label) == norm(title):
+            return self.known_item(iri, s)
+        post = self.new_item("post", f"{org.iri.rsplit('/', 1)[-1]} {title}", "Post", s)
+        post.label = title
+        post.add("wps:postIn", term(org.iri), s)
+        return post
 
     def mint_main_event(self) -> None:
         """No event named: the article's event, from the first common noun of a kind of event."""
@@ -783,11 +797,17 @@ class Drafter:
             ev = event_at(m.start()) or self.main_event
             if ev is not None:
                 ev.add("wps:durationDays", lit(str(cues.number(m.group("n"))), "positiveInteger"), s)
+        said = self.statement_of(s, found)
+        ends = self.end_states(s, mentions, found)
+        self.figures(s)
         # themes, resolutions, countries
         for m in mentions:
             if not m.iri:
                 continue
-            if m.kind == "theme":
+            if m.kind == "theme" and (said is not None or any(a <= m.start < b for a, b, _ in ends)):
+                it = said if said is not None else next(e for a, b, e in ends if a <= m.start < b)
+                it.add("wps:addresses", term(m.iri), s)               # what a speaker or an end state is about
+            elif m.kind == "theme":
                 target = event_at(m.start) or self.main_event
                 if target is not None:
                     target.add("wps:addresses", term(m.iri), s, bool(events),
@@ -819,6 +839,73 @@ class Drafter:
                 ev = event_at(m.start)
                 if ev is not None:
                     ev.add("wps:heldIn", term(m.iri), s)
+
+    def statement_of(self, s: Sentence, found) -> Item | None:
+        """A wps:Statement for a person quoted or reported ('said Major Jane Doe', 'According to Jane Doe'); a
+        sentence that goes on with a quotation right after it continues the same statement."""
+        text = s.text
+        persons = [(a, it) for a, _, it in found if it.kind == "person"]
+        cue = cues.SPEECH.search(text)
+        if cue is None or not persons:
+            last = self.last_statement
+            self.last_statement = None
+            if last is not None and text.lstrip()[:1] in "“\"" and last[1] == s.index - 1:
+                self.last_statement = (last[0], s.index)
+                return last[0]
+            return None
+        person = min(persons, key=lambda x: abs(x[0] - cue.start()))[1]
+        st = self.new_item("statement", f"{self.stem} {person.label}", "Statement", s,
+                           note="give the label what the statement is about, and write a wps:summary")
+        st.label = f"{person.label} on …"
+        st.add("wps:statementBy", term(person.iri), s)
+        for ps in person.statements:
+            if ps.predicate == "wps:holdsPost":
+                st.add("wps:inCapacityOf", ps.object, s)
+        self.last_statement = (st, s.index)
+        return st
+
+    def end_states(self, s: Sentence, mentions, found):
+        """'... focuses on two end states: Exemplifying Diversity; and, Ensuring ...': one wps:EndState each, of
+        the strategy the sentence or the one before names."""
+        m = cues.END_STATES.search(s.text)
+        if not m:
+            return []
+        out = []
+        for piece in re.finditer(r"[^;]+", m.group("list")):
+            run = cues.TITLE_RUN.search(piece.group())
+            if not run:
+                continue
+            name = re.sub(r"(?:[\s,]+(?:and|of|the|for|in|to|on|with|a|an))+$", "", run.group()).strip(" ,")
+            if len(name) < 4:
+                continue
+            start = m.start("list") + piece.start() + run.start()
+            es = self.new_item("endstate", name, "EndState", s)
+            for t in self.linker.mentions(name.lower()):          # its words name what it is about
+                if t.kind == "theme" and t.iri:
+                    es.add("wps:addresses", term(t.iri), s)
+            out.append((start, start + len(name), es))
+        strategies = [it for _, _, it in found if it.kind == "commitment"]
+        strategies = strategies or [it for it in self.items.values() if it.kind == "commitment" and it.first
+                                    and s.index - it.first.index <= 1 and "Strategy" in " ".join(it.types)]
+        for _a, _b, es in out:
+            if strategies:
+                strategies[-1].add("wps:hasEndState", term(es.iri), s, False, "the strategy is referred to, not "
+                                   "named, in this sentence")
+        return out
+
+    def figures(self, s: Sentence) -> None:
+        """'over 100 countries have adopted ...': a wps:Observation counting countries."""
+        for m in cues.COUNTRIES_THAT.finditer(s.text):
+            n = m.group("n").replace(",", "")
+            value = int(n) if n.isdigit() else cues.number(n)
+            label = "Countries" + re.sub(r"\s+", " ", m.group("rest")).rstrip()
+            obs = self.new_item("observation", f"{self.stem} {label}", "Observation", s,
+                                note="check what is counted, and add wps:date if the article dates the figure")
+            obs.label = label
+            obs.add("wps:indicator", "indicator:countries", s)
+            obs.add("wps:observedValueMoreThan" if m.group("more") else "wps:observedValue",
+                    lit(str(value), "integer"), s)
+            obs.add("wps:unit", "unit:count", s)
 
     def place_date(self, d: DateMention, s: Sentence, events, mentions, found) -> None:
         stated = d.start_value or d.resolved_start
@@ -951,6 +1038,9 @@ def draft(text: str, *, url: str | None = None, published: str | None = None, pu
         if it.kind == "event" and not any(s.predicate in ("wps:startDate", "wps:resolvedStartDate")
                                           for s in it.statements):
             d.review.append(f"{term(it.iri)}: no date found for this event (left open: a warning)")
+        if it.kind == "statement":
+            d.review.append(f"{term(it.iri)}: no wps:summary — write one in your own words (left open: a "
+                            "violation)")
         if it.kind == "organisation" and not it.known and any(t in ("Ministry", "Government", "GovernmentBody")
                                                                for t in it.types) \
                 and not any(s.predicate == "wps:country" for s in it.statements):

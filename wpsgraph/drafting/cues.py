@@ -172,7 +172,7 @@ _RANK_RX = "|".join(re.escape(t) for t in sorted(RANKS, key=len, reverse=True))
 RANK_BEFORE = re.compile(rf"(?<![\w.])(?P<rank>{_RANK_RX})\s+{PERSON}")
 TITLE_BEFORE = re.compile(rf"(?P<org>(?:[A-Z][\w.&-]*\s+){{0,4}}?)(?P<title>{_TITLE_RX})\s+{PERSON}")
 TITLE_AFTER = re.compile(rf"{PERSON},\s+(?:the\s+)?(?P<title>(?:[\w-]+\s+){{0,6}}?(?:{_TITLE_RX.lower()}|{_TITLE_RX})"
-                         rf"(?:\s+(?:of|for)\s+[a-z][\w\s-]*?)?)\s+(?:at|for|of|with|in)\s+(?P<org>[^,.;“”\"]+)")
+                         rf"(?:\s+(?:of|for)\s+[a-z][\w\s-]*?)?)\s+(?:at|for|of|with|in)\s+(?P<org>(?:[^,.;“”\"]|(?<=\b[A-Z])\.)+)")
 # A minister or secretary named by office, not by name: "U.S. Secretary of Defense", "the Canadian Minister of
 # National Defence", "Secretaries of National Defense and the Navy" (one office per portfolio).
 _CAP = r"(?!(?:Minister|Secretary|Ministers|Secretaries)\b)[A-Z][\w'’-]*"
@@ -212,6 +212,17 @@ GROUP_HEAD = re.compile(rf"\b(?:{GROUP_HEADS})\b")
 # and "for ... to <verb>" (who an event was for).
 GROUP_LIST = re.compile(r"\b(?:including|such as|brought together|bring together|bringing together|gathered|"
                         r"convened)\s+|\b(?:deliver|provide|offer|give)\w*\b[^.;]*?\bto\s+(?=[a-z])|\bfor\s+(?=[a-z])")
+# Who said something: "said Major Jane Doe", "Jane Doe remarked,", "According to Jane Doe, ...".
+SPEECH = re.compile(r"\b(?:said|says|remarked|stated|noted|added|explained|told|underlined|stressed|"
+                    r"[Aa]ccording to)\b")
+# End states (or objectives) listed by name after a colon: "two end states: Exemplifying Diversity; and, ...".
+END_STATES = re.compile(r"\bend[- ]states?\b[^:.;]*:\s*(?P<list>[^.]+)", re.I)
+TITLE_RUN = re.compile(r"[A-Z][\w'’-]*(?:[\s,]+(?:[A-Z][\w'’-]*|and|of|the|for|in|to|on|with|a|an))*")
+# A count of countries and what they did: "over 100 countries have adopted WPS National Action Plans".
+COUNTRIES_THAT = re.compile(r"\b(?P<more>[Oo]ver|[Mm]ore than|[Uu]pwards of)?\s*(?P<n>\d[\d,]*|two|three|four|five|six|"
+                            r"seven|eight|nine|ten|twelve|twenty|thirty|forty|fifty|hundred)\s+countries"
+                            r"(?P<rest>(?:\s+(?:worldwide|globally|so far|to date))?\s+(?:that\s+|which\s+)?"
+                            r"(?:have|has|had)\s+[^.;,]+)")
 # "the government of Trinidad and Tobago", in lower case
 GOVERNMENT_OF = re.compile(r"\b[Gg]overnment of (?:the\s+)?(?P<c>[A-Z][\w'’-]*(?:\s+(?:and\s+)?[A-Z][\w'’-]*)*)")
 
