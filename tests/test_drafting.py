@@ -112,6 +112,18 @@ def test_an_x_led_event_is_organised_by_x_and_the_names_are_split():
     assert {("wps:coChairedBy", "country:CL"), ("wps:coChairedBy", "country:PE")} <= got
 
 
+@pytest.mark.parametrize("text, names", [
+    ("delivered the Gender Course to the Peruvian Navy", ["Gender Course", "Peruvian Navy"]),
+    ("delivered the Gender Course to Peruvian Navy officers", ["Gender Course", "Peruvian Navy"]),
+    ("the Ministry of the Interior and the Office for the Advancement of Women",
+     ["Ministry of the Interior", "Office for the Advancement of Women"]),
+])
+def test_names_joined_only_by_words_that_join_names(text, names):
+    from wpsgraph.drafting.cues import proper_spans
+
+    assert [sp.text for sp in proper_spans(text)] == names
+
+
 def test_a_name_with_of_the_inside_is_one_name():
     d = draft(article("The Secretariat of the Interior hosted the Regional Design Workshop."), stem="test-article")
     assert ID + "organisation/secretariat-of-interior" in d.items
@@ -372,6 +384,19 @@ def test_a_new_name_spells_out_wps_and_keeps_the_short_form():
     d = draft(article("UN Women launched the WPS Leadership Academy on May 3, 2021."), stem="test-article")
     (event,) = [it for it in d.items.values() if it.kind == "event"]
     assert (event.label, event.alt) == ("Women, Peace and Security Leadership Academy", ["WPS Leadership Academy"])
+
+
+def test_a_bilateral_event_takes_part_of_the_countries_of_its_actors():
+    d = draft(article("The Chilean Army delivered the Regional Gender Course to the Peruvian Navy on May 3, 2021. "
+                      "The bilateral course ended on May 5."), stem="test-article")
+    got = {(s.predicate, s.object) for s in events(d)["Regional Gender Course"].statements}
+    assert {("wps:participatingCountry", "country:CL"), ("wps:participatingCountry", "country:PE")} <= got
+
+
+def test_an_indefinite_description_adds_a_kind_to_the_event():
+    d = draft(article("The Regional Consultation opened on May 3, 2021. The attendees took part in an intensive "
+                      "two-day workshop."), stem="test-article")
+    assert events(d)["Regional Consultation"].types == ["Consultation", "Workshop"]
 
 
 # ------------------------------------------------------------------ dates

@@ -189,6 +189,7 @@ class Drafter:
             self.mint_main_event()
         for s, mentions, found in per_sentence:
             self.relate(s, mentions, found)
+            self.lateral(s)
             main = self.main_event
             if main is not None and not dated(main):        # a programme, and the dated part of it the article is about
                 part = next((it for it in self.items.values() if dated(it) and any(
@@ -797,6 +798,11 @@ class Drafter:
             ev = event_at(m.start()) or self.main_event
             if ev is not None:
                 ev.add("wps:durationDays", lit(str(cues.number(m.group("n"))), "positiveInteger"), s)
+        for m in cues.KIND_OF_EVENT.finditer(text):
+            target = event_at(m.start("kind")) or self.main_event
+            cls = cues.classify(m.group("kind").title(), cues.EVENT_CUES)
+            if target is not None and cls and not target.known and cls not in target.types:
+                target.types.append(cls)
         said = self.statement_of(s, found)
         ends = self.end_states(s, mentions, found)
         self.figures(s)
@@ -839,6 +845,31 @@ class Drafter:
                 ev = event_at(m.start)
                 if ev is not None:
                     ev.add("wps:heldIn", term(m.iri), s)
+
+    def lateral(self, s: Sentence) -> None:
+        """'The bilateral event': as many participating countries as the word says, taken from the countries of
+        the organisations playing a part in the article's event, when they are exactly that many."""
+        m = re.search(r"\b(bilateral|trilateral)\b", s.text)
+        ev = self.main_event
+        if not m or ev is None:
+            return
+        countries = []
+        for st in ev.statements:
+            if st.predicate.split(":")[1] in cues.ACTOR_ROLES and not st.object.startswith("country:"):
+                it = self.items.get(expand(st.object))
+                if it is None:
+                    continue
+                if it.known:
+                    found = sorted(self.known.get(it.iri).countries)
+                else:
+                    found = [expand(x.object) for x in it.statements if x.predicate == "wps:country"]
+                for c in found:
+                    if c not in countries:
+                        countries.append(c)
+        if len(countries) == {"bilateral": 2, "trilateral": 3}[m.group(1)]:
+            for c in countries:
+                ev.add("wps:participatingCountry", term(c), s, False,
+                       f"a {m.group(1)} event: the countries of the organisations taking part")
 
     def statement_of(self, s: Sentence, found) -> Item | None:
         """A wps:Statement for a person quoted or reported ('said Major Jane Doe', 'According to Jane Doe'); a

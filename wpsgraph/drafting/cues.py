@@ -10,7 +10,7 @@ WPS_PHRASE = re.compile(r"Women,\s+Peace,?\s+and\s+Security")
 ARTICLES = {"the", "la", "las", "los", "el", "le", "les"}
 # "UN-led", "NATO-sponsored": the name before the hyphen is an actor, not part of the next name.
 ATTRIBUTIVE = re.compile(r"-(?:led|hosted|sponsored|funded|organi[sz]ed|backed|supported)$")
-CONNECTORS = {"of", "the", "for", "on", "and", "de", "del", "la", "las", "los", "des", "du", "et", "y", "in", "to"}
+CONNECTORS = {"of", "the", "for", "on", "and", "de", "del", "la", "las", "los", "des", "du", "et", "y", "in"}
 WORD = re.compile(r"\(?[A-Za-zÀ-ÿ][\w’'.&-]*\)?")
 LEADING = {"the", "a", "an", "according", "as", "in", "on", "since", "through", "most", "members", "our", "its",
            "their", "photo", "read", "students", "this", "these", "those", "both", "by", "from", "with", "at", "and"}
@@ -55,7 +55,7 @@ def proper_spans(text: str) -> list[Span]:
                 break                                   # "United Nations-led Generation Equality Forum": two names
             nxt = words[j + 1][2]
             link = 2 if nxt.lower() in CONNECTORS and nxt.lower() not in ARTICLES else 0
-            if link and nxt.lower() not in ("and", "y", "et") and j + 2 < len(words) \
+            if link and nxt.lower() in ("of", "for", "de", "du", "des", "del") and j + 2 < len(words) \
                     and words[j + 2][2].lower() in ARTICLES:
                 link = 3                                # "Secretariat of the Navy", "Ministerio de la Mujer"
             if _capital(nxt):
@@ -152,6 +152,8 @@ ROLES = [
     (r"\bpartnered with\b", "organisedBy", None),
     (r"\bparticipated\b|\bparticipates?\b|\btook part\b|\battended\b|\bjoined\b", "hasParticipant", None),
 ]
+# The roles that tie an actor to an event (their objects are organisations, persons, posts or countries).
+ACTOR_ROLES = {a for _, a, _ in ROLES} | {"hasAudience", "participatingCountry"}
 COMPILED_ROLES = [(re.compile(p, re.I), a, b) for p, a, b in ROLES]
 
 RANKS = {"Major": "Major", "Maj.": "Major", "General": "General", "Gen.": "General", "Colonel": "Colonel",
@@ -193,6 +195,11 @@ LIST_END = re.compile(r"\s(?!(?:and|the|of|for|in|de|du|la|el)\b)[a-z]|[;:](?:\s
 # A common noun of a kind of event right after a name: "its International Humanitarian Law training".
 KIND_AFTER_NAME = re.compile(r"\s+(?P<kind>training|course|workshop|seminar|conference|webinar|exercise|summit"
                              r"|dialogue|consultation)\b")
+# An indefinite description of the article's event says what kind of event it also was: "the attendees took
+# part in an intensive three-day workshop".
+KIND_OF_EVENT = re.compile(r"\b(?:participated|took part|were|was)\s+in\s+(?:a|an)\s+(?:[\w-]+\s+){0,3}?"
+                           r"(?P<kind>workshop|seminar|course|conference|training|webinar|forum|dialogue|consultation"
+                           r"|exercise|summit)\b")
 # A smaller event inside one: "the course included a capstone panel discussion".
 SUB_EVENT = re.compile(r"\b(?:included|featured|ended with|closed with|concluded with|culminated in|began with|"
                        r"opened with)\s+(?:a|an)\s+(?P<adj>[a-z][\w-]*\s+)?(?P<kind>panel discussion|panel|"
