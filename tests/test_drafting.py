@@ -399,6 +399,23 @@ def test_an_indefinite_description_adds_a_kind_to_the_event():
     assert events(d)["Regional Consultation"].types == ["Consultation", "Workshop"]
 
 
+def test_an_acronym_of_initials_and_the_headline():
+    text = ("GAO joins the Regional Design Workshop\n\nNews | Sept. 22, 2021\n\nThe Regional Design Workshop "
+            "opened on May 3, 2021. “It matters,” said Jane Doe, gender advisor for the Gender Action Office.\n")
+    d = draft(text, stem="test-article")
+    office = next(it for it in d.items.values() if it.label == "Gender Action Office")
+    assert "GAO" in office.alt
+    got = {(s.predicate, s.object) for s in events(d)["Regional Design Workshop"].statements}
+    assert ("wps:hasParticipant", "organisation:gender-action-office") in got
+
+
+def test_a_region_is_where_an_event_is_not_a_city():
+    d = draft(article("The Regional Design Workshop gathered experts in Western Africa on May 3, 2021."),
+              stem="test-article")
+    got = {(s.predicate, s.object) for s in events(d)["Regional Design Workshop"].statements}
+    assert ("wps:inRegion", "place:western-africa") in got and not any(p == "wps:heldIn" for p, _ in got)
+
+
 # ------------------------------------------------------------------ dates
 
 @pytest.mark.parametrize("text, start, end", [

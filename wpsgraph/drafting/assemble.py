@@ -196,6 +196,11 @@ class Drafter:
                     st.predicate == "wps:partOfEvent" and st.object == term(main.iri) for st in it.statements)), None)
                 if part is not None:
                     self.main_event = part
+        if self.article.title and self.main_event is not None:
+            # the headline often says who did what ("JTF-CS participates in WPS Design Workshop"); read last, so
+            # that it adds to the body and never chooses the article's event
+            headline = Sentence(0, 0, self.article.title)
+            self.relate(headline, *self.resources_of(headline))
 
     def resources_of(self, s: Sentence):
         """Links and new resources named in one sentence: (mentions of known resources, [(start, end, item)])."""
@@ -276,6 +281,7 @@ class Drafter:
             found.append((m.start("kind") if not m.group("adj") else m.start("adj"), m.end(), sub))
         found += self.unheld_posts(s, mentions, found)
         found += self.groups(s, mentions, found)
+        found += self.initialisms(s, mentions, found)
         for m in cues.EDITION_OF.finditer(text):
             whole = [(a, b, it) for a, b, it in found if it.kind == "event" and a == m.end()]
             whole += [(x.start, x.end, self.items[x.iri]) for x in mentions
@@ -344,6 +350,24 @@ class Drafter:
                             if x.kind == "country" and x.iri and start <= x.start < start + len(sub):
                                 group.add("wps:representsCountry", term(x.iri), s)
                         out.append((start, start + len(sub), group))
+        return out
+
+    def initialisms(self, s: Sentence, mentions, found):
+        """An acronym the graph does not know, made of the initials of an organisation the article has named
+        ('JTF-CS' after 'Joint Task Force Civil Support'), is that organisation."""
+        out = []
+        taken = [(x.start, x.end) for x in mentions] + [(a, b) for a, b, _ in found]
+        for m in re.finditer(r"(?<![\w-])[A-Z][A-Z-]{1,10}[A-Z](?![\w-])", s.text):
+            if any(a <= m.start() < b for a, b in taken):
+                continue
+            letters = m.group().replace("-", "")
+            hits = [it for it in self.items.values() if it.kind == "organisation" and not it.known
+                    and "".join(w[0] for w in re.split(r"[\s-]+", it.label)
+                                if w and w.lower() not in cues.CONNECTORS) == letters]
+            if len(hits) == 1:
+                if m.group() not in hits[0].alt:
+                    hits[0].alt.append(m.group())
+                out.append((m.start(), m.end(), hits[0]))
         return out
 
     def unheld_posts(self, s: Sentence, mentions, found):
@@ -744,7 +768,7 @@ class Drafter:
                 ev = just_before[0][2] if just_before else chain[0]
             if ev is None or not doers:
                 continue
-            if re.fullmatch(r"joined|attended", m.group(), re.I) and not (
+            if re.fullmatch(r"join(?:ed|s)|attend(?:ed|s)", m.group(), re.I) and not (
                     later and re.fullmatch(r"\s+(?:in\s+)?(?:the\s+|an?\s+)?(?:\w+\s+)?", text[m.end():later[0][0]])):
                 continue                                     # "joined a team": not an event
             if by or appos:
@@ -835,16 +859,18 @@ class Drafter:
                 if ev is not None and not any(st.object == term(m.iri) for st in ev.statements):
                     ev.add("wps:participatingCountry", term(m.iri), s, False, "a country named with the event")
         # places
-        for a, _b, it in found:
-            if it.kind == "place" and events:
-                ev = event_at(a)
-                if ev is not None and re.search(rf"\bin\s+{re.escape(it.label)}", text):
-                    ev.add("wps:heldIn", term(it.iri), s)
-        for m in mentions:
-            if m.kind == "place" and m.iri and events and re.search(rf"\bin\s+{re.escape(m.surface)}", text):
-                ev = event_at(m.start)
-                if ev is not None:
-                    ev.add("wps:heldIn", term(m.iri), s)
+        places = [(a, it, it.label) for a, _b, it in found if it.kind == "place"]
+        places += [(m.start, self.known_item(m.iri, s), m.surface) for m in mentions if m.kind == "place" and m.iri]
+        for a, it, surface in places:
+            ev = event_at(a) if events else None
+            if ev is None:
+                continue
+            if "Region" in it.types:                  # "in North America", "from the Caribbean": its region
+                if re.search(rf"\b(?:in|from|across|throughout)\s+(?:the\s+)?{re.escape(surface)}", text):
+                    ev.add("wps:inRegion", term(it.iri), s, bool(named_events),
+                           None if named_events else "a region named with the event")
+            elif re.search(rf"\bin\s+{re.escape(surface)}", text):
+                ev.add("wps:heldIn", term(it.iri), s)
 
     def lateral(self, s: Sentence) -> None:
         """'The bilateral event': as many participating countries as the word says, taken from the countries of

@@ -150,7 +150,8 @@ ROLES = [
     (r"\bkeynote\b", "keynoteSpeaker", None),
     (r"\blaunched\b|\blaunch(?:es)?\b", "organisedBy", None),
     (r"\bpartnered with\b", "organisedBy", None),
-    (r"\bparticipated\b|\bparticipates?\b|\btook part\b|\battended\b|\bjoined\b", "hasParticipant", None),
+    (r"\bparticipated\b|\bparticipates?\b|\btook part\b|\btakes? part\b|\battend(?:ed|s)\b|\bjoin(?:ed|s)\b",
+     "hasParticipant", None),
 ]
 # The roles that tie an actor to an event (their objects are organisations, persons, posts or countries).
 ACTOR_ROLES = {a for _, a, _ in ROLES} | {"hasAudience", "participatingCountry"}
