@@ -416,6 +416,15 @@ def test_a_region_is_where_an_event_is_not_a_city():
     assert ("wps:inRegion", "place:western-africa") in got and not any(p == "wps:heldIn" for p, _ in got)
 
 
+def test_two_new_names_this_close_are_listed_as_maybe_one_body():
+    d = draft(article("The Chilean Office of Gender Coordination in Santiago hosted the Regional Design Workshop on "
+                      "May 3, 2021. The Chilean Embassy’s Office of Gender Cooperation and the Chilean Army Gender "
+                      "Office presented the workshop."), stem="test-article")
+    notes = [r for r in d.review if "may be one body" in r]
+    assert len(notes) == 1
+    assert "office-of-gender-coordination" in notes[0] and "office-of-gender-cooperation" in notes[0]
+
+
 # ------------------------------------------------------------------ dates
 
 @pytest.mark.parametrize("text, start, end", [

@@ -9,6 +9,8 @@ import time
 import unicodedata
 from dataclasses import dataclass, field
 
+from rapidfuzz import fuzz
+
 from wpsgraph.drafting import cues
 from wpsgraph.drafting.dates import DateMention, find_dates, parse_day
 from wpsgraph.drafting.known import ID, Known, load_known, norm
@@ -17,6 +19,7 @@ from wpsgraph.drafting.text import Article, Sentence, read
 from wpsgraph.errors import WpsError
 from wpsgraph.pipeline import regions
 
+SAME_BODY = 85            # rapidfuzz partial ratio of two new organisations' names worth a "one body?" note
 # The end of a clause: a semicolon, or a full stop that does not close an abbreviation ('U.S.', 'Gen.').
 END = r";|(?<![A-Z])(?<!\b[A-Z][a-z])(?<!\b[A-Z][a-z][a-z])\.(?=\s|$)"
 ACTOR_KINDS = {"organisation", "person", "post", "country"}
@@ -1091,6 +1094,15 @@ def draft(text: str, *, url: str | None = None, published: str | None = None, pu
         src.append(Statement("schema:url", f"<{url}>", None))
     src.append(Statement("wps:retrieved", lit(dt.date.today().isoformat(), "date"), None))
     src.append(Statement("dct:identifier", _string(identifier or stem), None))
+    new_orgs = [it for it in d.items.values() if it.kind == "organisation" and not it.known]
+    for i, a in enumerate(new_orgs):                  # "Office of Defense Coordination" / "... Cooperation"
+        for b in new_orgs[i + 1:]:
+            pairs = [(norm(x), norm(y)) for x in [a.label] + a.alt for y in [b.label] + b.alt
+                     if len(x.split()) >= 3 and len(y.split()) >= 3]
+            # close but not contained: one name inside the other is a unit and its parent, not a respelling
+            if pairs and SAME_BODY <= max(fuzz.partial_ratio(x, y) for x, y in pairs) < 100:
+                d.review.append(f"{term(a.iri)} and {term(b.iri)}: names this close may be one body — merge them "
+                                "if so")
     for it in d.items.values():
         if it.kind == "event" and not any(s.predicate in ("wps:startDate", "wps:resolvedStartDate")
                                           for s in it.statements):
