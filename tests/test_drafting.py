@@ -416,6 +416,13 @@ def test_a_region_is_where_an_event_is_not_a_city():
     assert ("wps:inRegion", "place:western-africa") in got and not any(p == "wps:heldIn" for p, _ in got)
 
 
+def test_an_unnamed_event_is_of_the_kind_the_article_calls_it_most_often():
+    d = draft(article("UN Women held a training on May 3, 2021, adapted from its Gender Basics training. The "
+                      "seminar covered mediation. Participants praised the seminar."), stem="test-article")
+    main = next(it for it in d.items.values() if it.label == "A test article")
+    assert main.types == ["Seminar"]
+
+
 def test_two_new_names_this_close_are_listed_as_maybe_one_body():
     d = draft(article("The Chilean Office of Gender Coordination in Santiago hosted the Regional Design Workshop on "
                       "May 3, 2021. The Chilean Embassy’s Office of Gender Cooperation and the Chilean Army Gender "

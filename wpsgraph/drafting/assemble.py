@@ -659,15 +659,26 @@ class Drafter:
         return post
 
     def mint_main_event(self) -> None:
-        """No event named: the article's event, from the first common noun of a kind of event."""
+        """No event named: the article's event, of the kind the article calls it most often ("the course" three
+        times, "training" once: a course), first seen where that noun first appears."""
+        counts: dict[str, int] = {}
+        first: dict[str, Sentence] = {}
         for s in self.article.sentences:
+            names_end = {sp.end for sp in cues.proper_spans(s.text) if sp.text.lower() not in cues.LEADING}
             for pattern, cls in cues.EVENT_NOUNS:
-                if re.search(pattern, s.text, re.I):
-                    label = self.article.title or f"{cls} reported by {self.stem}"
-                    it = self.new_item("event", label, cls, s)
-                    it.type_note = "the event is not named: label taken from the title, rewrite it"
-                    self.main_event = it
-                    return
+                for m in re.finditer(pattern, s.text, re.I):
+                    if m.start() - 1 in names_end:
+                        continue                               # "its International Humanitarian Law training"
+                    counts[cls] = counts.get(cls, 0) + 1
+                    first.setdefault(cls, s)
+        if not counts:
+            return
+        order = list(first)                                    # ties: the kind named first
+        cls = max(order, key=lambda c: (counts[c], -order.index(c)))
+        label = self.article.title or f"{cls} reported by {self.stem}"
+        it = self.new_item("event", label, cls, first[order[0]])
+        it.type_note = "the event is not named: label taken from the title, rewrite it"
+        self.main_event = it
 
     # ------------------------------------------------------------------ statements
 
