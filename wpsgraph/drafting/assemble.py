@@ -6,62 +6,31 @@ from __future__ import annotations
 import datetime as dt
 import re
 import time
-import unicodedata
 from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
 
 from wpsgraph.drafting import cues
 from wpsgraph.drafting.dates import DateMention, find_dates, parse_day
 from wpsgraph.drafting.known import ID, Known, load_known, norm
 from wpsgraph.drafting.link import Linker, Mention
+from wpsgraph.drafting.model import (
+    ACTOR_KINDS,
+    END,
+    RESTATED_KINDS,
+    SAME_BODY,
+    Item,
+    Statement,
+    dated,
+    expand,
+    lit,
+    slug,
+    term,
+)
+from wpsgraph.drafting.people import People
 from wpsgraph.drafting.text import Article, Sentence, read
 from wpsgraph.errors import WpsError
-
-ACTOR_KINDS = {"organisation", "person", "post", "country"}
-RESTATED_KINDS = {"organisation", "person", "post", "event", "commitment", "endstate", "place", "instrument"}
-ACTOR_TYPES_OF_KIND = {"organisation": "Organisation", "event": "Event", "commitment": "Commitment",
-                       "instrument": "LegalInstrument", "place": "Place", "person": "Person", "post": "Post"}
-
-
-def slug(text: str, limit: int = 8) -> str:
-    text = cues.WPS_PHRASE.sub("WPS", text)
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    text = re.sub(r"\b([A-Za-z])\.([A-Za-z])\.", r"\1\2", text)
-    text = re.sub(r"['’]s\b", "", text)
-    words = [w for w in re.split(r"[^A-Za-z0-9]+", text.lower()) if w and w != "the"]
-    return "-".join(words[:limit]) or "unnamed"
-
-
-@dataclass
-class Statement:
-    predicate: str              # prefixed name: "wps:hostedBy"
-    object: str                 # Turtle term: "organisation:usnorthcom", "\"2024\"^^xsd:gYear"
-    sentence: Sentence | None
-    certain: bool = True
-    note: str | None = None     # why it is unsure, or how it was found
-
-
-@dataclass
-class Item:
-    iri: str                    # full IRI
-    types: list[str]
-    label: str
-    known: bool                 # already in the graph: restated with the graph's label and type
-    statements: list[Statement] = field(default_factory=list)
-    alt: list[str] = field(default_factory=list)
-    first: Sentence | None = None
-    type_note: str | None = None
-
-    @property
-    def kind(self) -> str:
-        return self.iri[len(ID):].split("/", 1)[0]
-
-    def add(self, predicate: str, obj: str, sentence, certain=True, note=None) -> None:
-        for s in self.statements:
-            if s.predicate == predicate and s.object == obj:
-                if certain and not s.certain:
-                    s.certain, s.note, s.sentence = True, note, sentence
-                return
-        self.statements.append(Statement(predicate, obj, sentence, certain, note))
+from wpsgraph.pipeline import regions
 
 
 @dataclass
@@ -95,23 +64,7 @@ class Draft:
         return {i for i in out if i in self.known_iris}
 
 
-def term(iri: str) -> str:
-    kind, name = iri[len(ID):].split("/", 1)
-    return f"{kind}:{name}"
-
-
-def expand(t: str) -> str:
-    if t.startswith("<"):
-        return t[1:-1]
-    kind, name = t.split(":", 1)
-    return ID + kind + "/" + name if kind not in ("wps", "xsd", "rdfs", "skos", "dct") else t
-
-
-def lit(value: str, datatype: str) -> str:
-    return f'"{value}"^^xsd:{datatype}'
-
-
-class Drafter:
+class Drafter(People):
     def __init__(self, known: Known, article: Article, source_stem: str, published: str | None):
         self.known, self.article, self.stem = known, article, source_stem
         self.linker = Linker(known)
@@ -121,39 +74,13 @@ class Drafter:
         self.source = ID + "source/" + source_stem
         self.main_event: Item | None = None
         self.acronyms: dict[str, str] = {}         # normalised name -> the acronym written after it
+        self.sub_events: set[str] = set()
+        self.last_statement: tuple[Item, int] | None = None
+        self.and_names = sorted({n for n, iris in known.names.items() if " and " in n
+                                 and any("/country/" in i for i in iris)}, key=len, reverse=True)
+        self.region_names = {norm(n) for pair in regions.table().values() for n in pair}
 
     # ------------------------------------------------------------------ items
-
-    def known_item(self, iri: str, sentence) -> Item:
-        if iri not in self.items:
-            r = self.known.get(iri)
-            types = sorted(r.types) or [ACTOR_TYPES_OF_KIND.get(r.kind, "Organisation")]
-            self.items[iri] = Item(iri, types, r.labels.get("en") or r.label, True, first=sentence)
-        return self.items[iri]
-
-    def new_item(self, kind: str, label: str, cls: str, sentence, suffix: str = "", note=None) -> Item:
-        label = re.sub(r"\s+\((?P<a>[^)]+)\)", "", label).replace("’s ", " ").replace("'s ", " ").strip()
-        name = slug(label) + (f"-{suffix}" if suffix else "")
-        iri = ID + kind + "/" + name
-        key = norm(label)
-        for it in self.items.values():                      # the same name said again: the same resource
-            if not it.known and it.kind == kind and norm(it.label) == key:
-                return it
-        if iri in self.known.resources and iri not in self.items:
-            iri = ID + kind + "/" + name + "-" + self.stem.rsplit("-", 1)[-1]
-        if kind == "event":                                  # "WPS Design Workshop" after its full name
-            words = set(slug(label, 99).split("-"))
-            for it in self.items.values():
-                if not it.known and it.kind == "event" and it.types == [cls] \
-                        and words <= set(slug(it.label, 99).split("-")) and label not in it.alt:
-                    it.alt.append(label)
-                    return it
-        if iri not in self.items:
-            self.items[iri] = Item(iri, [cls], label, False, first=sentence, type_note=note)
-            acronym = self.acronyms.get(key)
-            if acronym:
-                self.items[iri].alt.append(acronym)
-        return self.items[iri]
 
     # ------------------------------------------------------------------ the article
 
@@ -169,6 +96,18 @@ class Drafter:
             self.mint_main_event()
         for s, mentions, found in per_sentence:
             self.relate(s, mentions, found)
+            self.lateral(s)
+            main = self.main_event
+            if main is not None and not dated(main):        # a programme, and the dated part of it the article is about
+                part = next((it for it in self.items.values() if dated(it) and any(
+                    st.predicate == "wps:partOfEvent" and st.object == term(main.iri) for st in it.statements)), None)
+                if part is not None:
+                    self.main_event = part
+        if self.article.title and self.main_event is not None:
+            # the headline often says who did what ("JTF-CS participates in WPS Design Workshop"); read last, so
+            # that it adds to the body and never chooses the article's event
+            headline = Sentence(0, 0, self.article.title)
+            self.relate(headline, *self.resources_of(headline))
 
     def resources_of(self, s: Sentence):
         """Links and new resources named in one sentence: (mentions of known resources, [(start, end, item)])."""
@@ -179,13 +118,15 @@ class Drafter:
         persons = self.persons(s)
         person_ranges = [(a, b) for a, b, _ in persons]
         found += persons
+        offices = self.offices(s, mentions, person_ranges)
+        found += [(a, b, it) for a, b, it, _ in offices]
+        person_ranges += [(a, b) for _, _, _, (a, b) in offices]
         kept: list[Mention] = []
         for m in mentions:
             inside = next((sp for sp in spans if sp.start <= m.start and m.end <= sp.end
                            and (sp.end - sp.start) > (m.end - m.start)), None)
-            if (inside and m.kind in ("theme", "country", "resolution") and m.how != "demonym"
-                    and not (m.kind == "country" and inside.start == m.start)):
-                continue                                           # "Port of Spain", "Human Rights Department"
+            if inside and m.kind in ("theme", "resolution"):
+                continue                                           # "Human Rights Department"; countries: the linker
             if inside and m.how == "label" and m.kind == "organisation" and len(m.surface.split()) <= 2 \
                     and m.surface.split()[0] not in ("UN", "U.S.", "United"):
                 continue                                           # "Task Force" inside a longer name
@@ -221,9 +162,55 @@ class Drafter:
                                        f"near spelling (score {hit[1]:.0f}): check")
                     mentions.append(Mention(sp.start, sp.end, sp.text, iris, "fuzzy", hit[1]))
                     continue
+            kind_after = cues.KIND_AFTER_NAME.match(text, sp.end)
+            if kind_after and len(sp.text.split()) >= 2 and not cues.classify(sp.text, cues.ORG_CUES) \
+                    and not any(m.kind in ACTOR_KINDS for m in mentions if m.start <= sp.start < m.end):
+                cls = cues.classify(kind_after.group("kind").title(), cues.EVENT_CUES) or "Event"
+                item = self.new_item("event", f"{sp.text} {kind_after.group('kind').title()}", cls, s)
+                found.append((sp.start, kind_after.end(), item))
+                continue
             item = self.new_from_span(sp, s, mentions)
             if item is not None:
                 found.append((sp.start, sp.end, item))
+                if sp.alt and sp.alt not in item.alt:
+                    item.alt.append(sp.alt)
+        for m in cues.GOVERNMENT_OF.finditer(text):
+            country = next((x.iri for x in mentions if x.kind == "country" and x.iri and x.start == m.start("c")), None)
+            if country and not any(a <= m.start() < b for a, b, _ in found):
+                gov = self.new_item("organisation", "Government of " + m.group("c"), "Government", s)
+                gov.add("wps:country", term(country), s)
+                found.append((m.start(), m.end(), gov))
+        for m in cues.SUB_EVENT.finditer(text):
+            label = f"{(m.group('adj') or '').strip().title()} {m.group('kind').split()[0].title()}".strip()
+            cls = cues.classify(m.group("kind").title(), cues.EVENT_CUES) or "Event"
+            sub = self.new_item("event", label, cls, s, note="a part of an event the article does not name")
+            self.sub_events.add(sub.iri)
+            found.append((m.start("kind") if not m.group("adj") else m.start("adj"), m.end(), sub))
+        found += self.unheld_posts(s, mentions, found)
+        found += self.groups(s, mentions, found)
+        found += self.initialisms(s, mentions, found)
+        for m in cues.EDITION_OF.finditer(text):
+            whole = [(a, b, it) for a, b, it in found if it.kind == "event" and a == m.end()]
+            whole += [(x.start, x.end, self.items[x.iri]) for x in mentions
+                      if x.start == m.end() and x.iri in self.items and self.items[x.iri].kind == "event"]
+            if not whole:
+                continue
+            a, b, parent = whole[0]
+            noun = m.group("noun").lower()
+            cls = "RegionalConvening" if "convening" in noun else "Meeting" if noun in ("session", "meeting") \
+                else parent.types[0]
+            label = f"{m.group('ord').title()} {noun.title()} of the {parent.label}"
+            part = self.new_item("event", label, cls, s)
+            part.add("wps:edition", lit(str(cues.ORDINALS[m.group("ord").lower()]), "positiveInteger"), s)
+            part.add("wps:partOfEvent", term(parent.iri), s)
+            found = [f for f in found if f[2] is not parent or f[0] != a]
+            mentions = [x for x in mentions if x.start != a]
+            found.append((m.start(), b, part))
+        for sp in spans:                                           # "the U.S. Embassy's Office of ..."
+            child = next((it for a, _, it in found if a == sp.start), None)
+            parent = next((it for a, _, it in found if a == sp.parent), None) if sp.parent is not None else None
+            if child is not None and parent is not None and child.kind == parent.kind == "organisation":
+                child.add("wps:subOrganisationOf", term(parent.iri), s)
         return mentions, found
 
     def split_spans(self, spans):
@@ -240,24 +227,54 @@ class Drafter:
                     or re.search(r"Peace,?\s+and\s+Security", sp.text) and sp.text.count(" and ") == 1:
                 out.append(sp)
                 continue
-            start = sp.start
-            for part in re.split(r"(?<!Peace) and (?=[A-Z])", sp.text):
+            adjective, kind = None, None
+            masked = sp.text                                       # "Trinidad and Tobago" is one name
+            for name in self.and_names:
+                for hit in re.finditer(re.escape(name), masked, re.I):
+                    masked = masked[:hit.start()] + hit.group().replace(" and ", " \0nd ") + masked[hit.end():]
+            for piece in re.finditer(r"(?:(?<= and )|^)(?P<p>.+?)(?= and (?=[A-Z])(?<!Peace and )|$)", masked):
+                part, start = sp.text[piece.start("p"):piece.end("p")], sp.start + piece.start("p")
                 head, sep, tail = part.partition(" the ")
                 if sep and norm(head) in self.known.names:
                     out.append(cues.Span(start, start + len(head), head))
-                    start += len(head) + 5
+                    start += len(head) + len(sep)
                     part = tail
-                out.append(cues.Span(start, start + len(part), part))
-                start += len(part) + 5
-        return out
+                label = None
+                part = re.sub(r"\s*\([A-Z][A-Za-z&-]{1,11}\)$", "", part)   # "Air Force (SEDENA) and ..."
+                first = part.split()[0]
+                if norm(first) in self.known.demonyms:
+                    adjective, kind = first, cues.classify(part, cues.ORG_CUES)
+                elif adjective and kind and cues.classify(part, cues.ORG_CUES) == kind:
+                    label = f"{adjective} {part}"              # "Mexican Army and Air Force": the Mexican Air Force
+                out.append(cues.Span(start, start + len(part), part, label))
+        return [x for sp in out for x in self.split_possessive(sp)]
+
+    def split_possessive(self, sp):
+        """"U.S. Embassy's Office of Defense Cooperation": two organisations, the second part of the first."""
+        m = re.search(r"[’']s\s+(?=[A-Z])", sp.text)
+        if not m:
+            return [sp]
+        owner, unit = sp.text[:m.start()], sp.text[m.end():]
+        if not (cues.classify(owner, cues.ORG_CUES) and cues.classify(unit, cues.ORG_CUES)):
+            return [sp]
+        whole = f"{owner} {unit}"
+        unit_span = cues.Span(sp.start + m.end(), sp.end, unit, whole, sp.start if len(owner.split()) > 1 else None,
+                              unit)
+        if len(owner.split()) < 2:                                 # "Navy's ...": too vague alone
+            return [unit_span]
+        return [cues.Span(sp.start, sp.start + len(owner), owner), unit_span]
 
     def new_from_span(self, sp, s: Sentence, mentions):
-        name = sp.text.strip()
+        name = (sp.label or sp.text).strip()
         words = name.split()
+        if norm(name) in self.region_names or re.fullmatch(
+                r"(?:North|South|Central|Latin|East|West|Southeast|Northern|Southern|Eastern|Western) "
+                r"(?:America|Africa|Asia|Europe)", name):
+            return self.new_item("place", name, "Region", s)            # continents and UN regions
         if len(words) < 2 and not cues.classify(name, cues.EVENT_CUES):
             return None
         ev = cues.classify(name, cues.EVENT_CUES)
-        org = cues.classify(name, cues.ORG_CUES)
+        org = cues.classify(sp.text, cues.ORG_CUES)               # the unit's own words: "... Embassy's Office"
         com = cues.classify(name, cues.COMMITMENT_CUES)
         ins = cues.classify(name, cues.INSTRUMENT_CUES)
         last = words[-1]
@@ -306,68 +323,27 @@ class Drafter:
                     it.add("wps:country", term(mm.iri), s, note=f"'{mm.surface}' in the name")
                     return
 
-    def persons(self, s: Sentence):
-        out = []
-        text = s.text
-        for rx in (cues.TITLE_AFTER, cues.RANK_BEFORE, cues.TITLE_BEFORE):
-            for m in rx.finditer(text):
-                name = m.group("name")
-                rank = None
-                for r in sorted(cues.RANKS, key=len, reverse=True):
-                    if name.startswith(r + " "):
-                        rank, name = cues.RANKS[r], name[len(r) + 1:]
-                        break
-                if "rank" in m.groupdict() and m.group("rank"):
-                    rank = cues.RANKS[m.group("rank")]
-                if norm(name) in self.known.names or cues.classify(name, cues.ORG_CUES + cues.EVENT_CUES):
-                    continue
-                person_iri = None
-                for iri in self.known.names.get(norm(name), ()):
-                    person_iri = iri
-                p = self.known_item(person_iri, s) if person_iri else self.new_item("person", name, "Person", s)
-                if rank:
-                    p.add("wps:rank", f'"{rank}"', s)
-                title = m.groupdict().get("title")
-                org_text = (m.groupdict().get("org") or "").strip()
-                if title and org_text and not any(x.startswith(title) for x in [st.object for st in p.statements]):
-                    self.post_for(p, title, org_text, s)
-                out.append((m.start("name"), m.end("name"), p))
-        return out
-
-    def post_for(self, person: Item, title: str, org_text: str, s: Sentence) -> None:
-        org_text = re.split(r"\s+and\s+(?=[A-Z])", org_text)[-1] if " and " in org_text else org_text
-        org_iri = None
-        for m in self.linker.mentions(org_text):
-            if m.kind == "organisation" and m.iri:
-                org_iri = m.iri
-        if org_iri is None:
-            spans = cues.proper_spans(org_text)
-            if not spans:
-                return
-            name = max(spans, key=lambda x: len(x.text)).text
-            cls = cues.classify(name, cues.ORG_CUES)
-            org = self.new_item("organisation", name, cls or "Organisation", s,
-                                note=None if cls else "no word in the name says what kind of organisation")
-        else:
-            org = self.known_item(org_iri, s)
-        label = " ".join(w if w.lower() in ("of", "and", "for", "the") else w[:1].upper() + w[1:]
-                         for w in title.split())
-        label = re.sub(r"\b(Of|And|For|The)\b", lambda x: x.group().lower(), label)
-        post = self.new_item("post", f"{org.iri.rsplit('/', 1)[-1]} {label}", "Post", s)
-        post.label = label
-        post.add("wps:postIn", term(org.iri), s)
-        person.add("wps:holdsPost", term(post.iri), s)
-
     def mint_main_event(self) -> None:
-        """No event named: the article's event, from the first common noun of a kind of event."""
+        """No event named: the article's event, of the kind the article calls it most often ("the course" three
+        times, "training" once: a course), first seen where that noun first appears."""
+        counts: dict[str, int] = {}
+        first: dict[str, Sentence] = {}
         for s in self.article.sentences:
+            names_end = {sp.end for sp in cues.proper_spans(s.text) if sp.text.lower() not in cues.LEADING}
             for pattern, cls in cues.EVENT_NOUNS:
-                if re.search(pattern, s.text, re.I):
-                    label = self.article.title or f"{cls} reported by {self.stem}"
-                    it = self.new_item("event", label, cls, s)
-                    it.type_note = "the event is not named: label taken from the title, rewrite it"
-                    self.main_event = it
-                    return
+                for m in re.finditer(pattern, s.text, re.I):
+                    if m.start() - 1 in names_end:
+                        continue                               # "its International Humanitarian Law training"
+                    counts[cls] = counts.get(cls, 0) + 1
+                    first.setdefault(cls, s)
+        if not counts:
+            return
+        order = list(first)                                    # ties: the kind named first
+        cls = max(order, key=lambda c: (counts[c], -order.index(c)))
+        label = self.article.title or f"{cls} reported by {self.stem}"
+        it = self.new_item("event", label, cls, first[order[0]])
+        it.type_note = "the event is not named: label taken from the title, rewrite it"
+        self.main_event = it
 
     # ------------------------------------------------------------------ statements
 
@@ -389,50 +365,123 @@ class Drafter:
                         any(m.iri == e[2].iri for m in mentions) or any(it is e[2] for _, _, it in found)]
         actors = [(m.start, m.end, term(m.iri)) for m in mentions if m.iri and m.kind in ACTOR_KINDS
                   and m.how != "demonym"]
-        actors += [(a, b, term(it.iri)) for a, b, it in found if it.kind in ("organisation", "person")]
+        named = [(a, b, term(it.iri)) for a, b, it in found if it.kind in ("organisation", "person", "post")]
+        actors = [x for x in actors if not any(a <= x[0] and x[1] <= b and (a, b) != x[:2] for a, b, _ in named)]
+        actors += named
+        groups = [(a, b, term(it.iri)) for a, b, it in found if it.kind == "group"]
+        # "the Embassy's Office of ...": the owner names whose office it is; the office is the actor
+        actors = [x for x in actors if not (re.match(r"[’']s\s", text[x[1]:x[1] + 3])
+                                            and any(y[0] == x[1] + 3 for y in actors))]
         actors.sort()
+        # a part of an event: "the course included a capstone panel discussion"
+        for a, _b, it in found:
+            if it.iri in self.sub_events:
+                parents = [e for e in events if e[2] is not it and e[0] < a] or \
+                    ([(0, 0, self.main_event)] if self.main_event and self.main_event is not it else [])
+                if parents:
+                    it.add("wps:partOfEvent", term(parents[-1][2].iri), s, parents[-1][1] > 0,
+                           None if parents[-1][1] > 0 else "the event it is part of is not named in the sentence")
         event_at = lambda pos: min(events, key=lambda e: abs(e[0] - pos))[2] if events else None  # noqa: E731
+        # "UN-led Forum", "NATO-sponsored exercise": the actor before the hyphen organised the event after it,
+        # and plays no other part in the sentence's roles
+        for m in re.finditer(r"-(?:led|sponsored|organi[sz]ed)\b", text):
+            before = [a for a in actors if a[1] == m.start()]
+            later = [e for e in events if e[0] > m.start()]
+            if before and later and not before[0][2].startswith("country:"):
+                later[0][2].add("wps:organisedBy", before[0][2], s)
+                actors.remove(before[0])
+        # "a capstone panel discussion including A and B": A and B take part in it
+        for m in re.finditer(r"\bincluding\b", text):
+            before = [e for e in events if 0 <= m.start() - e[1] <= 2]
+            if before:
+                stop = re.search(rf"\s+to\s+[a-z]|;|{END}", text[m.end():])
+                end = m.end() + (stop.start() if stop else len(text))
+                for a in actors + groups:
+                    if m.end() <= a[0] < end and not a[2].startswith("country:"):
+                        before[0][2].add("wps:hasParticipant", a[2], s)
         # roles
-        for rx, active, passive_obj in cues.COMPILED_ROLES:
-            for m in rx.finditer(text):
-                clause_start = max(text.rfind(";", 0, m.start()), text.rfind(":", 0, m.start()), -1) + 1
-                after = text[m.end():]
-                by = re.match(r"\s+(?:by|with)\b", after)
-                if by:
-                    stop = re.search(r",\s+(?:and\s+)?(?:with|hosted|co-|chaired|to)\b|[.;]", after[by.end():])
-                    end = m.end() + by.end() + (stop.start() if stop else len(after))
-                    doers = [a for a in actors if m.end() <= a[0] < end]
-                    if by.group().strip() == "with":
-                        doers += [a for a in actors if clause_start <= a[0] < m.start()]
-                else:
-                    doers = [a for a in actors if clause_start <= a[0] < m.start()
-                             and not re.search(r"\b(that|which|who)\b", text[a[1]:m.start()])]
-                    doers = doers[-4:] if len(doers) > 4 else doers
-                later = [e for e in events if e[0] >= m.end()]
-                ev = later[0][2] if later else (event_at(m.start()) or self.main_event)
-                if ev is None or not doers:
+        chain = None
+        # in text order, so that a chain of participles ("co-chaired by A, hosted by B") is followed
+        verbs = sorted(((m, active, passive_obj) for rx, active, passive_obj in cues.COMPILED_ROLES
+                        for m in rx.finditer(text)), key=lambda x: x[0].start())
+        for m, active, passive_obj in verbs:
+            clause_start = max(text.rfind(";", 0, m.start()), text.rfind(":", 0, m.start()), -1) + 1
+            after = text[m.end():]
+            by = re.match(r"\s+(?:by|with)\b", after)
+            # "with Mexican co-chairs Secretaries of ...": a role noun followed by who plays it
+            appos = not by and m.group().lower().endswith("s") and any(
+                m.end() < a[0] <= m.end() + 2 for a in actors)
+            if appos:
+                stop = re.search(rf",\s+(?:and\s+)?(?:with|hosted|co-|chaired)\b|\s+to\s+[a-z]|{END}", after)
+                end = m.end() + (stop.start() if stop else len(after))
+                doers = [a for a in actors if m.end() <= a[0] < end]
+            elif by:
+                stop = re.search(rf",\s+(?:and\s+)?(?:with|hosted|co-|chaired|to)\b|{END}", after[by.end():])
+                end = m.end() + by.end() + (stop.start() if stop else len(after))
+                doers = [a for a in actors if m.end() <= a[0] < end]
+                if by.group().strip() == "with":
+                    doers += [a for a in actors if clause_start <= a[0] < m.start()]
+            else:
+                # a relative clause between commas does not separate the subject from its verb:
+                # "A and B, which investigate cases, presented ..."
+                doers = [a for a in actors if clause_start <= a[0] < m.start()
+                         and not re.search(r"\b(that|which|who)\b",
+                                           re.sub(r",\s*(?:which|who)\b[^,;]*,\s*$", " ", text[a[1]:m.start()]))]
+                doers = doers[-8:]
+                if m.group().endswith("with"):                # "A partnered with B"
+                    stop = re.search(rf"\s+to\s+[a-z]|,|{END}", after)
+                    doers += [a for a in actors if m.end() <= a[0] < m.end() + (stop.start() if stop else len(after))]
+                if re.search(r"\bfor\s+$", text[:m.start()]):
+                    doers = doers[-1:]                       # "grateful to the government of X for hosting"
+            later = [e for e in events if e[0] >= m.end()]
+            ev = later[0][2] if later else (event_at(m.start()) or self.main_event)
+            # "the Ministerial co-chaired by A, hosted by B": a participle right after the event's name, and
+            # the participles chained to it, are about that event
+            just_before = [e for e in named_events if e[1] <= m.start() and not text[e[1]:m.start()].strip()]
+            gap = text[chain[1]:m.start()] if chain is not None and chain[1] <= m.start() else "?"
+            for mm in mentions:
+                gap = gap.replace(mm.surface, "") if mm.kind == "country" else gap
+            chained = chain is not None and set(re.findall(r"[^\s,]+", gap)) <= {"and", "with", "as"}
+            participle = (by or appos) and (just_before or chained)
+            if participle:
+                ev = just_before[0][2] if just_before else chain[0]
+            if ev is None or not doers:
+                continue
+            if re.fullmatch(r"join(?:ed|s)|attend(?:ed|s)", m.group(), re.I) and not (
+                    later and re.fullmatch(r"\s+(?:in\s+)?(?:the\s+|an?\s+)?(?:\w+\s+)?", text[m.end():later[0][0]])):
+                continue                                     # "joined a team": not an event
+            if by or appos:
+                chain = (ev, max(d[1] for d in doers)) if participle else None
+            prop = active
+            if prop == "hostedBy" and len({d[2] for d in doers}) > 1:
+                prop = "coHostedBy"
+            sure = bool(participle) or bool(later) and any(ev is e[2] for e in named_events)
+            for d in doers:
+                if d[2] == term(ev.iri):
                     continue
-                prop = active
-                if prop == "hostedBy" and len({d[2] for d in doers}) > 1:
-                    prop = "coHostedBy"
-                sure = bool(later) and any(ev is e[2] for e in named_events)
-                for d in doers:
-                    if d[2] == term(ev.iri):
-                        continue
-                    obj = d[2]
-                    if obj.startswith("country:") and prop not in ("coChairedBy", "chairedBy", "hostedBy",
-                                                                    "coHostedBy"):
-                        continue
-                    ev.add(f"wps:{prop}", obj, s, sure, None if sure else f"'{m.group()}' with no event named "
-                                                                         "after it: check the event")
-                if passive_obj and not by:
-                    to = re.search(r"\bto\b", after)
-                    if to:
-                        stop = re.search(r"[.;]|\b(?:in|on|at)\s+[A-Z]", after[to.end():])
-                        end = m.end() + to.end() + (stop.start() if stop else len(after))
-                        for a in actors:
-                            if m.end() + to.start() <= a[0] < end:
-                                ev.add(f"wps:{passive_obj}", a[2], s, False, f"'{m.group()} … to': the audience?")
+                obj = d[2]
+                if obj.startswith("country:") and prop not in ("coChairedBy", "chairedBy", "hostedBy",
+                                                                "coHostedBy"):
+                    continue
+                ev.add(f"wps:{prop}", obj, s, sure, None if sure else f"'{m.group()}' with no event named "
+                                                                     "after it: check the event")
+            if passive_obj and not by:
+                to = re.search(r"\bto\b", after)
+                if to:
+                    stop = re.search(r"[.;]|\b(?:in|on|at)\s+[A-Z]", after[to.end():])
+                    end = m.end() + to.end() + (stop.start() if stop else len(after))
+                    for a in actors + groups:
+                        if m.end() + to.start() <= a[0] < end:
+                            ev.add(f"wps:{passive_obj}", a[2], s, False, f"'{m.group()} … to': the audience?")
+        # a group named with an event, or listed among an event's participants, and given no part above
+        used = {st.object for it in self.items.values() for st in it.statements}
+        for a, _b, g in groups:
+            if g in used:
+                continue
+            listed = re.search(r"\b(?:participants|attendees|delegates)\b[^.;]*\bincluding\s+[^.;]*$", text[:a])
+            target = event_at(a) if events else (self.main_event if listed else None)
+            if target is not None:
+                target.add("wps:hasParticipant", g, s, False, "a group named with the event: check its part")
         # dates
         for d in find_dates(text, self.published):
             self.place_date(d, s, events, mentions, found)
@@ -452,11 +501,22 @@ class Drafter:
             ev = event_at(m.start()) or self.main_event
             if ev is not None:
                 ev.add("wps:durationDays", lit(str(cues.number(m.group("n"))), "positiveInteger"), s)
+        for m in cues.KIND_OF_EVENT.finditer(text):
+            target = event_at(m.start("kind")) or self.main_event
+            cls = cues.classify(m.group("kind").title(), cues.EVENT_CUES)
+            if target is not None and cls and not target.known and cls not in target.types:
+                target.types.append(cls)
+        said = self.statement_of(s, found)
+        ends = self.end_states(s, mentions, found)
+        self.figures(s)
         # themes, resolutions, countries
         for m in mentions:
             if not m.iri:
                 continue
-            if m.kind == "theme":
+            if m.kind == "theme" and (said is not None or any(a <= m.start < b for a, b, _ in ends)):
+                it = said if said is not None else next(e for a, b, e in ends if a <= m.start < b)
+                it.add("wps:addresses", term(m.iri), s)               # what a speaker or an end state is about
+            elif m.kind == "theme":
                 target = event_at(m.start) or self.main_event
                 if target is not None:
                     target.add("wps:addresses", term(m.iri), s, bool(events),
@@ -478,16 +538,86 @@ class Drafter:
                 if ev is not None and not any(st.object == term(m.iri) for st in ev.statements):
                     ev.add("wps:participatingCountry", term(m.iri), s, False, "a country named with the event")
         # places
-        for a, _b, it in found:
-            if it.kind == "place" and events:
-                ev = event_at(a)
-                if ev is not None and re.search(rf"\bin\s+{re.escape(it.label)}", text):
-                    ev.add("wps:heldIn", term(it.iri), s)
-        for m in mentions:
-            if m.kind == "place" and m.iri and events and re.search(rf"\bin\s+{re.escape(m.surface)}", text):
-                ev = event_at(m.start)
-                if ev is not None:
-                    ev.add("wps:heldIn", term(m.iri), s)
+        places = [(a, it, it.label) for a, _b, it in found if it.kind == "place"]
+        places += [(m.start, self.known_item(m.iri, s), m.surface) for m in mentions if m.kind == "place" and m.iri]
+        for a, it, surface in places:
+            ev = event_at(a) if events else None
+            if ev is None:
+                continue
+            if "Region" in it.types:                  # "in North America", "from the Caribbean": its region
+                if re.search(rf"\b(?:in|from|across|throughout)\s+(?:the\s+)?{re.escape(surface)}", text):
+                    ev.add("wps:inRegion", term(it.iri), s, bool(named_events),
+                           None if named_events else "a region named with the event")
+            elif re.search(rf"\bin\s+{re.escape(surface)}", text):
+                ev.add("wps:heldIn", term(it.iri), s)
+
+    def lateral(self, s: Sentence) -> None:
+        """'The bilateral event': as many participating countries as the word says, taken from the countries of
+        the organisations playing a part in the article's event, when they are exactly that many."""
+        m = re.search(r"\b(bilateral|trilateral)\b", s.text)
+        ev = self.main_event
+        if not m or ev is None:
+            return
+        countries = []
+        for st in ev.statements:
+            if st.predicate.split(":")[1] in cues.ACTOR_ROLES and not st.object.startswith("country:"):
+                it = self.items.get(expand(st.object))
+                if it is None:
+                    continue
+                if it.known:
+                    found = sorted(self.known.get(it.iri).countries)
+                else:
+                    found = [expand(x.object) for x in it.statements if x.predicate == "wps:country"]
+                for c in found:
+                    if c not in countries:
+                        countries.append(c)
+        if len(countries) == {"bilateral": 2, "trilateral": 3}[m.group(1)]:
+            for c in countries:
+                ev.add("wps:participatingCountry", term(c), s, False,
+                       f"a {m.group(1)} event: the countries of the organisations taking part")
+
+    def end_states(self, s: Sentence, mentions, found):
+        """'... focuses on two end states: Exemplifying Diversity; and, Ensuring ...': one wps:EndState each, of
+        the strategy the sentence or the one before names."""
+        m = cues.END_STATES.search(s.text)
+        if not m:
+            return []
+        out = []
+        for piece in re.finditer(r"[^;]+", m.group("list")):
+            run = cues.TITLE_RUN.search(piece.group())
+            if not run:
+                continue
+            name = re.sub(r"(?:[\s,]+(?:and|of|the|for|in|to|on|with|a|an))+$", "", run.group()).strip(" ,")
+            if len(name) < 4:
+                continue
+            start = m.start("list") + piece.start() + run.start()
+            es = self.new_item("endstate", name, "EndState", s)
+            for t in self.linker.mentions(name.lower()):          # its words name what it is about
+                if t.kind == "theme" and t.iri:
+                    es.add("wps:addresses", term(t.iri), s)
+            out.append((start, start + len(name), es))
+        strategies = [it for _, _, it in found if it.kind == "commitment"]
+        strategies = strategies or [it for it in self.items.values() if it.kind == "commitment" and it.first
+                                    and s.index - it.first.index <= 1 and "Strategy" in " ".join(it.types)]
+        for _a, _b, es in out:
+            if strategies:
+                strategies[-1].add("wps:hasEndState", term(es.iri), s, False, "the strategy is referred to, not "
+                                   "named, in this sentence")
+        return out
+
+    def figures(self, s: Sentence) -> None:
+        """'over 100 countries have adopted ...': a wps:Observation counting countries."""
+        for m in cues.COUNTRIES_THAT.finditer(s.text):
+            n = m.group("n").replace(",", "")
+            value = int(n) if n.isdigit() else cues.number(n)
+            label = "Countries" + re.sub(r"\s+", " ", m.group("rest")).rstrip()
+            obs = self.new_item("observation", f"{self.stem} {label}", "Observation", s,
+                                note="check what is counted, and add wps:date if the article dates the figure")
+            obs.label = label
+            obs.add("wps:indicator", "indicator:countries", s)
+            obs.add("wps:observedValueMoreThan" if m.group("more") else "wps:observedValue",
+                    lit(str(value), "integer"), s)
+            obs.add("wps:unit", "unit:count", s)
 
     def place_date(self, d: DateMention, s: Sentence, events, mentions, found) -> None:
         stated = d.start_value or d.resolved_start
@@ -616,10 +746,22 @@ def draft(text: str, *, url: str | None = None, published: str | None = None, pu
         src.append(Statement("schema:url", f"<{url}>", None))
     src.append(Statement("wps:retrieved", lit(dt.date.today().isoformat(), "date"), None))
     src.append(Statement("dct:identifier", _string(identifier or stem), None))
+    new_orgs = [it for it in d.items.values() if it.kind == "organisation" and not it.known]
+    for i, a in enumerate(new_orgs):                  # "Office of Defense Coordination" / "... Cooperation"
+        for b in new_orgs[i + 1:]:
+            pairs = [(norm(x), norm(y)) for x in [a.label] + a.alt for y in [b.label] + b.alt
+                     if len(x.split()) >= 3 and len(y.split()) >= 3]
+            # close but not contained: one name inside the other is a unit and its parent, not a respelling
+            if pairs and SAME_BODY <= max(fuzz.partial_ratio(x, y) for x, y in pairs) < 100:
+                d.review.append(f"{term(a.iri)} and {term(b.iri)}: names this close may be one body — merge them "
+                                "if so")
     for it in d.items.values():
         if it.kind == "event" and not any(s.predicate in ("wps:startDate", "wps:resolvedStartDate")
                                           for s in it.statements):
             d.review.append(f"{term(it.iri)}: no date found for this event (left open: a warning)")
+        if it.kind == "statement":
+            d.review.append(f"{term(it.iri)}: no wps:summary — write one in your own words (left open: a "
+                            "violation)")
         if it.kind == "organisation" and not it.known and any(t in ("Ministry", "Government", "GovernmentBody")
                                                                for t in it.types) \
                 and not any(s.predicate == "wps:country" for s in it.statements):

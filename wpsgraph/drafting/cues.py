@@ -7,7 +7,10 @@ import re
 from dataclasses import dataclass
 
 WPS_PHRASE = re.compile(r"Women,\s+Peace,?\s+and\s+Security")
-CONNECTORS = {"of", "the", "for", "on", "and", "de", "del", "la", "las", "los", "des", "du", "et", "y", "in", "to"}
+ARTICLES = {"the", "la", "las", "los", "el", "le", "les"}
+# "UN-led", "NATO-sponsored": the name before the hyphen is an actor, not part of the next name.
+ATTRIBUTIVE = re.compile(r"-(?:led|hosted|sponsored|funded|organi[sz]ed|backed|supported)$")
+CONNECTORS = {"of", "the", "for", "on", "and", "de", "del", "la", "las", "los", "des", "du", "et", "y", "in"}
 WORD = re.compile(r"\(?[A-Za-zÀ-ÿ][\w’'.&-]*\)?")
 LEADING = {"the", "a", "an", "according", "as", "in", "on", "since", "through", "most", "members", "our", "its",
            "their", "photo", "read", "students", "this", "these", "those", "both", "by", "from", "with", "at", "and"}
@@ -18,6 +21,9 @@ class Span:
     start: int
     end: int
     text: str
+    label: str | None = None        # the name, when the words at start:end leave part of it out
+    parent: int | None = None       # start of the span naming the organisation this one belongs to ("X's Y")
+    alt: str | None = None
 
 
 MONTHS = {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
@@ -45,15 +51,24 @@ def proper_spans(text: str) -> list[Span]:
             gap = masked[words[j][1]:words[j + 1][0]]
             if gap.strip(" \u2060-–"):
                 break
+            if ATTRIBUTIVE.search(words[j][2]):
+                break                                   # "United Nations-led Generation Equality Forum": two names
             nxt = words[j + 1][2]
+            link = 2 if nxt.lower() in CONNECTORS and nxt.lower() not in ARTICLES else 0
+            if link and nxt.lower() in ("of", "for", "de", "du", "des", "del") and j + 2 < len(words) \
+                    and words[j + 2][2].lower() in ARTICLES:
+                link = 3                                # "Secretariat of the Navy", "Ministerio de la Mujer"
             if _capital(nxt):
                 j += 1
-            elif nxt.lower() in CONNECTORS and j + 2 < len(words) and _capital(words[j + 2][2]) \
-                    and not masked[words[j + 1][1]:words[j + 2][0]].strip(" \u2060"):
-                j += 2
+            elif link and j + link < len(words) and _capital(words[j + link][2]) \
+                    and re.fullmatch(r"[\s\u2060]+(?:\w+[\s\u2060]+)*", masked[words[j][1]:words[j + link][0]]):
+                j += link
             else:
                 break
         s, e = words[i][0], words[j][1]
+        led = ATTRIBUTIVE.search(words[j][2])
+        if led:
+            e -= len(led.group())
         surface = text[s:e].rstrip(".,’'")
         e = s + len(surface)
         while surface.split(" ", 1)[0].lower() in LEADING and " " in surface:
@@ -75,7 +90,11 @@ ORG_CUES = [
     (r"\bDefen[cs]e College\b", "DefenceCollege"), (r"\bCourt\b", "Court"),
     (r"\b(Advisory Council|Advisory Board)\b", "AdvisoryCouncil"),
     (r"\b(Division|Office|Observatory|Department|Directorate|Unit|Bureau|Branch|Cell)\b$", "OrganisationalUnit"),
+    (r"^(?:[\w.]+ )?(Office|Bureau|Directorate|Division) (of|for)\b", "OrganisationalUnit"),
     (r"\b(Command|Task Force|Joint Staff)\b", "MilitaryCommand"), (r"\bArmed Forces\b", "ArmedForces"),
+    # a service's command for a region: "U.S. Army North", "Marine Forces Pacific"
+    (r"\b(Army|Navy|Air Forces?|Marine Forces|Fleet) (North|South|East|West|Central|Europe|Africa|Pacific|Atlantic)$",
+     "MilitaryCommand"),
     (r"\b(Army|Navy|Air Force|Marines|Marine Corps|Coast Guard|National Guard|Police)\b$", "MilitaryService"),
     (r"\b(Institute of International Legal Studies)\b", "LegalTrainingInstitute"),
     (r"\b(College|University|Institute|School|Centre|Center)\b", "EducationInstitution"),
@@ -131,8 +150,11 @@ ROLES = [
     (r"\bkeynote\b", "keynoteSpeaker", None),
     (r"\blaunched\b|\blaunch(?:es)?\b", "organisedBy", None),
     (r"\bpartnered with\b", "organisedBy", None),
-    (r"\bparticipated\b|\bparticipates?\b|\btook part\b|\battended\b|\bjoined\b", "hasParticipant", None),
+    (r"\bparticipated\b|\bparticipates?\b|\btook part\b|\btakes? part\b|\battend(?:ed|s)\b|\bjoin(?:ed|s)\b",
+     "hasParticipant", None),
 ]
+# The roles that tie an actor to an event (their objects are organisations, persons, posts or countries).
+ACTOR_ROLES = {a for _, a, _ in ROLES} | {"hasAudience", "participatingCountry"}
 COMPILED_ROLES = [(re.compile(p, re.I), a, b) for p, a, b in ROLES]
 
 RANKS = {"Major": "Major", "Maj.": "Major", "General": "General", "Gen.": "General", "Colonel": "Colonel",
@@ -153,7 +175,65 @@ _RANK_RX = "|".join(re.escape(t) for t in sorted(RANKS, key=len, reverse=True))
 RANK_BEFORE = re.compile(rf"(?<![\w.])(?P<rank>{_RANK_RX})\s+{PERSON}")
 TITLE_BEFORE = re.compile(rf"(?P<org>(?:[A-Z][\w.&-]*\s+){{0,4}}?)(?P<title>{_TITLE_RX})\s+{PERSON}")
 TITLE_AFTER = re.compile(rf"{PERSON},\s+(?:the\s+)?(?P<title>(?:[\w-]+\s+){{0,6}}?(?:{_TITLE_RX.lower()}|{_TITLE_RX})"
-                         rf"(?:\s+(?:of|for)\s+[a-z][\w\s-]*?)?)\s+(?:at|for|of|with|in)\s+(?P<org>[^,.;“”\"]+)")
+                         rf"(?:\s+(?:of|for)\s+[a-z][\w\s-]*?)?)\s+(?:at|for|of|with|in)\s+(?P<org>(?:[^,.;“”\"]|(?<=\b[A-Z])\.)+)")
+# A minister or secretary named by office, not by name: "U.S. Secretary of Defense", "the Canadian Minister of
+# National Defence", "Secretaries of National Defense and the Navy" (one office per portfolio).
+_CAP = r"(?!(?:Minister|Secretary|Ministers|Secretaries)\b)[A-Z][\w'’-]*"
+_PORTFOLIO = rf"(?:the\s+)?{_CAP}(?:\s+{_CAP})*"
+MINISTER = re.compile(rf"\b(?P<title>(?:Deputy\s+|Vice[- ])?(?:Minister|Secretary|Secretaries|Ministers))\s+"
+                      rf"(?P<prep>of|for)\s+(?P<portfolios>{_PORTFOLIO}(?:(?:,\s*(?:and\s+)?|\s+and\s+)"
+                      rf"{_PORTFOLIO})*)")
+# The body a minister or secretary heads, by the first word of its name.
+MINISTRY_NOUNS = {"ministry", "department", "secretariat", "secretaría", "secretaria", "ministerio", "ministère",
+                  "ministere"}
+
+# A post named without its holder, in each organisation listed after it: "gender advisors from U.S. Northern
+# Command, U.S. Army North and ...".
+UNHELD = re.compile(rf"(?<![\w-])(?P<title>{_TITLE_RX})s?\s+(?:from|of|at|with|in)\s+(?=(?:the\s+)?[A-Z])", re.I)
+# Where such a list stops: the first word in lower case that does not join names.
+LIST_END = re.compile(r"\s(?!(?:and|the|of|for|in|de|du|la|el)\b)[a-z]|[;:](?:\s|$)|(?<![A-Z])\.(?:\s|$)")
+
+# A common noun of a kind of event right after a name: "its International Humanitarian Law training".
+KIND_AFTER_NAME = re.compile(r"\s+(?P<kind>training|course|workshop|seminar|conference|webinar|exercise|summit"
+                             r"|dialogue|consultation)\b")
+# An indefinite description of the article's event says what kind of event it also was: "the attendees took
+# part in an intensive three-day workshop".
+KIND_OF_EVENT = re.compile(r"\b(?:participated|took part|were|was)\s+in\s+(?:a|an)\s+(?:[\w-]+\s+){0,3}?"
+                           r"(?P<kind>workshop|seminar|course|conference|training|webinar|forum|dialogue|consultation"
+                           r"|exercise|summit)\b")
+# A smaller event inside one: "the course included a capstone panel discussion".
+SUB_EVENT = re.compile(r"\b(?:included|featured|ended with|closed with|concluded with|culminated in|began with|"
+                       r"opened with)\s+(?:a|an)\s+(?P<adj>[a-z][\w-]*\s+)?(?P<kind>panel discussion|panel|"
+                       r"roundtable|workshop|session|seminar|webinar|dialogue)\b")
+# One edition or part of a named event: "the first regional convening of the ... Academy".
+ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+            "ninth": 9, "tenth": 10, "inaugural": 1}
+EDITION_OF = re.compile(rf"\b(?P<ord>{'|'.join(ORDINALS)})\s+(?P<noun>regional convening|convening|session|meeting|"
+                        r"edition|round|cohort|module)\s+of\s+(?:the\s+)?", re.I)
+# Groups of people named by what they are ("government officials", "lawyers and emerging leaders"), where a
+# text lists who took part or who was trained.
+GROUP_HEADS = (r"officials|representatives|partners|leaders|leadership|experts|lawyers|students|trainees|delegates|"
+               r"participants|members|advocates|practitioners|officers|personnel|staff|women|youth|survivors|"
+               r"peacekeepers|journalists|activists|parliamentarians|judges|prosecutors|police officers")
+GROUP_HEAD = re.compile(rf"\b(?:{GROUP_HEADS})\b")
+# Where such a list starts: after "including", after "to" of "deliver/provide ... to", after "bring together",
+# and "for ... to <verb>" (who an event was for).
+GROUP_LIST = re.compile(r"\b(?:including|such as|brought together|bring together|bringing together|gathered|"
+                        r"convened)\s+|\b(?:deliver|provide|offer|give)\w*\b[^.;]*?\bto\s+(?=[a-z])|\bfor\s+(?=[a-z])")
+# Who said something: "said Major Jane Doe", "Jane Doe remarked,", "According to Jane Doe, ...".
+SPEECH = re.compile(r"\b(?:said|says|remarked|stated|noted|added|explained|told|underlined|stressed|"
+                    r"[Aa]ccording to)\b")
+# End states (or objectives) listed by name after a colon: "two end states: Exemplifying Diversity; and, ...".
+END_STATES = re.compile(r"\bend[- ]states?\b[^:.;]*:\s*(?P<list>[^.]+)", re.I)
+TITLE_RUN = re.compile(r"[A-Z][\w'’-]*(?:[\s,]+(?:[A-Z][\w'’-]*|and|of|the|for|in|to|on|with|a|an))*")
+# A count of countries and what they did: "over 100 countries have adopted WPS National Action Plans".
+COUNTRIES_THAT = re.compile(r"\b(?P<more>[Oo]ver|[Mm]ore than|[Uu]pwards of)?\s*(?P<n>\d[\d,]*|two|three|four|five|six|"
+                            r"seven|eight|nine|ten|twelve|twenty|thirty|forty|fifty|hundred)\s+countries"
+                            r"(?P<rest>(?:\s+(?:worldwide|globally|so far|to date))?\s+(?:that\s+|which\s+)?"
+                            r"(?:have|has|had)\s+[^.;,]+)")
+# "the government of Trinidad and Tobago", in lower case
+GOVERNMENT_OF = re.compile(r"\b[Gg]overnment of (?:the\s+)?(?P<c>[A-Z][\w'’-]*(?:\s+(?:and\s+)?[A-Z][\w'’-]*)*)")
+
 COUNT = re.compile(r"\b(?P<more>over|more than|upwards of|some|about|around|nearly|almost)?\s*(?P<n>\d{1,6}|"
                    r"two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|thirty|forty|fifty|hundred)\s+"
                    r"(?:[a-z-]+\s+){0,2}?(?P<who>participants|attendees|delegates|students|trainees|officers|"

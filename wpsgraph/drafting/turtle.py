@@ -8,13 +8,15 @@ from wpsgraph.drafting.assemble import Draft, Item, Statement, term
 PREFIXES = ["wps: <https://w3id.org/wpsgraph/ontology#>"] + [
     f"{k}: <https://w3id.org/wpsgraph/id/{k}/>" for k in (
         "source", "organisation", "person", "post", "event", "commitment", "endstate", "place", "country",
-        "resolution", "instrument", "theme", "status", "group", "dateresolution")] + [
+        "resolution", "instrument", "theme", "status", "group", "dateresolution", "statement", "observation",
+        "indicator", "unit")] + [
     "rdfs: <http://www.w3.org/2000/01/rdf-schema#>", "xsd: <http://www.w3.org/2001/XMLSchema#>",
     "skos: <http://www.w3.org/2004/02/skos/core#>", "dct: <http://purl.org/dc/terms/>",
     "schema: <https://schema.org/>"]
 SECTIONS = [("organisation", "Organisations"), ("person", "Persons and posts"), ("post", None),
             ("place", "Places"), ("event", "Events"), ("commitment", "Commitments"), ("endstate", None),
-            ("instrument", "Instruments")]
+            ("instrument", "Instruments"), ("group", "Participant groups"), ("statement", "Statements"),
+            ("observation", "Figures")]
 WIDTH = 118
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import csv
 import re
 from functools import cache
-from importlib import metadata, resources
+from importlib import metadata
+from pathlib import Path
 
 from pyoxigraph import Literal, NamedNode, Quad
 
@@ -20,7 +21,10 @@ def table() -> dict[str, tuple[str, str]]:
 
     Read as a plain table rather than through the package's converter, which imports pandas on every build and
     (country_converter 1.3.2) does not load under pandas 3."""
-    text = resources.files("country_converter").joinpath("country_data.tsv").read_text(encoding="utf-8")
+    # located through the distribution's file list: importlib.resources.files() would import the package, and
+    # with it pandas (over a second)
+    path = metadata.distribution("country_converter").locate_file("country_converter/country_data.tsv")
+    text = Path(str(path)).read_text(encoding="utf-8")
     by_code: dict[str, tuple[str, str]] = {}
     for row in csv.DictReader(text.splitlines(), delimiter="\t"):
         if row.get("ISO2") and row.get("continent") and row.get("UNregion"):
