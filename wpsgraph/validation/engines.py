@@ -19,6 +19,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from wpsgraph import resources
+from wpsgraph.errors import WpsError
 from wpsgraph.namespaces import SH
 from wpsgraph.pipeline.load import Loaded
 from wpsgraph.validation import shacl as fast
@@ -37,21 +38,29 @@ def compiled_shapes(paths: list[Path], names=None) -> fast.Compiled:
     key = (tuple(str(p) for p in paths), tuple(Path(p).stat().st_mtime_ns for p in paths),
            names.base if names is not None else None)
     if key not in _shapes_cache:
-        _shapes_cache[key] = fast.Compiled(fast.load_shapes(paths, names))
+        try:
+            _shapes_cache[key] = fast.Compiled(fast.load_shapes(paths, names))
+        except fast.Unsupported as e:
+            where = ", ".join(str(p) for p in paths)
+            raise WpsError(f"{where}: {e}; the fast engine refuses what it does not implement (--engine pyshacl "
+                           f"runs pySHACL)") from None
     return _shapes_cache[key]
 
 
 def run_fast(store: ox.Store, shapes: list[Path], names=None, graphs=None, focus: set | None = None,
              check: str = "shacl") -> list[Finding]:
     compiled = compiled_shapes(shapes, names)
-    findings = []
-    for r in fast.Engine(compiled, fast.Data(store, graphs)).validate(focus):
-        findings.append(Finding(
-            severity=r.severity, message=r.message() or default_message(r.component), focus_node=r.focus,
-            result_path=r.path or None, value_node=r.value, source_shape=r.shape.node,
-            component=ox.NamedNode(SH + r.component), messages=list(r.messages), check=check,
-            shape_targets=r.shape.targets))
-    return findings
+    return findings_of(fast.Engine(compiled, fast.Data(store, graphs)).validate(focus), check)
+
+
+def findings_of(results: list, check: str = "shacl") -> list[Finding]:
+    """The fast engine's results as findings."""
+    return [Finding(severity=r.severity, message=r.message() or default_message(r.component), focus_node=r.focus,
+                    result_path=r.path or None, value_node=r.value, source_shape=r.shape.node,
+                    component=ox.NamedNode(SH + r.component), messages=list(r.messages), check=check,
+                    shape_targets=r.shape.targets,
+                    severity_iri=None if r.shape.severity.value in SEVERITIES else r.shape.severity)
+            for r in results]
 
 
 def validate(loaded: Loaded, shapes: list[Path] | None = None, engine: str = "fast",

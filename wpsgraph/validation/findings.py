@@ -51,6 +51,7 @@ class Finding:
     check: str = "shacl"                     # syntax | vocabulary | shacl | ontology | qc
     statement: ox.Quad | None = None         # the statement the finding is about, when the check knows it
     shape_targets: list = field(default_factory=list, repr=False)  # the shape's targets, for locating
+    severity_iri: ox.NamedNode | None = None  # a severity other than sh:Violation/Warning/Info, as the shape gave it
 
     # -- text views, for reports (and scripts reading findings)
     @property

@@ -33,7 +33,8 @@ def report_graph(findings: list[Finding], conforms: bool) -> rdflib.Graph:
         r = rdflib.BNode()
         g.add((report, SH.result, r))
         g.add((r, RDF.type, SH.ValidationResult))
-        g.add((r, SH.resultSeverity, rdflib.URIRef(severity.get(f.severity, SH.Violation))))
+        g.add((r, SH.resultSeverity, to_rdflib(f.severity_iri) if f.severity_iri is not None
+               else rdflib.URIRef(severity.get(f.severity, SH.Violation))))
         g.add((r, SH.resultMessage, rdflib.Literal(f.message)))
         if f.focus_node is not None:
             g.add((r, SH.focusNode, to_rdflib(f.focus_node)))
@@ -43,8 +44,8 @@ def report_graph(findings: list[Finding], conforms: bool) -> rdflib.Graph:
             g.add((r, SH.value, to_rdflib(f.value_node)))
         if f.component is not None:
             g.add((r, SH.sourceConstraintComponent, rdflib.URIRef(f.component.value)))
-        if isinstance(f.source_shape, ox.NamedNode):  # a blank-node shape would be a node of no graph here
-            g.add((r, SH.sourceShape, rdflib.URIRef(f.source_shape.value)))
+        if isinstance(f.source_shape, (ox.NamedNode, ox.BlankNode)):  # a blank node: the shapes graph's label
+            g.add((r, SH.sourceShape, to_rdflib(f.source_shape)))
     return g
 
 

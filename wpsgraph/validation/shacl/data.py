@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-
 import pyoxigraph as ox
 
 from wpsgraph.namespaces import XSD
@@ -158,11 +156,6 @@ class Data:
         return self.store.query(text, default_graph=self.graphs)
 
 
-_NUMERIC = {XSD + t for t in ("integer", "decimal", "double", "float", "int", "long", "short", "byte",
-                              "nonNegativeInteger", "positiveInteger", "negativeInteger", "nonPositiveInteger",
-                              "unsignedInt", "unsignedLong", "unsignedShort", "unsignedByte")}
-
-
 def ill_typed(lit: ox.Literal) -> bool:
     """Whether a literal's lexical form is not valid for its (XSD) datatype, as rdflib judges it."""
     dt = lit.datatype.value
@@ -181,30 +174,6 @@ def ill_typed(lit: ox.Literal) -> bool:
         finally:
             log.level = level
     return _ill_cache[key]
-
-
-def _number(lit):
-    if not isinstance(lit, ox.Literal) or lit.datatype.value not in _NUMERIC:
-        return None
-    try:
-        return Decimal(lit.value.strip())
-    except InvalidOperation:
-        try:
-            return Decimal(float(lit.value))
-        except ValueError:
-            return None
-
-
-def comparable(a, b):
-    """Values of two literals if they can be compared (numbers, or literals of the same datatype)."""
-    na, nb = _number(a), _number(b)
-    if na is not None and nb is not None:
-        return na, nb
-    if isinstance(a, ox.Literal) and isinstance(b, ox.Literal) and a.datatype == b.datatype \
-            and a.datatype.value in (XSD + "date", XSD + "dateTime", XSD + "gYear", XSD + "gYearMonth",
-                                      XSD + "string", XSD + "time"):
-        return a.value, b.value
-    return None
 
 
 def lang_matches(lang: str | None, ranges: list) -> bool:

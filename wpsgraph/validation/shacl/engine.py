@@ -23,6 +23,7 @@ pySHACL stays the reference: tests/test_shacl_engine.py checks that both engines
 from __future__ import annotations
 
 import gc
+from collections import Counter
 
 import pyoxigraph as ox
 
@@ -191,22 +192,35 @@ class Engine(ValueTypeConstraints, CardinalityConstraints, ValueRangeConstraints
                 failed |= getattr(self, "_c_" + component)(shape, param, values, results)
         for prop in shape.properties:
             if shape.is_property:
-                # sh:property on a property shape: the value nodes are the focus nodes of the inner shape
-                inner = self._evaluate(prop, values.ordered(), results)
+                # sh:property on a property shape: the value nodes are the focus nodes of the inner shape. A value
+                # node reached from n focus nodes is validated n times (SHACL 2.3.2), so its results appear n times.
+                ordered = values.ordered()
+                if results is None:
+                    inner = self._evaluate(prop, ordered, None)
+                else:
+                    times = Counter(v for _, vs in values.items() for v in vs)
+                    inner = self._evaluate(prop, [v for v in ordered if times[v] == 1], results)
+                    for v in ordered:
+                        if times[v] > 1:
+                            once: list = []
+                            inner |= self._evaluate(prop, [v], once)
+                            results += once * times[v]
                 failed |= values.failing(inner)
             else:
                 failed |= self._evaluate(prop, focus, results, values.fset)
         return failed
 
-    def _result(self, shape, focus, component, value=None, messages=None, bindings=None, path=None):
-        return Result(focus, shape, component, value if value is not None else (None if shape.is_property else focus),
-                      path if path is not None else shape.path,
+    def _result(self, shape, focus, component, value=None, messages=None, bindings=None, path=None,
+                no_value: bool = False):
+        if value is None and not no_value and not shape.is_property:
+            value = focus  # a node shape's value node is its focus node
+        return Result(focus, shape, component, value, path if path is not None else shape.path,
                       messages if messages is not None else list(shape.messages), bindings)
 
     def _focus_results(self, shape, component, values, bad: set, results) -> set:
-        """Results about focus nodes (no value) for the focus nodes in ``bad``."""
+        """Results about focus nodes (no sh:value) for the focus nodes in ``bad``."""
         if bad and results is not None:
-            results += [self._result(shape, f, component) for f in values.focus if f in bad]
+            results += [self._result(shape, f, component, no_value=True) for f in values.focus if f in bad]
         return bad
 
 

@@ -48,6 +48,10 @@ class Unsupported(Exception):
     """The shapes use SHACL this engine does not implement."""
 
 
+class IllFormed(Unsupported):
+    """The shapes graph is not well-formed SHACL (SHACL 3.4: a shape with an invalid parameter value)."""
+
+
 class ShapesGraph:
     """A small in-memory graph of the shapes: subject -> predicate -> [objects], in file order."""
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from wpsgraph.validation.shacl.base import EngineBase
-from wpsgraph.validation.shacl.data import comparable
+from wpsgraph.validation.shacl.literals import compare
 
 
 class PropertyPairConstraints(EngineBase):
@@ -32,18 +32,9 @@ class PropertyPairConstraints(EngineBase):
 
     def _c_lessThan(self, shape, other, values, results):
         return self._pair(shape, other, values, results, "LessThanConstraintComponent",
-                          lambda f, vs, os: [v for v in vs for o in os
-                                             if (comparable(v, o) is None or not _lt(*comparable(v, o)))])
+                          lambda f, vs, os: [v for v in vs for o in os if compare(v, o) != -1])
 
     def _c_lessThanOrEquals(self, shape, other, values, results):
         return self._pair(shape, other, values, results, "LessThanOrEqualsConstraintComponent",
-                          lambda f, vs, os: [v for v in vs for o in os
-                                             if (comparable(v, o) is None or not _le(*comparable(v, o)))])
+                          lambda f, vs, os: [v for v in vs for o in os if compare(v, o) not in (-1, 0)])
 
-
-def _lt(a, b):
-    return a < b
-
-
-def _le(a, b):
-    return a <= b

@@ -14,9 +14,11 @@ class ShapeBasedConstraints(EngineBase):
         return self.fails(inner, values.distinct())
 
     def _qualified(self, shape, param, values, results, component, more: bool):
-        inner, n = param
+        inner, n, siblings = param
         distinct = values.distinct()
         ok = distinct - self.fails(inner, distinct)
+        for sibling in siblings:  # sh:qualifiedValueShapesDisjoint: a value that conforms to a sibling too
+            ok -= self.conforming(sibling, ok)
         candidates = values.fset if not more else self._count_fails(values, n, True)
         get = values.index.get if not values.identity else (lambda f, default=(): (f,))
         if more:
