@@ -195,7 +195,7 @@ def find(text, cls, limit, fmt, db, base):
     matches = index.search(text, index.class_iri(cls) if cls else None, limit)
     if not matches:
         raise WpsError(f"nothing in the graph is named like {text!r}")
-    out = q.render(lookup.as_result(matches, names), fmt, names)
+    out = q.render(lookup.as_result(matches, names), fmt, names, q.terminal_width())
     click.echo(out, nl=not out.endswith("\n"))
 
 
@@ -259,7 +259,7 @@ def run_query(name, params, fmt, db, data, endpoint, timeout, lang, base):
         given = _resolve(query, given, lambda: lookup.Index.of(
             lambda text: remote.run(lookup.adhoc(text), endpoint, {}, names, timeout), names), names)
         result = remote.run(query, endpoint, given, names, timeout)
-        text = q.render(result, fmt, names)
+        text = q.render(result, fmt, names, q.terminal_width())
         click.echo(text, nl=not text.endswith("\n"))
         return
     store = _store(db, data, names)
@@ -272,7 +272,7 @@ def run_query(name, params, fmt, db, data, endpoint, timeout, lang, base):
         result = adhoc.relabel(result, index_of(), lang)
     if not canned and adhoc.duplicates(result):
         click.echo(adhoc.DUPLICATES_NOTE.format(n=adhoc.duplicates(result)), err=True)
-    text = q.render(result, fmt, names)
+    text = q.render(result, fmt, names, q.terminal_width())
     click.echo(text, nl=not text.endswith("\n"))
 
 
