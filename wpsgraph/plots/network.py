@@ -179,6 +179,7 @@ def _alt(title, graph, group_of, labels, focus, events_all, events_kept) -> str:
     if events_all > events_kept:
         parts.append(f"the {events_kept} events with most participants of {events_all}")
     if others:
-        parts.append("most connected: " + ", ".join(f"{labels.get(x, x)} ({graph.degree(x)} events)"
-                                                    for x in others))
+        def events(n: int) -> str:
+            return f"{n} event" + ("" if n == 1 else "s")
+        parts.append("most connected: " + ", ".join(f"{labels.get(x, x)} ({events(graph.degree(x))})" for x in others))
     return "; ".join(parts) + "."
