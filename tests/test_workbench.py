@@ -180,10 +180,19 @@ def test_a_parameter_rebinds_the_example(served, browser):
     assert [r[3] for r in table(browser)] == expected_items("country:NO")
     text = browser.evaluate("document.querySelector('.CodeMirror').CodeMirror.getValue()")
     assert "VALUES (?country) { (<https://w3id.org/wpsgraph/id/country/NO>) }" in text
-    # a value that is no IRI is refused with a message, and the query is left as it was
+    # a name, as the command line takes it: the one resource labelled so
+    browser.evaluate("""(() => { const i = document.getElementById('param-country'); i.value = 'Mexico';
+        i.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter'})); })()""")
+    wait_for(browser, "document.getElementById('param-country').value === 'country:MX'")
+    wait_for(browser, "document.querySelector('#results').textContent.includes('mexico')")
+    wait_for(browser, "/rows? in/.test(document.getElementById('status').textContent)")
+    assert [r[3] for r in table(browser)] == expected_items("country:MX")
+    text = browser.evaluate("document.querySelector('.CodeMirror').CodeMirror.getValue()")
+    # a value that names nothing is refused with a message, and the query is left as it was
     browser.evaluate("""(() => { const i = document.getElementById('param-country'); i.value = 'Norway and more';
         i.dispatchEvent(new Event('change')); })()""")
-    assert "prefix:name" in browser.evaluate("document.getElementById('param-country-error').textContent")
+    message = wait_for(browser, "document.getElementById('param-country-error').textContent")
+    assert "Norway and more" in message and "prefix:name" in message
     assert browser.evaluate("document.querySelector('.CodeMirror').CodeMirror.getValue()") == text
 
 

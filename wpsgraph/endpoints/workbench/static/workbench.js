@@ -105,7 +105,7 @@
                                   spellcheck: "false", autocomplete: "off" });
       input.addEventListener("change", () => setParam(p, input));
       input.addEventListener("keydown", (e) => {
-        if (e.key === "Enter") { e.preventDefault(); if (setParam(p, input)) run(); }
+        if (e.key === "Enter") { e.preventDefault(); setParam(p, input).then((ok) => { if (ok) run(); }); }
       });
       fields.append(el("div", { class: "param" },
         el("label", { for: id }, `${p.name} `, el("span", { class: "kind" }, p.kind)), input,
@@ -125,7 +125,7 @@
       const prefix = iri.slice(0, colon), local = iri.slice(colon + 1);
       if (colon > 0 && prefix in config.prefixes && !local.startsWith("//")) iri = config.prefixes[prefix] + local;
       if (!IRI_TEXT.test(iri)) {
-        throw new Error("give an IRI, <IRI> or prefix:name (wpsgraph find NAME finds a resource's IRI)");
+        throw new Error("give an IRI, <IRI>, prefix:name or the resource's name");
       }
       return `<${iri}>`;
     }
@@ -135,15 +135,38 @@
       if (!typed[0].test(value)) throw new Error(`expected ${p.kind === "date" ? "YYYY-MM-DD" : "a " + p.kind}`);
       return `"${value}"^^<${XSD}${typed[1]}>`;
     }
-    return '"' + value.replace(/[\\"]/g, "\\$&").replace(/\n/g, "\\n").replace(/\r/g, "\\r") + '"';
+    return literal(value);
+  }
+
+  function literal(text) {
+    return '"' + text.replace(/[\\"]/g, "\\$&").replace(/\n/g, "\\n").replace(/\r/g, "\\r") + '"';
+  }
+
+  // A name given for an IRI parameter: the one resource labelled so (any language, alternative labels too).
+  async function byName(text) {
+    const query = "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+      + "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
+      + `SELECT DISTINCT ?s WHERE { VALUES ?name { ${literal(text.trim().toLowerCase())} } `
+      + "?s rdfs:label|skos:prefLabel|skos:altLabel ?l FILTER(LCASE(STR(?l)) = ?name) } LIMIT 10";
+    const found = JSON.parse(await ask(query, "application/sparql-results+json")).results.bindings.map((b) => b.s.value);
+    if (found.length === 1) return found[0];
+    if (!found.length) throw new Error(`nothing in the graph is labelled "${text.trim()}": give an IRI or prefix:name`);
+    throw new Error(`"${text.trim()}" names ${found.length} resources: ${found.map((i) => compact(i) || i).join(", ")}`);
   }
 
   // Rewrite the VALUES lines the project's binder wrote (and only those) with the parameter's new term.
-  function setParam(p, input) {
+  async function setParam(p, input) {
     const error = $(`param-${p.name}-error`);
     let term;
     try {
-      term = termFor(p, input.value);
+      try {
+        term = termFor(p, input.value);
+      } catch (e) {
+        if (p.kind !== "iri" || /^<|^[A-Za-z][\w.-]*:\S*$/.test(input.value.trim())) throw e;
+        const iri = await byName(input.value);  // not an IRI: a name, as `wpsgraph query --param` takes
+        term = `<${iri}>`;
+        input.value = compact(iri) || iri;
+      }
     } catch (e) {
       error.textContent = e.message;
       input.setAttribute("aria-invalid", "true");
