@@ -44,10 +44,13 @@ def test_network_around_an_actor(shipped, names, tmp_path):
     assert image.text["Description"] == picture.alt and image.size[0] > 800
 
 
-def test_network_around_a_theme(shipped, names):
+def test_network_around_a_theme(shipped, names, tmp_path):
     picture = network(shipped.store, iri(names, "theme:gender-based-violence"), names, "gender-based violence",
                       theme=True)
     assert "events" in picture.alt and "no events" not in picture.alt
+    # nodes are named by their labels (a theme's is its skos:prefLabel), the SVG's text kept as text
+    text = save(picture, tmp_path / "gbv.svg").read_text(encoding="utf-8")
+    assert re.search(r"<text[^>]*>gender-based violence</text>", text) and "theme:gender-based-violence" not in text
 
 
 def test_nap_counts_match_the_canned_query(shipped, names):

@@ -24,8 +24,9 @@ SELECT DISTINCT ?who ?role ?event WHERE {
 
 INFO_QUERY = """PREFIX wps: <https://w3id.org/wpsgraph/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 SELECT ?node ?label ?group WHERE {
-  ?node rdfs:label ?label . FILTER(LANG(?label) = "en")
+  ?node rdfs:label|skos:prefLabel ?label . FILTER(LANG(?label) = "en")
   OPTIONAL {
     VALUES (?class ?group) { (wps:Event "event") (wps:Country "country") (wps:Person "person") (wps:Post "post")
                              (wps:ParticipantGroup "group") (wps:Organisation "organisation") }
