@@ -83,3 +83,29 @@ def test_cli_plot(tmp_path):
 def test_cli_plot_bad_input_exits_2(args, message, tmp_path):
     result = cli("plot", *args[:-1], tmp_path / args[-1])
     assert result.exit_code == 2 and message in result.output and "Traceback" not in result.output
+
+
+def test_network_layout_keeps_nodes_apart():
+    import math
+
+    import networkx as nx
+
+    from wpsgraph.plots.network import _radial
+
+    graph = nx.Graph()
+    events = ["e1", "e2"]
+    group_of = {"focus": "focus", "e1": "event", "e2": "event"}
+    for e in events:
+        graph.add_edge("focus", e)
+    for i in range(3):  # actors in both events, which face each other across the focus
+        for e in events:
+            graph.add_edge(f"shared{i}", e)
+        group_of[f"shared{i}"] = "organisation"
+    for i in range(20):  # a crowded event
+        graph.add_edge(f"own{i}", "e1")
+        group_of[f"own{i}"] = "organisation"
+    pos = _radial(graph, "focus", group_of)
+    assert set(pos) == set(graph.nodes)
+    assert min(math.dist(pos["focus"], p) for n, p in pos.items() if n != "focus") >= 0.45
+    others = [p for n, p in pos.items() if n != "focus"]
+    assert min(math.dist(a, b) for i, a in enumerate(others) for b in others[i + 1:]) >= 0.2
