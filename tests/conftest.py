@@ -26,6 +26,21 @@ def shipped():
     return in_memory()
 
 
+@pytest.fixture(scope="session")
+def published(tmp_path_factory):
+    """The shipped graph published in English at the default base, pictures included, through the command line
+    (shared by the publishing tests and their browser tests: the pictures take most of a publish's time)."""
+    from click.testing import CliRunner
+
+    from wpsgraph.cli import main
+
+    out = tmp_path_factory.mktemp("publish") / "site"
+    result = CliRunner().invoke(main, ["publish", "--out", str(out), "--quiet"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "published" in result.output
+    return out
+
+
 def ids(paths):
     return [p.name for p in paths]
 

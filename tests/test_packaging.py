@@ -29,6 +29,11 @@ def test_wheel_carries_the_shipped_files(wheel):
         for rel in shipped:
             assert f"wpsgraph/_shipped/{rel}" in names, rel
     assert not any(n.startswith("tests/") for n in names)
+    # the query page and the editor it ships with (no network needed at run time)
+    static = ROOT / "wpsgraph" / "endpoints" / "workbench" / "static"
+    for path in static.rglob("*"):
+        if path.is_file():
+            assert path.relative_to(ROOT).as_posix() in names, path
 
 
 def test_unpacked_wheel_runs_from_its_own_files(wheel, tmp_path):

@@ -44,10 +44,13 @@ def test_network_around_an_actor(shipped, names, tmp_path):
     assert image.text["Description"] == picture.alt and image.size[0] > 800
 
 
-def test_network_around_a_theme(shipped, names):
+def test_network_around_a_theme(shipped, names, tmp_path):
     picture = network(shipped.store, iri(names, "theme:gender-based-violence"), names, "gender-based violence",
                       theme=True)
     assert "events" in picture.alt and "no events" not in picture.alt
+    # nodes are named by their labels (a theme's is its skos:prefLabel), the SVG's text kept as text
+    text = save(picture, tmp_path / "gbv.svg").read_text(encoding="utf-8")
+    assert re.search(r"<text[^>]*>gender-based violence</text>", text) and "theme:gender-based-violence" not in text
 
 
 def test_nap_counts_match_the_canned_query(shipped, names):
@@ -80,3 +83,29 @@ def test_cli_plot(tmp_path):
 def test_cli_plot_bad_input_exits_2(args, message, tmp_path):
     result = cli("plot", *args[:-1], tmp_path / args[-1])
     assert result.exit_code == 2 and message in result.output and "Traceback" not in result.output
+
+
+def test_network_layout_keeps_nodes_apart():
+    import math
+
+    import networkx as nx
+
+    from wpsgraph.plots.network import _radial
+
+    graph = nx.Graph()
+    events = ["e1", "e2"]
+    group_of = {"focus": "focus", "e1": "event", "e2": "event"}
+    for e in events:
+        graph.add_edge("focus", e)
+    for i in range(3):  # actors in both events, which face each other across the focus
+        for e in events:
+            graph.add_edge(f"shared{i}", e)
+        group_of[f"shared{i}"] = "organisation"
+    for i in range(20):  # a crowded event
+        graph.add_edge(f"own{i}", "e1")
+        group_of[f"own{i}"] = "organisation"
+    pos = _radial(graph, "focus", group_of)
+    assert set(pos) == set(graph.nodes)
+    assert min(math.dist(pos["focus"], p) for n, p in pos.items() if n != "focus") >= 0.45
+    others = [p for n, p in pos.items() if n != "focus"]
+    assert min(math.dist(a, b) for i, a in enumerate(others) for b in others[i + 1:]) >= 0.2

@@ -28,19 +28,15 @@ RDF_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".jsonld": ox.RdfFormat.JSON_LD, ".t
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory, shipped):
-    """The shipped graph published in English at the default base, through the command line."""
-    out = tmp_path_factory.mktemp("publish") / "site"
-    result = CliRunner().invoke(main, ["publish", "--out", str(out), "--quiet"], catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    assert "published" in result.output
-    return out
+def site(published):
+    """The shipped graph published in English at the default base, through the command line (conftest)."""
+    return published
 
 
 @pytest.fixture(scope="module")
 def rebased_es(tmp_path_factory):
     out = tmp_path_factory.mktemp("publish-es") / "site"
-    result = CliRunner().invoke(main, ["publish", "--out", str(out), "--quiet", "--lang", "es",
+    result = CliRunner().invoke(main, ["publish", "--out", str(out), "--quiet", "--lang", "es", "--no-pictures",
                                        "--base-iri", OTHER_BASE], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     return out
@@ -394,3 +390,44 @@ def test_server_configs_negotiate_the_same_formats(site):
     for needle in ("map $http_accept $wpsgraph_ext", "text/turtle", "application/ld+json",
                    "try_files $uri $uri$wpsgraph_ext", f"root         {site.resolve()}"):
         assert needle in nginx
+
+
+# ---- pictures and the action-plans table ---------------------------------------------------------------------------
+
+
+def test_pictures_on_country_actor_and_theme_pages(site):
+    for path, kinds in [("id/country/MX", ["timeline", "network"]),
+                        ("id/organisation/usnorthcom", ["timeline", "network"]),
+                        ("id/theme/gender-based-violence", ["network"])]:
+        page = Page(site / (path + ".html"))
+        images = [a for t, a in page.tags if t == "img"]
+        assert [a["src"].rsplit("-", 1)[1] for a in images] == [k + ".svg" for k in kinds], path
+        for a in images:
+            svg = (site / path).parent / a["src"]
+            text = svg.read_text(encoding="utf-8")
+            # the same picture `wpsgraph plot` draws, its alt text in the file and on the page
+            assert 'role="img"' in text and "<desc" in text and a["alt"] in text.replace("&#x27;", "'")
+    # pictures only where there is something to show: a resource with no event has none
+    assert "<figure" not in (site / "id" / "resolution" / "1325.html").read_text(encoding="utf-8")
+
+
+def test_action_plans_page_holds_the_canned_query_rows(site, shipped):
+    from wpsgraph.query import find, render, run
+
+    result = run(find("action-plans"), shipped.store, {}, shipped.names)
+    assert (site / "doc" / "action-plans.csv").read_text(encoding="utf-8") == render(result, "csv", shipped.names)
+    page = Page(site / "doc" / "action-plans.html")
+    rows = [a for t, a in page.tags if t == "tr" and "data-row" in a]
+    assert len(rows) == len(result.rows) > 60
+    assert {r["data-country"] for r in rows} >= {"Mexico", "Ghana", "Ireland"}
+    assert all(re.fullmatch(r"(\d{4})?", r["data-year"]) for r in rows)
+    assert any(a.get("src", "").endswith("national-action-plans.svg") for t, a in page.tags if t == "img")
+    # every page's navigation leads to it
+    index = Page(site / "index.html")
+    assert "doc/action-plans.html" in index.links
+
+
+def test_no_pictures(rebased_es):
+    assert not (rebased_es / "doc" / "pictures").exists()
+    assert "<figure" not in (rebased_es / "id" / "country" / "MX.html").read_text(encoding="utf-8")
+    assert (rebased_es / "doc" / "action-plans.html").is_file()  # the table needs no picture

@@ -195,7 +195,7 @@ def find(text, cls, limit, fmt, db, base):
     matches = index.search(text, index.class_iri(cls) if cls else None, limit)
     if not matches:
         raise WpsError(f"nothing in the graph is named like {text!r}")
-    out = q.render(lookup.as_result(matches, names), fmt, names)
+    out = q.render(lookup.as_result(matches, names), fmt, names, q.terminal_width())
     click.echo(out, nl=not out.endswith("\n"))
 
 
@@ -259,7 +259,7 @@ def run_query(name, params, fmt, db, data, endpoint, timeout, lang, base):
         given = _resolve(query, given, lambda: lookup.Index.of(
             lambda text: remote.run(lookup.adhoc(text), endpoint, {}, names, timeout), names), names)
         result = remote.run(query, endpoint, given, names, timeout)
-        text = q.render(result, fmt, names)
+        text = q.render(result, fmt, names, q.terminal_width())
         click.echo(text, nl=not text.endswith("\n"))
         return
     store = _store(db, data, names)
@@ -272,7 +272,7 @@ def run_query(name, params, fmt, db, data, endpoint, timeout, lang, base):
         result = adhoc.relabel(result, index_of(), lang)
     if not canned and adhoc.duplicates(result):
         click.echo(adhoc.DUPLICATES_NOTE.format(n=adhoc.duplicates(result)), err=True)
-    text = q.render(result, fmt, names)
+    text = q.render(result, fmt, names, q.terminal_width())
     click.echo(text, nl=not text.endswith("\n"))
 
 
@@ -383,9 +383,11 @@ def push(url, db, replace, timeout):
 @click.option("--host", default="127.0.0.1", show_default=True, help="With --serve: address to listen on.")
 @click.option("--port", type=int, default=8000, show_default=True, help="With --serve: port to listen on.")
 @click.option("--quiet", is_flag=True, help="No progress lines on stderr.")
+@click.option("--pictures/--no-pictures", default=True, show_default=True,
+              help="Draw timelines and networks on the pages that have enough to show, and the NAP chart.")
 @base_option
 @_guard
-def publish(out, lang, data, serve_after, host, port, quiet, base):
+def publish(out, lang, data, serve_after, host, port, quiet, pictures, base):
     """Write a linked-data site: a page, Turtle and JSON-LD per resource, ontology docs, VoID/DCAT, dumps."""
     from wpsgraph import resources
     from wpsgraph.pipeline.build import stderr_progress
@@ -397,7 +399,8 @@ def publish(out, lang, data, serve_after, host, port, quiet, base):
         if missing:
             raise WpsError(f"{missing[0]}: no such file or folder")
         files = list(dict.fromkeys(p.resolve() for p in resources.reference_files() + _expand(data)))
-    result = run_publish(out, Names(base), lang, files, progress=None if quiet else stderr_progress)
+    result = run_publish(out, Names(base), lang, files, progress=None if quiet else stderr_progress,
+                         pictures=pictures)
     click.echo(f"published {result.out}: {result.pages} pages, {result.rdf_files} RDF files, "
                f"{result.resources} resources")
     if serve_after:

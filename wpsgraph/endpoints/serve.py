@@ -7,10 +7,11 @@ the `oxigraph` binary. `wpsgraph serve` runs `oxigraph serve-read-only` on the b
   their union (`--union-default-graph`);
 - read-only: updates and Graph Store writes get HTTP 403;
 - a query running past `--timeout-s` is cancelled by the server itself;
-- bound to 127.0.0.1 unless told otherwise; the browser query page (YASGUI) is at `/`, queries at `/query`.
+- bound to 127.0.0.1 unless told otherwise; the project's query page (`workbench/`) is at `/`, queries at
+  `/query` (the page's front server passes them on to Oxigraph's, listening on a loopback port of its own).
 
 Nothing here speaks HTTP for the server: this module only finds the binary, starts it, waits until it answers a
-query, and stops it.
+query, and stops it (the page's front is `workbench/front.py`).
 """
 
 from __future__ import annotations
@@ -179,21 +180,51 @@ def serve(db: Path | None, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, t
         store = db / STORE_DIR if (db / STORE_DIR).is_dir() else db
         open_store(db)  # raises a clear one-line error if this is not a built store
         previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)
-        server = start(store, host, port, timeout, read_only=True)
+        # the project's query page at `/`, in front of Oxigraph's server on a loopback port of its own
+        server = start(store, DEFAULT_HOST, _free_port(), timeout, read_only=True)
         try:
-            say(f"SPARQL endpoint: {server.query_url}")
-            say(f"query page: {server.url}  (read-only; queries stop after {timeout} s; Ctrl-C stops the server)")
+            page = _query_page(host, port, db, server.url, timeout)
+        except BaseException:
+            server.stop()
+            raise
+        try:
+            url = f"http://{_authority({'0.0.0.0': '127.0.0.1', '::': '::1'}.get(host, host), page.port)}/"
+            say(f"SPARQL endpoint: {url}query")
+            say(f"query page: {url}  (read-only; queries stop after {timeout} s; Ctrl-C stops the server)")
             code = server.process.wait()
             if code:
                 raise ServeError(f"the Oxigraph server stopped with exit code {code}")
         except KeyboardInterrupt:
             pass
         finally:
+            page.stop()
             server.stop()
             signal.signal(signal.SIGTERM, previous)
     finally:
         if temporary is not None:
             temporary.cleanup()
+
+
+def _query_page(host: str, port: int, db: Path, backend: str, timeout: int):
+    import json
+
+    from wpsgraph.endpoints.workbench import Workbench, front
+    from wpsgraph.namespaces import Names
+
+    manifest = db / "manifest.json"
+    base = json.loads(manifest.read_text(encoding="utf-8")).get("base") if manifest.is_file() else None
+    try:
+        return front.listen(host, port, backend, Workbench(Names(base)), timeout + 5)
+    except OSError as e:
+        raise ServeError(f"cannot listen on {_authority(host, port)}: {e.strerror or e}") from None
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((DEFAULT_HOST, 0))
+        return s.getsockname()[1]
 
 
 def _exit_on_sigterm(_signum, _frame):

@@ -24,8 +24,9 @@ SELECT DISTINCT ?who ?role ?event WHERE {
 
 INFO_QUERY = """PREFIX wps: <https://w3id.org/wpsgraph/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 SELECT ?node ?label ?group WHERE {
-  ?node rdfs:label ?label . FILTER(LANG(?label) = "en")
+  ?node rdfs:label|skos:prefLabel ?label . FILTER(LANG(?label) = "en")
   OPTIONAL {
     VALUES (?class ?group) { (wps:Event "event") (wps:Country "country") (wps:Person "person") (wps:Post "post")
                              (wps:ParticipantGroup "group") (wps:Organisation "organisation") }
@@ -152,16 +153,26 @@ def _radial(graph, focus, group_of) -> dict:
         spread = min(step * 0.9, math.pi * 0.9) if len(events) > 1 else 2 * math.pi * (1 - 1 / max(len(own), 1))
         for j, a in enumerate(own):
             angle = i * step + (spread * (j / (len(own) - 1) - 0.5) if len(own) > 1 else 0)
-            radius = 1.8 + 0.6 * (j % 2) + 0.02 * len(own)
+            rings = 3 if len(own) > 8 else 2  # a crowded event's participants on three staggered rings
+            radius = 1.8 + 0.6 * (j % rings) + 0.02 * len(own)
             pos[a] = (math.cos(i * step) + (radius - 1) * math.cos(angle) * 1.1,
                       math.sin(i * step) + (radius - 1) * math.sin(angle) * 1.1)
-    shared = 0
+    # actors shared by several events: between those events, away from the focus, side by side when several
+    # share the same events (golden-angle turns for those whose events face each other across the focus)
+    shared: dict[tuple, list] = {}
     for a in sorted(graph.nodes, key=str):
         if a not in pos:
-            shared += 1
-            linked = [pos[e] for e in graph.neighbors(a) if e in pos and e != focus] or [(0.5, 0.5)]
-            x, y = sum(p[0] for p in linked) / len(linked), sum(p[1] for p in linked) / len(linked)
-            pos[a] = (x * 0.55 + 0.25 * ((shared % 3) - 1), y * 0.55 + 0.22 * (shared // 3 + 1) * (-1) ** shared)
+            shared.setdefault(tuple(sorted(e for e in graph.neighbors(a) if e in pos and e != focus)), []).append(a)
+    for n, (linked_events, members) in enumerate(sorted(shared.items())):
+        linked = [pos[e] for e in linked_events] or [(0.5, 0.5)]
+        x, y = sum(p[0] for p in linked) / len(linked), sum(p[1] for p in linked) / len(linked)
+        centre = math.hypot(x, y)
+        angle = math.atan2(y, x) if centre > 0.05 else n * 2.39996
+        radius = max(centre * 0.8, 0.5)
+        across = (-math.sin(angle), math.cos(angle))
+        for k, a in enumerate(members):
+            offset = (k - (len(members) - 1) / 2) * 0.3
+            pos[a] = (radius * math.cos(angle) + across[0] * offset, radius * math.sin(angle) + across[1] * offset)
     return pos
 
 
@@ -179,6 +190,7 @@ def _alt(title, graph, group_of, labels, focus, events_all, events_kept) -> str:
     if events_all > events_kept:
         parts.append(f"the {events_kept} events with most participants of {events_all}")
     if others:
-        parts.append("most connected: " + ", ".join(f"{labels.get(x, x)} ({graph.degree(x)} events)"
-                                                    for x in others))
+        def events(n: int) -> str:
+            return f"{n} event" + ("" if n == 1 else "s")
+        parts.append("most connected: " + ", ".join(f"{labels.get(x, x)} ({events(graph.degree(x))})" for x in others))
     return "; ".join(parts) + "."

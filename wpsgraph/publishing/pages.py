@@ -13,6 +13,7 @@ import pyoxigraph as ox
 
 from wpsgraph import __version__
 from wpsgraph.namespaces import RDF, RDFS, SKOS
+from wpsgraph.publishing.action_plans import PAGE as ACTION_PLANS
 from wpsgraph.publishing.site import DIAGRAM, MEDIA, Link, Site, relative, template_env, term_key
 
 
@@ -22,6 +23,7 @@ class Writer:
         self.written: list[str] = []
         self.rdf_files: list[str] = []
         self.final = out
+        self.figures: dict = {}  # IRI -> the pictures drawn for its page (publishing.pictures.Figure)
 
     def write(self, path: str, text: str | bytes) -> None:
         dest = self.out / path
@@ -42,6 +44,7 @@ class Writer:
             Link(relative("index.html", path), s.t["home"]),
             Link(relative("ontology.html", path), s.t["ontology"]),
             Link(relative(DIAGRAM + ".html", path), s.t["diagram"]),
+            Link(relative(ACTION_PLANS, path), s.t["action_plans"]),
             Link(relative("dataset.html", path), s.t["dataset"]),
             Link(relative("dataset.html", path) + "#downloads", s.t["dumps"]),
         ]
@@ -99,7 +102,8 @@ def resource_page(w: Writer, iri: str) -> None:
     w.render(page, "resource.html", title=title, title_lang=title_lang, iri=iri, alternates=alternates,
              canonical=iri, types=types, rows=rows, inferred_rows=inferred_rows,
              inferred_count=sum(len(r["values"]) for r in inferred_rows), incoming=incoming, sources=sources,
-             alt_labels=alt_labels, description=s.description(iri))
+             alt_labels=alt_labels, description=s.description(iri),
+             figures=[(f, f.href(page)) for f in w.figures.get(iri, [])])
 
 
 def _rows(s: Site, facts: dict, objects: dict, page: str) -> list[dict]:

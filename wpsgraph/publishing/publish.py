@@ -12,16 +12,19 @@ import pyoxigraph as ox
 from wpsgraph.errors import WpsError
 from wpsgraph.folders import replace_folder, staging_folder
 from wpsgraph.namespaces import DCT, Names
+from wpsgraph.publishing.action_plans import action_plans_page
 from wpsgraph.publishing.dataset import dataset_page
 from wpsgraph.publishing.diagram import diagram_page
 from wpsgraph.publishing.ontology_docs import ontology_page
 from wpsgraph.publishing.pages import Writer, graph_page, index_page, resource_page, server_configs, sitemap
+from wpsgraph.publishing.pictures import draw, draw_naps
 from wpsgraph.publishing.site import VANN, PublishResult, Site
 
 
 def publish(out: Path, names: Names | None = None, lang: str = "en", data_files: Sequence[Path] | None = None,
-            progress: Callable[[str], None] | None = None, loaded=None) -> PublishResult:
-    """Write the site into ``out`` (replaced whole: written beside it, then swapped in)."""
+            progress: Callable[[str], None] | None = None, loaded=None, pictures: bool = True) -> PublishResult:
+    """Write the site into ``out`` (replaced whole: written beside it, then swapped in); ``pictures``: draw the
+    timelines, networks and NAP chart (the slowest part)."""
     from wpsgraph.pipeline.build import in_memory
 
     names = names or Names()
@@ -40,12 +43,21 @@ def publish(out: Path, names: Names | None = None, lang: str = "en", data_files:
     try:
         w = Writer(site, tmp)
         w.final = out
+        chart = None
+        if pictures:
+            clock = time.perf_counter()
+            w.figures = draw(site, loaded.store, tmp)
+            chart = draw_naps(site, loaded.store, tmp)
+            timings["pictures"] = time.perf_counter() - clock
+            say(f"pictures: {sum(map(len, w.figures.values())) + 1} SVG on {len(w.figures) + 1} pages "
+                f"({timings['pictures']:.2f} s)")
         clock = time.perf_counter()
         for iri in site.resources:
             resource_page(w, iri)
         for g in site.graphs:
             graph_page(w, g)
         index_page(w)
+        action_plans_page(w, loaded.store, chart)
         license_iri = next((getattr(q.object, "value", None) for q in site.by_subject.get(site.ontology_iri, [])
                             if q.predicate.value == DCT + "license"), None)
         dataset_page(w, license_iri)

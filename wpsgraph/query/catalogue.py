@@ -3,6 +3,8 @@
     # title: Events an actor took part in
     # description: Every event the actor took part in, in any role.
     # param: actor iri organisation:usnorthcom  -- the actor (an IRI or prefix:name)
+
+A header line may go on over the following comment lines, indented by two spaces or more after the '#'.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from wpsgraph.query.lexer import query_form
 
 PARAM_KINDS = ("iri", "string", "integer", "date", "year")
 _HEADER = re.compile(r"^#\s*(title|description|param)\s*:\s*(.*)$")
+_CONTINUED = re.compile(r"^#\s{2,}(\S.*)$")
 _PARAM = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<kind>\w+)\s+(?P<default>\S+)(?:\s+--\s*(?P<doc>.*))?$")
 
 
@@ -51,12 +54,21 @@ def read_query(path: Path) -> Query:
         raise QueryError(f"{path}: cannot read query: {e}") from None
     meta = {"title": "", "description": ""}
     params: list[Param] = []
+    last: str | None = None
     for number, line in enumerate(text.splitlines(), 1):
         if not line.startswith("#"):
             if line.strip():
                 break
             continue
         match = _HEADER.match(line)
+        more = _CONTINUED.match(line) if not match else None
+        if more and last == "param" and params:
+            params[-1].doc = (params[-1].doc + " " + more.group(1).strip()).strip()
+            continue
+        if more and last is not None and last in meta:
+            meta[last] = (meta[last] + " " + more.group(1).strip()).strip()
+            continue
+        last = match.group(1) if match else None
         if not match:
             continue
         key, value = match.group(1), match.group(2).strip()
