@@ -346,15 +346,31 @@ def synth(triples, seed, out):
               help="A folder written by 'wpsgraph build' (default: build the shipped data into a temporary folder).")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: every interface).")
 @click.option("--port", type=click.IntRange(1, 65535), default=7878, show_default=True)
-@click.option("--timeout", type=click.IntRange(min=1), default=30, show_default=True,
-              help="Seconds after which the server stops a query.")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=30, show_default=True,
+              help="Seconds after which a query is stopped (its worker killed) and answered 504.")
+@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
+              help="Queries answered at once (one worker process each).")
+@click.option("--queue", "queue_size", type=click.IntRange(min=0), default=64, show_default=True,
+              help="Queries that may wait for a worker; more get 503 with Retry-After.")
+@click.option("--max-memory-mb", type=click.IntRange(min=64), default=2048, show_default=True,
+              help="Memory one worker may use; a query needing more is stopped (500).")
+@click.option("--max-result-mb", type=click.IntRange(min=1), default=256, show_default=True,
+              help="Largest result sent; a larger one is refused (500).")
+@click.option("--allow-service", multiple=True, metavar="HOST",
+              help="Let SERVICE clauses call this host (repeatable); by default the endpoint makes no outbound "
+                   "request.")
 @_guard
-def serve(db, host, port, timeout):
-    """Serve the graph read-only at a SPARQL 1.1 endpoint (Oxigraph's server), with a query page for the browser."""
+def serve(db, host, port, timeout, workers, queue_size, max_memory_mb, max_result_mb, allow_service):
+    """Serve the graph read-only at a SPARQL 1.1 endpoint, with a query page for the browser.
+
+    Every query has a hard time limit and bounded memory: it runs in a worker process that is killed at the
+    deadline."""
+    from wpsgraph.endpoints.serve import Limits
     from wpsgraph.endpoints.serve import serve as run_serve
     from wpsgraph.pipeline.build import stderr_progress
 
-    run_serve(db, host, port, timeout, say=lambda m: print(m, flush=True), progress=stderr_progress)
+    limits = Limits(timeout, workers, queue_size, max_memory_mb, max_result_mb, tuple(allow_service))
+    run_serve(db, host, port, timeout, say=lambda m: print(m, flush=True), progress=stderr_progress, limits=limits)
 
 
 @main.command()
