@@ -5,6 +5,7 @@ Exit codes: 0 success/conforms, 1 validation violations, 2 bad input or usage, 3
 
 from __future__ import annotations
 
+import errno
 import functools
 import json
 import sys
@@ -14,7 +15,8 @@ import click
 
 from wpsgraph import __version__
 from wpsgraph import query as q
-from wpsgraph.errors import EXIT_INTERNAL, EXIT_OK, EXIT_VIOLATIONS, WpsError
+from wpsgraph.errors import EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, EXIT_VIOLATIONS, WpsError
+from wpsgraph.folders import atomic_write
 from wpsgraph.namespaces import BASE_ENV, Names
 
 
@@ -23,11 +25,18 @@ def _guard(func):
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
+        _terminate_cleanly()
         try:
             return func(*args, **kwargs)
         except WpsError as e:
             click.echo(f"error: {e}", err=True)
             sys.exit(e.exit_code)
+        except MemoryError:
+            click.echo("error: out of memory: close other programs, or work on fewer files at once", err=True)
+            sys.exit(EXIT_INPUT)
+        except OSError as e:  # the machine refused: a full disk, a read-only folder, a damaged store
+            click.echo(f"error: {environment_message(e)}", err=True)
+            sys.exit(EXIT_INPUT)
         except BrokenPipeError:  # output piped into `head` and closed early: not an error
             sys.stderr.close()
             sys.exit(EXIT_OK)
@@ -36,11 +45,46 @@ def _guard(func):
             sys.exit(130)
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
+        except RuntimeError as e:  # RocksDB's word for a damaged store
+            if "Corruption" not in str(e):
+                click.echo(f"internal error: {type(e).__name__}: {e} (please report it)", err=True)
+                sys.exit(EXIT_INTERNAL)
+            click.echo(f"error: the store is damaged ({str(e).splitlines()[0][:160]}): rebuild it with "
+                       "'wpsgraph build'", err=True)
+            sys.exit(EXIT_INPUT)
         except Exception as e:  # a bug: say so plainly
             click.echo(f"internal error: {type(e).__name__}: {e} (please report it)", err=True)
             sys.exit(EXIT_INTERNAL)
 
     return wrapper
+
+
+def _terminate_cleanly():
+    """SIGTERM unwinds like Ctrl-C (so staging folders and temporary files are removed) instead of killing at once."""
+    import signal
+    import threading
+
+    def stop(signum, _frame):
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGTERM) in (
+            signal.SIG_DFL, None):
+        signal.signal(signal.SIGTERM, stop)
+
+
+def environment_message(e: OSError) -> str:
+    """One line for an error of the environment, with what to do."""
+    from wpsgraph.folders import output_error
+
+    text = str(e)
+    if e.errno is None and ("Corruption" in text or "corrupt" in text.lower()):
+        return f"the store is damaged ({text.splitlines()[0][:200]}): rebuild it with 'wpsgraph build'"
+    if e.errno is None and "No space left" in text:
+        return "the disk is full: free some space and run again"
+    if e.filename and e.errno is not None and e.errno not in (errno.ENOENT, errno.EISDIR, errno.ENOTDIR):
+        return str(output_error(e.filename, e))
+    where = f"{e.filename}: " if e.filename else ""
+    return f"{where}{e.strerror or text.splitlines()[0] if text else type(e).__name__}"
 
 
 base_option = click.option("--base-iri", "base", envvar=BASE_ENV, default=None, metavar="IRI",
@@ -97,7 +141,7 @@ def validate(paths, fmt, fail_on, engine, output, no_cache, base):
             click.echo(f"error: {where}: {f.message}", err=True)
     text = render(report, fmt, names)
     if output is not None:
-        output.write_text(text + "\n", encoding="utf-8")
+        atomic_write(output, text + "\n")
     else:
         click.echo(text)
     if report.unreadable:
@@ -138,9 +182,9 @@ def draft_command(article, url, published, publisher, out):
             raise WpsError(f"{article}: cannot read the article ({e.__class__.__name__})") from None
     d = draft(text, url=url, published=published, publisher=publisher, stem=out.stem if out else None)
     if out is not None:
-        out.write_text(d.turtle(), encoding="utf-8")
         review = out.with_name(out.name + ".review.txt")
-        review.write_text(d.review_text(), encoding="utf-8")
+        atomic_write(out, d.turtle())
+        atomic_write(review, d.review_text())
         click.echo(f"drafted {out} ({len(d.items)} resources, {len(d.linked())} linked to the graph) and {review} "
                    f"in {d.seconds:.2f} s", err=True)
     else:
@@ -334,10 +378,7 @@ def synth(triples, seed, out):
     """Write realistic synthetic WPS data (about N triples, Turtle) for scale tests and benchmarks."""
     from wpsgraph.pipeline.synth import write
 
-    try:
-        written = write(out, triples, seed)
-    except OSError as e:
-        raise WpsError(f"{out}: cannot write: {e.strerror or e}") from None
+    written = write(out, triples, seed)
     click.echo(f"wrote {out}: {written} triples (seed {seed})", err=True)
 
 

@@ -53,7 +53,7 @@ class PushReport:
 
 def dataset_graphs(build: Path) -> dict[str, list[ox.Triple]]:
     """The build's graphs: every named graph of dataset.trig, then the inferred graph."""
-    build = Path(build)
+    build = Path(build).resolve()  # one version of the build, even if it is rebuilt meanwhile
     manifest = build / OUTPUTS["manifest"]
     if not manifest.is_file():
         raise InputError(build, "no build here: run 'wpsgraph build --out DIR' first")

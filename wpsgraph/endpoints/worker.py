@@ -84,7 +84,7 @@ def answer(store: ox.Store, request: dict, result_limit: int) -> tuple[dict, byt
     except MemoryError:
         return {"status": 500, "error": "the query needs more memory than a worker may use "
                                         "(wpsgraph serve --max-memory-mb)"}, b""
-    except (OSError, ValueError, KeyError) as e:
+    except (OSError, RuntimeError, ValueError, KeyError) as e:
         if isinstance(e.__context__, TooLarge) or "TooLarge" in str(e):
             return {"status": 500, "error": f"the result is larger than {result_limit // (1024 * 1024)} MB "
                                             "(wpsgraph serve --max-result-mb)"}, b""

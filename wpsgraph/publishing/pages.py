@@ -168,5 +168,5 @@ def sitemap(w: Writer) -> None:
 
 def server_configs(w: Writer) -> None:
     w.write(".htaccess", w.env.get_template("htaccess.txt").render())
-    w.write("deploy/nginx.conf", w.env.get_template("nginx.conf").render(root=str(w.final.resolve()),
-                                                                           base=w.site.base))
+    root = w.final.parent.resolve() / w.final.name  # the link, not the version it points at today
+    w.write("deploy/nginx.conf", w.env.get_template("nginx.conf").render(root=str(root), base=w.site.base))

@@ -36,8 +36,12 @@ def open_db(db) -> ox.Store:
         raise InputError(db, "no built store here: run 'wpsgraph build --out DIR' first")
     try:
         return ox.Store.read_only(str(path))
-    except OSError as e:
-        raise InputError(db, f"cannot open the store: {e}") from None
+    except (OSError, RuntimeError) as e:  # RocksDB reports a damaged store as a RuntimeError
+        first = str(e).splitlines()[0] if str(e) else type(e).__name__
+        if "Corruption" in first or "corrupt" in first:
+            raise InputError(db, f"the store is damaged ({first[:160]}): rebuild it with 'wpsgraph build'") \
+                from None
+        raise InputError(db, f"cannot open the store: {first}") from None
 
 
 def run(query: Query, store: ox.Store, params: dict[str, str] | None = None, names: Names | None = None,
