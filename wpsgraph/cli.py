@@ -87,6 +87,17 @@ def environment_message(e: OSError) -> str:
     return f"{where}{e.strerror or text.splitlines()[0] if text else type(e).__name__}"
 
 
+def _input_limit(ctx, _param, value):
+    from wpsgraph import inputs
+
+    inputs.configure(value, progress=lambda m: click.echo(m, err=True))
+    return value
+
+
+max_input_option = click.option("--max-input-mb", type=click.FloatRange(min=0.001), envvar="WPSGRAPH_MAX_INPUT_MB",
+                                default=None, expose_value=False, callback=_input_limit, metavar="MB",
+                                help="Largest input file read (default 512 MB).")
+
 base_option = click.option("--base-iri", "base", envvar=BASE_ENV, default=None, metavar="IRI",
                            help="Base namespace of every wpsgraph IRI (default https://w3id.org/wpsgraph/).")
 
@@ -113,6 +124,7 @@ def main():
               help="Write the report to this file instead of standard output.")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the cache ($WPSGRAPH_CACHE, "
                                                  "default $XDG_CACHE_HOME/wpsgraph).")
+@max_input_option
 @base_option
 @_guard
 def validate(paths, fmt, fail_on, engine, output, no_cache, base):
@@ -128,10 +140,7 @@ def validate(paths, fmt, fail_on, engine, output, no_cache, base):
     names = Names(base)
     files = None
     if paths:
-        missing = [p for p in paths if not p.exists()]
-        if missing:
-            raise WpsError(f"{missing[0]}: no such file or folder")
-        files = list(dict.fromkeys(_expand(paths)))
+        files = _input_files(paths)
         if not files:
             raise WpsError(f"no .ttl files in {', '.join(map(str, paths))}")
     report = run_check(files, names, engine, use_cache=not no_cache)
@@ -154,6 +163,21 @@ def _expand(paths) -> list[Path]:
     for p in paths:
         out += sorted(p.rglob("*.ttl")) if p.is_dir() else [p]
     return out
+
+
+def _input_files(paths) -> list[Path]:
+    """The data files named on the command line (folders expanded, - read from standard input), each checked to
+    be a regular file within the size limit before anything reads it."""
+    from wpsgraph import inputs
+
+    missing = [p for p in paths if str(p) != "-" and not p.exists() and not p.is_symlink()]
+    if missing:
+        raise WpsError(f"{missing[0]}: no such file or folder")
+    files = [inputs.from_stdin() if str(p) == "-" else p for p in paths]
+    files = list(dict.fromkeys(_expand(files)))
+    for f in files:
+        inputs.check(f)
+    return files
 
 
 @main.command("draft")
@@ -343,6 +367,7 @@ def plot(kind, subject, out, db, base):
               help="Data files or folders to build from (default: the shipped reference data and sources).")
 @click.option("--out", type=click.Path(path_type=Path), default=Path("build"), show_default=True)
 @click.option("--quiet", is_flag=True, help="No progress lines on stderr.")
+@max_input_option
 @base_option
 @_guard
 def build(data, out, quiet, base):
@@ -353,10 +378,7 @@ def build(data, out, quiet, base):
 
     files = None
     if data:
-        missing = [p for p in data if not p.exists()]
-        if missing:
-            raise WpsError(f"{missing[0]}: no such file or folder")
-        files = resources.reference_files() + _expand(data)
+        files = resources.reference_files() + _input_files(data)
         files = list(dict.fromkeys(p.resolve() for p in files))
     result = run_build(files, out, Names(base), progress=None if quiet else stderr_progress)
     c = result.report.counts()
@@ -440,6 +462,7 @@ def push(url, db, replace, timeout):
 @click.option("--host", default="127.0.0.1", show_default=True, help="With --serve: address to listen on.")
 @click.option("--port", type=int, default=8000, show_default=True, help="With --serve: port to listen on.")
 @click.option("--quiet", is_flag=True, help="No progress lines on stderr.")
+@max_input_option
 @base_option
 @_guard
 def publish(out, lang, data, serve_after, host, port, quiet, base):
@@ -450,10 +473,7 @@ def publish(out, lang, data, serve_after, host, port, quiet, base):
 
     files = None
     if data:
-        missing = [p for p in data if not p.exists()]
-        if missing:
-            raise WpsError(f"{missing[0]}: no such file or folder")
-        files = list(dict.fromkeys(p.resolve() for p in resources.reference_files() + _expand(data)))
+        files = list(dict.fromkeys(p.resolve() for p in resources.reference_files() + _input_files(data)))
     result = run_publish(out, Names(base), lang, files, progress=None if quiet else stderr_progress)
     click.echo(f"published {result.out}: {result.pages} pages, {result.rdf_files} RDF files, "
                f"{result.resources} resources")
