@@ -443,12 +443,18 @@ def serve(db, host, port, timeout, workers, queue_size, max_memory_mb, max_resul
 @click.option("--replace", is_flag=True, help="Replace graphs the store already holds with other content.")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=120.0, show_default=True,
               help="Seconds to wait for each request.")
+@click.option("--sparql", default=None, metavar="URL",
+              help="The store's SPARQL query endpoint, to find graphs the build no longer has (default: guessed "
+                   "from URL: /store → /query, /data → /sparql).")
 @_guard
-def push(url, db, replace, timeout):
-    """Upload the build to a store's SPARQL 1.1 Graph Store endpoint URL: a named graph per source, plus inferred."""
+def push(url, db, replace, timeout, sparql):
+    """Upload the build to a store's SPARQL 1.1 Graph Store endpoint URL: a named graph per source, plus inferred.
+
+    With --replace the store ends up equal to the build under the build's graph namespace: changed graphs are
+    replaced and graphs the build no longer has are removed (each one named on stderr)."""
     from wpsgraph.endpoints.push import push as run_push
 
-    click.echo(run_push(db, url, replace, timeout, say=lambda m: click.echo(m, err=True)).summary())
+    click.echo(run_push(db, url, replace, timeout, say=lambda m: click.echo(m, err=True), sparql=sparql).summary())
 
 
 @main.command()
