@@ -118,7 +118,9 @@ def _rows(s: Site, facts: dict, objects: dict, page: str) -> list[dict]:
 def _value_sort(s: Site, term) -> tuple:
     if isinstance(term, ox.NamedNode):
         return (0, s.label(term.value)[0].casefold())
-    return (1, (term.language or "") != s.lang, str(term))
+    if isinstance(term, ox.Literal):
+        return (1, (term.language or "") != s.lang, str(term))
+    return (2, False, str(term))  # a blank node (rdfs:comment [] validates): after the named values and literals
 
 
 def graph_page(w: Writer, graph: str) -> None:
