@@ -9,9 +9,15 @@ from __future__ import annotations
 import atexit
 import contextlib
 import functools
+import queue
+import re
 import shutil
 import socket
+import subprocess
+import sys
 import tempfile
+import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -20,6 +26,8 @@ from pathlib import Path
 from wpsgraph.endpoints import serve
 from wpsgraph.pipeline.build import build
 
+WPSGRAPH = [sys.executable, "-m", "wpsgraph.cli"]
+
 
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
@@ -27,7 +35,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def built() -> Path:
     """The shipped data built once per test session (read-only: do not modify)."""
     folder = Path(tempfile.mkdtemp(prefix="wpsgraph-test-build-"))
@@ -68,3 +76,41 @@ def port_closed(url: str) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.settimeout(1)
         return s.connect_ex((parts.hostname, parts.port)) != 0
+
+
+class Serving:
+    """`wpsgraph serve ...` in a subprocess; .url is the endpoint URL it printed."""
+
+    def __init__(self, *args, wait: float = 60):
+        self.process = subprocess.Popen(WPSGRAPH + ["serve", *map(str, args)], stdout=subprocess.PIPE,
+                                        stderr=subprocess.PIPE, text=True)
+        self.lines: queue.Queue = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+        self.output = []
+        self.url = None
+        deadline = time.monotonic() + wait
+        while self.url is None and time.monotonic() < deadline:
+            try:
+                line = self.lines.get(timeout=0.2)
+            except queue.Empty:
+                if self.process.poll() is not None:
+                    break
+                continue
+            self.output.append(line)
+            match = re.search(r"(http://\S+/query)\b", line)
+            if match and line.startswith("SPARQL endpoint:"):
+                self.url = match.group(1)
+
+    def _read(self):
+        for line in self.process.stdout:
+            self.lines.put(line)
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        return self.process.stderr.read()

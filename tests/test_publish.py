@@ -388,7 +388,7 @@ def test_server_configs_negotiate_the_same_formats(site):
         assert needle in apache
     nginx = (site / "deploy/nginx.conf").read_text(encoding="utf-8")
     for needle in ("map $http_accept $wpsgraph_ext", "text/turtle", "application/ld+json",
-                   "try_files $uri $uri$wpsgraph_ext", f"root         {site.resolve()}"):
+                   "try_files $uri $uri$wpsgraph_ext", f"root         {site.parent.resolve() / site.name}"):
         assert needle in nginx
 
 

@@ -1,4 +1,4 @@
-"""`wpsgraph serve`: a real, read-only SPARQL 1.1 Protocol endpoint (Oxigraph's server) over the build.
+"""`wpsgraph serve`: a real, read-only SPARQL 1.1 Protocol endpoint over the build (worker processes behind waitress).
 
 The command itself is run as a subprocess, exactly as a user runs it, and always stopped afterwards.
 """
@@ -8,11 +8,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-import queue
-import re
 import subprocess
 import sys
-import threading
 import time
 import urllib.parse
 import xml.etree.ElementTree as ET
@@ -20,58 +17,17 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from servers import WPSGRAPH, Serving, built, free_port, http, port_closed, sparql_get
 
-from wpsgraph.pipeline.build import open_store
 from wpsgraph.cli import main
 from wpsgraph.endpoints.serve import server_binary
+from wpsgraph.pipeline.build import open_store
 
-from servers import built, free_port, http, port_closed, sparql_get
-
-WPSGRAPH = [sys.executable, "-m", "wpsgraph.cli"]
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
-# ~3.6·10^8 rows over the shipped data: never finishes within the timeout. Oxigraph 0.5 checks its deadline between
-# rows of the outer loop, so a three-way cross join overruns it by a whole inner pass (about a minute at 19k
-# triples): that hole is issue 13's (hard deadlines), not what this test measures.
+# ~4·10^8 rows over the shipped data: never finishes within the timeout (the pathological shapes of issue 13 are in
+# tests/robustness/test_deadlines.py).
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f }"
 TIMEOUT = 1
-
-
-class Serving:
-    """`wpsgraph serve ...` in a subprocess; .url is the endpoint URL it printed."""
-
-    def __init__(self, *args, wait: float = 60):
-        self.process = subprocess.Popen(WPSGRAPH + ["serve", *map(str, args)], stdout=subprocess.PIPE,
-                                        stderr=subprocess.PIPE, text=True)
-        self.lines: queue.Queue = queue.Queue()
-        threading.Thread(target=self._read, daemon=True).start()
-        self.output = []
-        self.url = None
-        deadline = time.monotonic() + wait
-        while self.url is None and time.monotonic() < deadline:
-            try:
-                line = self.lines.get(timeout=0.2)
-            except queue.Empty:
-                if self.process.poll() is not None:
-                    break
-                continue
-            self.output.append(line)
-            match = re.search(r"(http://\S+/query)\b", line)
-            if match and line.startswith("SPARQL endpoint:"):
-                self.url = match.group(1)
-
-    def _read(self):
-        for line in self.process.stdout:
-            self.lines.put(line)
-
-    def stop(self):
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        return self.process.stderr.read()
 
 
 @pytest.fixture(scope="module")
@@ -146,7 +102,7 @@ def test_default_graph_is_the_union_with_named_graphs_kept(served):
 def test_query_page_for_the_browser(served):
     status, media, body = http(served.url.rsplit("/", 1)[0] + "/")
     assert (status, media) == (200, "text/html")
-    assert b"WPS query page" in body  # the project's own page (tests/test_workbench.py), not Oxigraph's
+    assert b"yasgui" in body.lower()
 
 
 def test_updates_are_refused_and_change_nothing(served, triples):
@@ -163,10 +119,7 @@ def test_a_query_past_the_timeout_is_stopped(served, triples):
     start = time.monotonic()
     status, _, body = sparql_get(served.url, SLOW, timeout=TIMEOUT + 20)
     assert time.monotonic() - start < TIMEOUT + 5
-    # Oxigraph streams the head first, so a cancelled query is a truncated body ending with its message
-    assert status != 200 or b"cancelled" in body
-    with pytest.raises(ValueError):
-        json.loads(body)
+    assert status == 504 and b"cancelled" in body  # an error, never a truncated or empty result
     assert sparql_get(served.url, COUNT)[0] == 200  # and the server goes on answering
 
 
@@ -187,7 +140,7 @@ def test_port_in_use_is_one_line_exit_2(served):
     result = subprocess.run(WPSGRAPH + ["serve", "--db", str(built()), "--port", str(port)],
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
-    assert "error: cannot listen on 127.0.0.1:" in result.stderr and "Traceback" not in result.stderr
+    assert "error: cannot listen on" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_not_a_build_is_one_line_exit_2(tmp_path):

@@ -5,6 +5,7 @@ Exit codes: 0 success/conforms, 1 validation violations, 2 bad input or usage, 3
 
 from __future__ import annotations
 
+import errno
 import functools
 import json
 import sys
@@ -14,7 +15,8 @@ import click
 
 from wpsgraph import __version__
 from wpsgraph import query as q
-from wpsgraph.errors import EXIT_INTERNAL, EXIT_OK, EXIT_VIOLATIONS, WpsError
+from wpsgraph.errors import EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, EXIT_VIOLATIONS, WpsError
+from wpsgraph.folders import atomic_write
 from wpsgraph.namespaces import BASE_ENV, Names
 
 
@@ -23,11 +25,18 @@ def _guard(func):
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
+        _terminate_cleanly()
         try:
             return func(*args, **kwargs)
         except WpsError as e:
             click.echo(f"error: {e}", err=True)
             sys.exit(e.exit_code)
+        except MemoryError:
+            click.echo("error: out of memory: close other programs, or work on fewer files at once", err=True)
+            sys.exit(EXIT_INPUT)
+        except OSError as e:  # the machine refused: a full disk, a read-only folder, a damaged store
+            click.echo(f"error: {environment_message(e)}", err=True)
+            sys.exit(EXIT_INPUT)
         except BrokenPipeError:  # output piped into `head` and closed early: not an error
             sys.stderr.close()
             sys.exit(EXIT_OK)
@@ -36,12 +45,58 @@ def _guard(func):
             sys.exit(130)
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
+        except RuntimeError as e:  # RocksDB's word for a damaged store
+            if "Corruption" not in str(e):
+                click.echo(f"internal error: {type(e).__name__}: {e} (please report it)", err=True)
+                sys.exit(EXIT_INTERNAL)
+            click.echo(f"error: the store is damaged ({str(e).splitlines()[0][:160]}): rebuild it with "
+                       "'wpsgraph build'", err=True)
+            sys.exit(EXIT_INPUT)
         except Exception as e:  # a bug: say so plainly
             click.echo(f"internal error: {type(e).__name__}: {e} (please report it)", err=True)
             sys.exit(EXIT_INTERNAL)
 
     return wrapper
 
+
+def _terminate_cleanly():
+    """SIGTERM unwinds like Ctrl-C (so staging folders and temporary files are removed) instead of killing at once."""
+    import signal
+    import threading
+
+    def stop(signum, _frame):
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGTERM) in (
+            signal.SIG_DFL, None):
+        signal.signal(signal.SIGTERM, stop)
+
+
+def environment_message(e: OSError) -> str:
+    """One line for an error of the environment, with what to do."""
+    from wpsgraph.folders import output_error
+
+    text = str(e)
+    if e.errno is None and ("Corruption" in text or "corrupt" in text.lower()):
+        return f"the store is damaged ({text.splitlines()[0][:200]}): rebuild it with 'wpsgraph build'"
+    if e.errno is None and "No space left" in text:
+        return "the disk is full: free some space and run again"
+    if e.filename and e.errno is not None and e.errno not in (errno.ENOENT, errno.EISDIR, errno.ENOTDIR):
+        return str(output_error(e.filename, e))
+    where = f"{e.filename}: " if e.filename else ""
+    return f"{where}{e.strerror or text.splitlines()[0] if text else type(e).__name__}"
+
+
+def _input_limit(ctx, _param, value):
+    from wpsgraph import inputs
+
+    inputs.configure(value, progress=lambda m: click.echo(m, err=True))
+    return value
+
+
+max_input_option = click.option("--max-input-mb", type=click.FloatRange(min=0.001), envvar="WPSGRAPH_MAX_INPUT_MB",
+                                default=None, expose_value=False, callback=_input_limit, metavar="MB",
+                                help="Largest input file read (default 512 MB).")
 
 base_option = click.option("--base-iri", "base", envvar=BASE_ENV, default=None, metavar="IRI",
                            help="Base namespace of every wpsgraph IRI (default https://w3id.org/wpsgraph/).")
@@ -69,6 +124,7 @@ def main():
               help="Write the report to this file instead of standard output.")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the cache ($WPSGRAPH_CACHE, "
                                                  "default $XDG_CACHE_HOME/wpsgraph).")
+@max_input_option
 @base_option
 @_guard
 def validate(paths, fmt, fail_on, engine, output, no_cache, base):
@@ -84,10 +140,7 @@ def validate(paths, fmt, fail_on, engine, output, no_cache, base):
     names = Names(base)
     files = None
     if paths:
-        missing = [p for p in paths if not p.exists()]
-        if missing:
-            raise WpsError(f"{missing[0]}: no such file or folder")
-        files = list(dict.fromkeys(_expand(paths)))
+        files = _input_files(paths)
         if not files:
             raise WpsError(f"no .ttl files in {', '.join(map(str, paths))}")
     report = run_check(files, names, engine, use_cache=not no_cache)
@@ -97,7 +150,7 @@ def validate(paths, fmt, fail_on, engine, output, no_cache, base):
             click.echo(f"error: {where}: {f.message}", err=True)
     text = render(report, fmt, names)
     if output is not None:
-        output.write_text(text + "\n", encoding="utf-8")
+        atomic_write(output, text + "\n")
     else:
         click.echo(text)
     if report.unreadable:
@@ -110,6 +163,21 @@ def _expand(paths) -> list[Path]:
     for p in paths:
         out += sorted(p.rglob("*.ttl")) if p.is_dir() else [p]
     return out
+
+
+def _input_files(paths) -> list[Path]:
+    """The data files named on the command line (folders expanded, - read from standard input), each checked to
+    be a regular file within the size limit before anything reads it."""
+    from wpsgraph import inputs
+
+    missing = [p for p in paths if str(p) != "-" and not p.exists() and not p.is_symlink()]
+    if missing:
+        raise WpsError(f"{missing[0]}: no such file or folder")
+    files = [inputs.from_stdin() if str(p) == "-" else p for p in paths]
+    files = list(dict.fromkeys(_expand(files)))
+    for f in files:
+        inputs.check(f)
+    return files
 
 
 @main.command("draft")
@@ -138,9 +206,9 @@ def draft_command(article, url, published, publisher, out):
             raise WpsError(f"{article}: cannot read the article ({e.__class__.__name__})") from None
     d = draft(text, url=url, published=published, publisher=publisher, stem=out.stem if out else None)
     if out is not None:
-        out.write_text(d.turtle(), encoding="utf-8")
         review = out.with_name(out.name + ".review.txt")
-        review.write_text(d.review_text(), encoding="utf-8")
+        atomic_write(out, d.turtle())
+        atomic_write(review, d.review_text())
         click.echo(f"drafted {out} ({len(d.items)} resources, {len(d.linked())} linked to the graph) and {review} "
                    f"in {d.seconds:.2f} s", err=True)
     else:
@@ -299,6 +367,7 @@ def plot(kind, subject, out, db, base):
               help="Data files or folders to build from (default: the shipped reference data and sources).")
 @click.option("--out", type=click.Path(path_type=Path), default=Path("build"), show_default=True)
 @click.option("--quiet", is_flag=True, help="No progress lines on stderr.")
+@max_input_option
 @base_option
 @_guard
 def build(data, out, quiet, base):
@@ -309,10 +378,7 @@ def build(data, out, quiet, base):
 
     files = None
     if data:
-        missing = [p for p in data if not p.exists()]
-        if missing:
-            raise WpsError(f"{missing[0]}: no such file or folder")
-        files = resources.reference_files() + _expand(data)
+        files = resources.reference_files() + _input_files(data)
         files = list(dict.fromkeys(p.resolve() for p in files))
     result = run_build(files, out, Names(base), progress=None if quiet else stderr_progress)
     c = result.report.counts()
@@ -334,10 +400,7 @@ def synth(triples, seed, out):
     """Write realistic synthetic WPS data (about N triples, Turtle) for scale tests and benchmarks."""
     from wpsgraph.pipeline.synth import write
 
-    try:
-        written = write(out, triples, seed)
-    except OSError as e:
-        raise WpsError(f"{out}: cannot write: {e.strerror or e}") from None
+    written = write(out, triples, seed)
     click.echo(f"wrote {out}: {written} triples (seed {seed})", err=True)
 
 
@@ -346,15 +409,31 @@ def synth(triples, seed, out):
               help="A folder written by 'wpsgraph build' (default: build the shipped data into a temporary folder).")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: every interface).")
 @click.option("--port", type=click.IntRange(1, 65535), default=7878, show_default=True)
-@click.option("--timeout", type=click.IntRange(min=1), default=30, show_default=True,
-              help="Seconds after which the server stops a query.")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=30, show_default=True,
+              help="Seconds after which a query is stopped (its worker killed) and answered 504.")
+@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
+              help="Queries answered at once (one worker process each).")
+@click.option("--queue", "queue_size", type=click.IntRange(min=0), default=64, show_default=True,
+              help="Queries that may wait for a worker; more get 503 with Retry-After.")
+@click.option("--max-memory-mb", type=click.IntRange(min=64), default=2048, show_default=True,
+              help="Memory one worker may use; a query needing more is stopped (500).")
+@click.option("--max-result-mb", type=click.IntRange(min=1), default=256, show_default=True,
+              help="Largest result sent; a larger one is refused (500).")
+@click.option("--allow-service", multiple=True, metavar="HOST",
+              help="Let SERVICE clauses call this host (repeatable); by default the endpoint makes no outbound "
+                   "request.")
 @_guard
-def serve(db, host, port, timeout):
-    """Serve the graph read-only at a SPARQL 1.1 endpoint (Oxigraph's server), with a query page for the browser."""
+def serve(db, host, port, timeout, workers, queue_size, max_memory_mb, max_result_mb, allow_service):
+    """Serve the graph read-only at a SPARQL 1.1 endpoint, with a query page for the browser.
+
+    Every query has a hard time limit and bounded memory: it runs in a worker process that is killed at the
+    deadline."""
+    from wpsgraph.endpoints.serve import Limits
     from wpsgraph.endpoints.serve import serve as run_serve
     from wpsgraph.pipeline.build import stderr_progress
 
-    run_serve(db, host, port, timeout, say=lambda m: print(m, flush=True), progress=stderr_progress)
+    limits = Limits(timeout, workers, queue_size, max_memory_mb, max_result_mb, tuple(allow_service))
+    run_serve(db, host, port, timeout, say=lambda m: print(m, flush=True), progress=stderr_progress, limits=limits)
 
 
 @main.command()
@@ -364,12 +443,18 @@ def serve(db, host, port, timeout):
 @click.option("--replace", is_flag=True, help="Replace graphs the store already holds with other content.")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=120.0, show_default=True,
               help="Seconds to wait for each request.")
+@click.option("--sparql", default=None, metavar="URL",
+              help="The store's SPARQL query endpoint, to find graphs the build no longer has (default: guessed "
+                   "from URL: /store → /query, /data → /sparql).")
 @_guard
-def push(url, db, replace, timeout):
-    """Upload the build to a store's SPARQL 1.1 Graph Store endpoint URL: a named graph per source, plus inferred."""
+def push(url, db, replace, timeout, sparql):
+    """Upload the build to a store's SPARQL 1.1 Graph Store endpoint URL: a named graph per source, plus inferred.
+
+    With --replace the store ends up equal to the build under the build's graph namespace: changed graphs are
+    replaced and graphs the build no longer has are removed (each one named on stderr)."""
     from wpsgraph.endpoints.push import push as run_push
 
-    click.echo(run_push(db, url, replace, timeout, say=lambda m: click.echo(m, err=True)).summary())
+    click.echo(run_push(db, url, replace, timeout, say=lambda m: click.echo(m, err=True), sparql=sparql).summary())
 
 
 @main.command()
@@ -385,6 +470,7 @@ def push(url, db, replace, timeout):
 @click.option("--quiet", is_flag=True, help="No progress lines on stderr.")
 @click.option("--pictures/--no-pictures", default=True, show_default=True,
               help="Draw timelines and networks on the pages that have enough to show, and the NAP chart.")
+@max_input_option
 @base_option
 @_guard
 def publish(out, lang, data, serve_after, host, port, quiet, pictures, base):
@@ -395,10 +481,7 @@ def publish(out, lang, data, serve_after, host, port, quiet, pictures, base):
 
     files = None
     if data:
-        missing = [p for p in data if not p.exists()]
-        if missing:
-            raise WpsError(f"{missing[0]}: no such file or folder")
-        files = list(dict.fromkeys(p.resolve() for p in resources.reference_files() + _expand(data)))
+        files = list(dict.fromkeys(p.resolve() for p in resources.reference_files() + _input_files(data)))
     result = run_publish(out, Names(base), lang, files, progress=None if quiet else stderr_progress,
                          pictures=pictures)
     click.echo(f"published {result.out}: {result.pages} pages, {result.rdf_files} RDF files, "

@@ -30,6 +30,26 @@ def base_iri(override: str | None = None) -> str:
     base = override or os.environ.get(BASE_ENV) or DEFAULT_BASE
     if not base.endswith(("/", "#")):
         base += "/"
+    return checked_base(base)
+
+
+def checked_base(base: str) -> str:
+    """``base`` if it is an absolute http(s) IRI with nothing that would need escaping in SPARQL or Turtle (it is
+    written into IRIs of queries and pages); else a one-line error."""
+    import re
+    import urllib.parse
+
+    from wpsgraph.errors import WpsError
+
+    parts = urllib.parse.urlsplit(base)
+    try:
+        NamedNode(base)
+    except ValueError:
+        parts = None  # type: ignore[assignment]
+    if (parts is None or parts.scheme not in ("http", "https") or not parts.netloc or parts.query
+            or re.search(r"[\x00-\x20<>\"{}|\\^`]", base)):
+        raise WpsError(f"invalid base IRI {base!r}: give an absolute http(s) IRI ending with / or # "
+                       f"(--base-iri or ${BASE_ENV}), for example https://example.org/wps/")
     return base
 
 

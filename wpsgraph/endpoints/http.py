@@ -2,15 +2,13 @@
 it accepts, how an authenticated request is opened, and how a server's error text is shortened to one line.
 
 ``remote`` sends queries through SPARQLWrapper (which takes the same agent and credentials), ``push`` sends
-Graph Store Protocol requests through ``opener``, ``serve`` probes its server with ``get``, and the query page's
-front server passes requests on to the endpoint with ``relay``.
+Graph Store Protocol requests through ``opener``, ``serve`` probes its server with ``get``.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import urllib.error
 import urllib.parse
 import urllib.request
 
@@ -65,25 +63,6 @@ def get(url: str, accept: str, timeout: float):
     """A plain GET (no credentials) naming wpsgraph; the caller reads and closes the reply."""
     return urllib.request.urlopen(urllib.request.Request(url, headers={"Accept": accept, "User-Agent": USER_AGENT}),
                                   timeout=timeout)
-
-
-def relay(url: str, method: str, body: bytes | None, headers: dict[str, str], timeout: float):
-    """Pass a client's request on as it came (no credentials, no redirects followed); the reply, an HTTP error
-    reply included, is returned open for the caller to stream and close."""
-    request = urllib.request.Request(url, data=body, headers=headers, method=method)
-    try:
-        return _NO_REDIRECTS.open(request, timeout=timeout)
-    except urllib.error.HTTPError as e:
-        return e
-
-
-class _KeepRedirects(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None  # the client sees the redirect itself
-
-
-# no proxy from the environment either: the endpoint is on this machine
-_NO_REDIRECTS = urllib.request.build_opener(urllib.request.ProxyHandler({}), _KeepRedirects)
 
 
 def server_message(body) -> str:

@@ -10,6 +10,11 @@ something else is replaced only with `replace=True` (`--replace`) — without it
 error names the graph. After the upload every graph is read back again and its triple count compared with the
 build's: any difference fails loudly.
 
+The store is made equal to the build within the build's namespace: graphs named under ``<base>graph/`` that the
+build no longer has (a source since removed) are found through the store's SPARQL query endpoint (``sparql``; for
+Oxigraph's ``/store`` its ``/query`` is assumed) and deleted with ``replace=True``; without it nothing is written
+and the error names them. Graphs outside that namespace are never touched.
+
 Credentials, if the store needs them, come from $WPSGRAPH_AUTH ("user:password"; basic or digest, as the server
 asks).
 """
@@ -43,17 +48,20 @@ class PushReport:
     url: str
     counts: dict[str, int] = field(default_factory=dict)      # graph IRI → triples in the build (= in the store)
     actions: dict[str, str] = field(default_factory=dict)     # graph IRI → created | replaced | unchanged
+    removed: list[str] = field(default_factory=list)          # graphs of the namespace the build no longer has
 
     def summary(self) -> str:
         tally = {a: list(self.actions.values()).count(a) for a in ("created", "replaced", "unchanged")}
         done = ", ".join(f"{n} {a}" for a, n in tally.items() if n)
+        if self.removed:
+            done += f", {len(self.removed)} removed (not in the build)"
         return (f"pushed {len(self.counts)} graphs, {sum(self.counts.values())} triples to {self.url} ({done}); "
                 "triple counts checked")
 
 
 def dataset_graphs(build: Path) -> dict[str, list[ox.Triple]]:
     """The build's graphs: every named graph of dataset.trig, then the inferred graph."""
-    build = Path(build)
+    build = Path(build).resolve()  # one version of the build, even if it is rebuilt meanwhile
     manifest = build / OUTPUTS["manifest"]
     if not manifest.is_file():
         raise InputError(build, "no build here: run 'wpsgraph build --out DIR' first")
@@ -70,14 +78,42 @@ def dataset_graphs(build: Path) -> dict[str, list[ox.Triple]]:
     return graphs
 
 
-def push(build: Path, url: str, replace: bool = False, timeout: float = DEFAULT_TIMEOUT, say=None) -> PushReport:
+def graph_namespace(build: Path) -> str:
+    """Where the build's graphs are named: ``<base>graph/``."""
+    from wpsgraph.namespaces import Names
+
+    manifest = json.loads((Path(build) / OUTPUTS["manifest"]).read_text(encoding="utf-8"))
+    return Names(manifest["base"]).graph
+
+
+def query_endpoint(url: str) -> str | None:
+    """The SPARQL query endpoint beside a Graph Store endpoint, where the usual layouts tell it."""
+    parts = urllib.parse.urlsplit(url)
+    for store, query in (("/store", "/query"), ("/data", "/sparql"), ("/rdf-graphs/service", "/sparql")):
+        if parts.path.endswith(store):
+            return urllib.parse.urlunsplit(parts._replace(path=parts.path[: -len(store)] + query, query=""))
+    return None
+
+
+def stored_graphs(sparql: str, namespace: str, timeout: float) -> list[str]:
+    """The named graphs a store holds under ``namespace``, asked of its query endpoint."""
+    from wpsgraph.endpoints.remote import parse_results, request
+
+    text = ("SELECT DISTINCT ?g WHERE { GRAPH ?g { } FILTER(STRSTARTS(STR(?g), "
+            + str(ox.Literal(namespace)) + ")) }")
+    body, content_type = request(sparql, text, "SELECT", timeout)
+    return sorted(row[0].value for row in parse_results(body, content_type, "SELECT", sparql).rows if row[0])
+
+
+def push(build: Path, url: str, replace: bool = False, timeout: float = DEFAULT_TIMEOUT, say=None,
+         sparql: str | None = None) -> PushReport:
     """Upload a build folder to a Graph Store endpoint; see the module notes."""
     check_url(url)
     say = say or (lambda _m: None)
+    build = Path(build).resolve()
     graphs = dataset_graphs(build)
     http = _Http(url, timeout)
     report = PushReport(url, {g: len(t) for g, t in graphs.items()})
-
     differing = []
     for graph, triples in graphs.items():
         there = http.get_graph(graph)
@@ -88,6 +124,28 @@ def push(build: Path, url: str, replace: bool = False, timeout: float = DEFAULT_
         else:
             report.actions[graph] = "replaced"
             differing.append((graph, len(there)))
+    namespace = graph_namespace(build)
+    stale: list[str] = []
+    if sparql is not None:
+        stale = [g for g in stored_graphs(check_url(sparql), namespace, timeout) if g not in graphs]
+    else:
+        from wpsgraph.endpoints.remote import RemoteError
+
+        sparql = query_endpoint(url)
+        try:
+            if sparql is None:
+                raise RemoteError("no query endpoint known")
+            stale = [g for g in stored_graphs(sparql, namespace, timeout) if g not in graphs]
+        except RemoteError as e:
+            if replace:
+                raise PushError(f"{url}: cannot tell which graphs the store holds ({e}): give its SPARQL query "
+                                "endpoint with --sparql URL") from None
+            say("note: graphs the build no longer has are not looked for (no query endpoint; --sparql URL)")
+            sparql = None
+    if stale and not replace:
+        raise PushError(f"{url}: {len(stale)} graph(s) under {namespace} are not in the build (first <{stale[0]}>);"
+                        " nothing written: rerun with --replace to remove them")
+
     if differing and not replace:
         graph, count = differing[0]
         raise PushError(f"{url}: {len(differing)} graph(s) already hold other data (first <{graph}>: {count} "
@@ -99,7 +157,15 @@ def push(build: Path, url: str, replace: bool = False, timeout: float = DEFAULT_
             http.put_graph(graph, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"")
             say(f"{report.actions[graph]} <{graph}>: {len(triples)} triples")
 
+    for graph in stale:
+        http.delete_graph(graph)
+        report.removed.append(graph)
+        say(f"removed <{graph}>: not in the build")
+
     wrong = []
+    if sparql is not None:
+        left = [g for g in stored_graphs(sparql, namespace, timeout) if g not in graphs]
+        wrong += [f"<{g}> is still there" for g in left]
     for graph, expected in report.counts.items():
         there = http.get_graph(graph)
         got = 0 if there is None else len(there)
@@ -146,6 +212,9 @@ class _Http:
 
     def put_graph(self, graph: str, data: bytes) -> None:
         self._call("PUT", graph, data, {"Content-Type": SEND_AS})
+
+    def delete_graph(self, graph: str) -> None:
+        self._call("DELETE", graph, missing_ok=True)
 
     def _call(self, method: str, graph: str, data: bytes | None = None, headers: dict | None = None,
               missing_ok: bool = False) -> tuple[bytes | None, str]:

@@ -1,17 +1,20 @@
-"""Serve — the built store behind a real SPARQL 1.1 Protocol endpoint: Oxigraph's own server.
+"""Serve — the built store behind a SPARQL 1.1 Protocol endpoint whose limits hold whatever the query.
 
-The `oxigraph` package (a dependency, same 0.5.x series as pyoxigraph, so it opens the stores `build` writes) ships
-the `oxigraph` binary. `wpsgraph serve` runs `oxigraph serve-read-only` on the build's store:
+`wpsgraph serve` answers queries through a pool of worker processes (``pool``, ``worker``), each with the store
+open read-only, behind waitress (a kept WSGI server: connection limits, a listen backlog, timeouts for slow
+clients) running the protocol in ``app``:
 
-- every named graph kept (a graph per source, reference file, ontology, and the inferred graph), the default graph
-  their union (`--union-default-graph`);
+- every named graph kept, the default graph their union unless the query names its dataset (FROM / FROM NAMED);
 - read-only: updates and Graph Store writes get HTTP 403;
-- a query running past `--timeout-s` is cancelled by the server itself;
-- bound to 127.0.0.1 unless told otherwise; the project's query page (`workbench/`) is at `/`, queries at
-  `/query` (the page's front server passes them on to Oxigraph's, listening on a loopback port of its own).
+- a hard deadline (``--timeout``): a query still running is killed with its worker and answered 504, never with
+  part of a result; each worker's memory is capped (``--max-memory-mb``), results too (``--max-result-mb``);
+- at most ``--workers`` queries at once and ``--queue`` waiting; beyond that 503 with Retry-After;
+- no outbound requests: SERVICE is refused unless its host is named with ``--allow-service``;
+- a rebuilt build folder is noticed: queries go to the new store from then on;
+- bound to 127.0.0.1 unless told otherwise; a query page for browsers at ``/``, queries at ``/query``.
 
-Nothing here speaks HTTP for the server: this module only finds the binary, starts it, waits until it answers a
-query, and stops it (the page's front is `workbench/front.py`).
+Oxigraph's own server binary (``start`` below) is still what the tests of ``push`` and ``--endpoint`` run as a
+writable store; it cannot stop a query that overruns its timeout, hence the pool here.
 """
 
 from __future__ import annotations
@@ -158,73 +161,105 @@ def _wait_ready(server: Server, relay) -> None:
         time.sleep(0.05)
 
 
+DEFAULT_WORKERS = 2
+DEFAULT_QUEUE = 64
+DEFAULT_MEMORY_MB = 2048
+DEFAULT_RESULT_MB = 256
+
+
+@dataclass
+class Limits:
+    """What `serve` lets one query, and all of them together, take."""
+
+    timeout: float = DEFAULT_TIMEOUT
+    workers: int = DEFAULT_WORKERS
+    queue: int = DEFAULT_QUEUE
+    memory_mb: int = DEFAULT_MEMORY_MB
+    result_mb: int = DEFAULT_RESULT_MB
+    allow_service: tuple[str, ...] = ()
+
+
+def store_folder(db: Path) -> Path:
+    from wpsgraph.pipeline.build import STORE_DIR
+
+    return db / STORE_DIR if (db / STORE_DIR).is_dir() else db
+
+
+def endpoint(db: Path, limits: Limits, log=None):
+    """The WSGI application over ``db`` and its pool (close the pool when done)."""
+    from wpsgraph.endpoints.app import Endpoint, Settings
+    from wpsgraph.endpoints.pool import Pool
+    from wpsgraph.endpoints.workbench import Workbench
+    from wpsgraph.namespaces import Names
+
+    pool = Pool(Path(db), store_folder, limits.workers, limits.queue, limits.memory_mb, limits.result_mb, log=log)
+    settings = Settings(limits.timeout, frozenset(h.lower() for h in limits.allow_service))
+    return Endpoint(pool, settings, Workbench(Names(_base_of(Path(db))))), pool
+
+
+def _base_of(db: Path) -> str | None:
+    """The base IRI the build was made with (its manifest says), so the page's prefixes match the data."""
+    import json
+
+    manifest = db / "manifest.json"
+    return json.loads(manifest.read_text(encoding="utf-8")).get("base") if manifest.is_file() else None
+
+
 def serve(db: Path | None, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, timeout: int = DEFAULT_TIMEOUT,
-          say=print, progress=None) -> None:
+          say=print, progress=None, limits: Limits | None = None) -> None:
     """Serve a build folder (or, without one, a fresh build of the shipped data in a temporary folder) until stopped.
 
-    Prints the endpoint URL as soon as the server accepts queries. Returns when the server stops, or on Ctrl-C /
-    SIGTERM (the server is stopped with it).
+    Prints the endpoint URL as soon as it accepts queries. Returns on Ctrl-C / SIGTERM (the workers are stopped
+    with it).
     """
     import signal
     import tempfile
 
-    from wpsgraph.pipeline.build import STORE_DIR, build, open_store
+    import waitress
 
+    from wpsgraph.pipeline.build import build, open_store
+
+    limits = limits or Limits(timeout=timeout)
+    log = lambda message: print(message, file=sys.stderr, flush=True)
     temporary = None
     if db is None:
         temporary = tempfile.TemporaryDirectory(prefix="wpsgraph-serve-")
         db = Path(temporary.name) / "build"
         build(None, db, progress=progress)
+    previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    pool = None
     try:
         db = Path(db)
-        store = db / STORE_DIR if (db / STORE_DIR).is_dir() else db
         open_store(db)  # raises a clear one-line error if this is not a built store
-        previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)
-        # the project's query page at `/`, in front of Oxigraph's server on a loopback port of its own
-        server = start(store, DEFAULT_HOST, _free_port(), timeout, read_only=True)
+        app, pool = endpoint(db, limits, log)
+        # More threads than workers and queue together, so that the pool (not waitress's own queue, which has no
+        # bound) decides who waits and who is told to come back later.
         try:
-            page = _query_page(host, port, db, server.url, timeout)
-        except BaseException:
-            server.stop()
-            raise
+            server = waitress.create_server(
+                app, host=host, port=port, threads=limits.workers + limits.queue + 8, backlog=1024,
+                connection_limit=limits.workers + limits.queue + 100, channel_timeout=max(60, int(limits.timeout) + 30),
+                max_request_body_size=4 * 1024 * 1024, ident="wpsgraph", expose_tracebacks=False,
+                clear_untrusted_proxy_headers=True)
+        except OSError as e:
+            raise ServeError(f"cannot listen on {_authority(host, port)}: {e.strerror or e} "
+                             "(choose another --port)") from None
+        connect_host = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)
+        url = f"http://{_authority(connect_host, port)}/"
+        say(f"SPARQL endpoint: {url}query")
+        say(f"query page: {url}  (read-only; queries stop after {limits.timeout:g} s; at most {limits.workers} at "
+            f"once; Ctrl-C stops the server)")
         try:
-            url = f"http://{_authority({'0.0.0.0': '127.0.0.1', '::': '::1'}.get(host, host), page.port)}/"
-            say(f"SPARQL endpoint: {url}query")
-            say(f"query page: {url}  (read-only; queries stop after {timeout} s; Ctrl-C stops the server)")
-            code = server.process.wait()
-            if code:
-                raise ServeError(f"the Oxigraph server stopped with exit code {code}")
+            server.run()
         except KeyboardInterrupt:
             pass
         finally:
-            page.stop()
-            server.stop()
-            signal.signal(signal.SIGTERM, previous)
+            server.close()
     finally:
+        if pool is not None:
+            pool.close()
+        signal.signal(signal.SIGTERM, previous)
         if temporary is not None:
             temporary.cleanup()
-
-
-def _query_page(host: str, port: int, db: Path, backend: str, timeout: int):
-    import json
-
-    from wpsgraph.endpoints.workbench import Workbench, front
-    from wpsgraph.namespaces import Names
-
-    manifest = db / "manifest.json"
-    base = json.loads(manifest.read_text(encoding="utf-8")).get("base") if manifest.is_file() else None
-    try:
-        return front.listen(host, port, backend, Workbench(Names(base)), timeout + 5)
-    except OSError as e:
-        raise ServeError(f"cannot listen on {_authority(host, port)}: {e.strerror or e}") from None
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind((DEFAULT_HOST, 0))
-        return s.getsockname()[1]
 
 
 def _exit_on_sigterm(_signum, _frame):

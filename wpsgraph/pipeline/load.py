@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pyoxigraph import NamedNode, Quad, RdfFormat, Store, parse
 
-from wpsgraph import resources
+from wpsgraph import inputs, resources
 from wpsgraph.errors import InputError
 from wpsgraph.namespaces import DEFAULT_BASE, Names
 from wpsgraph.pipeline import countries, regions
@@ -88,10 +88,7 @@ def _read(path: Path) -> tuple[RdfFormat, bytes]:
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise InputError(path, f"unsupported file type {path.suffix!r} (expected one of {', '.join(FORMATS)})")
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise InputError(path, f"cannot read file: {e.strerror or e}") from None
+    data = inputs.read_bytes(path)  # regular files only, bounded, byte order mark dropped
     _check_utf8(path, data)
     return fmt, data
 

@@ -418,20 +418,19 @@ class _Article:
 
 def write(out: Path | str | IO[str], triples: int, seed: int = 0) -> int:
     """Write about ``triples`` triples of synthetic data as Turtle; returns the exact number written."""
+    if isinstance(out, (str, Path)):  # a file appears whole or not at all
+        from wpsgraph.folders import atomic_file
+
+        with atomic_file(out) as f:
+            return write(f, triples, seed)
     gen = Generator(seed)
     written = 0
-    own = isinstance(out, (str, Path))
-    f = open(out, "w", encoding="utf-8", newline="\n") if own else out  # noqa: SIM115  (closed below if ours)
-    try:
-        f.write(PREFIXES)
-        f.write(f"# Synthetic Women, Peace and Security data: wpsgraph synth --triples {triples} --seed {seed}\n\n")
-        while written < triples:
-            text, n = gen.article_text()
-            f.write(text)
-            written += n
-    finally:
-        if own:
-            f.close()
+    out.write(PREFIXES)
+    out.write(f"# Synthetic Women, Peace and Security data: wpsgraph synth --triples {triples} --seed {seed}\n\n")
+    while written < triples:
+        text, n = gen.article_text()
+        out.write(text)
+        written += n
     return written
 
 

@@ -122,7 +122,9 @@ def _rows(s: Site, facts: dict, objects: dict, page: str) -> list[dict]:
 def _value_sort(s: Site, term) -> tuple:
     if isinstance(term, ox.NamedNode):
         return (0, s.label(term.value)[0].casefold())
-    return (1, (term.language or "") != s.lang, str(term))
+    if isinstance(term, ox.Literal):
+        return (1, (term.language or "") != s.lang, str(term))
+    return (2, False, str(term))  # a blank node (rdfs:comment [] validates): after the named values and literals
 
 
 def graph_page(w: Writer, graph: str) -> None:
@@ -172,5 +174,5 @@ def sitemap(w: Writer) -> None:
 
 def server_configs(w: Writer) -> None:
     w.write(".htaccess", w.env.get_template("htaccess.txt").render())
-    w.write("deploy/nginx.conf", w.env.get_template("nginx.conf").render(root=str(w.final.resolve()),
-                                                                           base=w.site.base))
+    root = w.final.parent.resolve() / w.final.name  # the link, not the version it points at today
+    w.write("deploy/nginx.conf", w.env.get_template("nginx.conf").render(root=str(root), base=w.site.base))

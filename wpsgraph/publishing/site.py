@@ -49,6 +49,9 @@ DUMPS = (  # (file, media type, format, holds graphs)
     ("wpsgraph.jsonld", "application/ld+json", ox.RdfFormat.JSON_LD, True),
 )
 DUMPS_DIR = "dumps"
+# What the site itself writes at the top of the base (the home page, the sitemap...): no data IRI may take them
+RESERVED_PAGES = frozenset({"index", "sitemap", "robots", "style"})
+RESERVED_FOLDERS = ("doc/", "deploy/", DUMPS_DIR + "/")
 DIAGRAM = "doc/class-diagram"
 SAFE_PATH = re.compile(r"[A-Za-z0-9_~-][A-Za-z0-9._~-]*(/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)*")
 LABEL_PREDICATES = (RDFS + "label", SKOS + "prefLabel", DCT + "title", SCHEMA + "name", FOAF + "name")
@@ -180,7 +183,12 @@ class Site:
         special = {self.base, self.ontology_iri, self.dataset_iri, *self.graphs}
         out = []
         for iri in sorted(found - special):
-            if SAFE_PATH.fullmatch(iri[len(self.base):]):
+            path = iri[len(self.base):]
+            if SAFE_PATH.fullmatch(path):
+                if path in RESERVED_PAGES or path.startswith(RESERVED_FOLDERS):
+                    raise WpsError(f"<{iri}>: this data IRI would take the site's own page /{path} (reserved: "
+                                   f"{', '.join(sorted(RESERVED_PAGES))} and the folders "
+                                   f"{', '.join(RESERVED_FOLDERS)}): give the resource another IRI")
                 out.append(iri)
         return out
 

@@ -1,4 +1,5 @@
-"""Query text: parameters bound as RDF terms in a VALUES block opened at the start of the WHERE clause.
+"""Query text: parameters bound as RDF terms, by the engine's own substitution where it has one (Oxigraph, see
+``run``) and elsewhere by a VALUES block opened at the start of the WHERE clause.
 
 Each term is written by Oxigraph's serialiser (which validates IRIs and escapes literals), never by pasting the
 user's text; the same bound text runs on Oxigraph, rdflib or any remote endpoint.
@@ -6,6 +7,7 @@ user's text; the same bound text runs on Oxigraph, rdflib or any remote endpoint
 
 from __future__ import annotations
 
+import datetime
 import re
 
 import pyoxigraph as ox
@@ -28,9 +30,13 @@ def term_for(param: Param, value: str, names: Names):
         if param.kind == "date":
             if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
                 raise ValueError("expected YYYY-MM-DD")
+            try:
+                datetime.date.fromisoformat(value)
+            except ValueError:
+                raise ValueError("no such day (expected YYYY-MM-DD)") from None
             return ox.Literal(value, datatype=ox.NamedNode(XSD + "date"))
         if param.kind == "year":
-            if not re.fullmatch(r"\d{4}", value):
+            if not re.fullmatch(r"\d{4}", value) or value == "0000":
                 raise ValueError("expected a four-digit year")
             return ox.Literal(value, datatype=ox.NamedNode(XSD + "gYear"))
     except ValueError as e:
@@ -61,19 +67,23 @@ def bindings(query: Query, given: dict[str, str], names: Names) -> dict[str, obj
 
 
 def query_text(query: Query, names: Names, bound: dict | None = None) -> str:
-    """The query text to send: the project's namespace moved to the configured base, parameters bound.
-
-    The parameters are bound by a VALUES block opened at the start of the query's WHERE clause, and again in every
-    subquery that projects one of them by name (``SELECT ?country ?unit WHERE {``). A subquery is evaluated on its
-    own, before its rows are joined: binding it inside gives the same rows (the outer VALUES would keep only those
-    anyway) without the subquery first answering for every value."""
+    """The query text to send: the project's namespace moved to the configured base, parameters bound (``bind``)."""
     text = names.rebase_text(query.text)
-    if not bound:
-        return text
+    return bind(text, bound, query.path) if bound else text
+
+
+def bind(text: str, bound: dict, where_from="the query") -> str:
+    """``text`` with the parameters bound by a VALUES block opened at the start of the query's WHERE clause, and
+    again in every subquery that projects one of them by name (``SELECT ?country ?unit WHERE {``). A subquery is
+    evaluated on its own, before its rows are joined: binding it inside gives the same rows (the outer VALUES would
+    keep only those anyway) without the subquery first answering for every value.
+
+    Where a clause starts is found by the lexer, which skips comments, IRIs and strings (long ones over several
+    lines included). The embedded engine binds by substitution instead where it can (``run``)."""
     masked = mask(text, strings=True)
     where = _WHERE.search(masked)
     if where is None:
-        raise QueryError(f"{query.path}: a query with parameters needs a 'WHERE {{' clause to bind them in")
+        raise QueryError(f"{where_from}: a query with parameters needs a 'WHERE {{' clause to bind them in")
     inserts = [(where.end(), list(bound))]
     for select in _SELECT.finditer(masked, where.end()):
         inner = _WHERE.search(masked, select.end())

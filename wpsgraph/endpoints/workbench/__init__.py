@@ -9,7 +9,7 @@ its parameters already bound to their defaults by the project's one binder (``qu
 text in the editor is what `wpsgraph query NAME` runs (less the header comments, which the page shows as text).
 
 ``Workbench`` is a WSGI application answering the page's few paths (``handles`` says which), so any WSGI server in
-front of the endpoint can mount it.
+front of the endpoint can mount it (`endpoints.app.Endpoint` does).
 """
 
 from __future__ import annotations

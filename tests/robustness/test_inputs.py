@@ -1,0 +1,83 @@
+"""Issue 13, inputs: only regular files (or - for standard input), a size limit that names the option raising it, a
+byte order mark accepted. Each case is bounded in time: before, /dev/zero grew until the kernel killed the run and
+a FIFO hung forever."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from wpsgraph import inputs
+from wpsgraph.cli import main
+from wpsgraph.errors import InputError
+
+from servers import WPSGRAPH
+
+MINIMAL = Path(__file__).resolve().parents[1] / "fixtures" / "valid" / "minimal.ttl"
+
+
+def wpsgraph(*args, stdin=None, timeout=120):
+    return subprocess.run(WPSGRAPH + [str(a) for a in args], input=stdin, capture_output=True, timeout=timeout)
+
+
+@pytest.mark.parametrize("command", ["validate", "build"])
+def test_a_device_is_refused_at_once(command, tmp_path):
+    args = ["validate", "/dev/zero"] if command == "validate" else ["build", "--data", "/dev/zero", "--out",
+                                                                     tmp_path / "b", "--quiet"]
+    result = wpsgraph(*args, timeout=60)
+    assert result.returncode == 2
+    assert b"/dev/zero" in result.stderr and b"character device" in result.stderr
+    assert b"Traceback" not in result.stderr
+
+
+def test_a_fifo_is_refused_without_waiting(tmp_path):
+    fifo = tmp_path / "data.ttl"
+    os.mkfifo(fifo)
+    result = wpsgraph("validate", fifo, timeout=60)  # no writer ever opens it: reading would block forever
+    assert result.returncode == 2 and b"pipe (FIFO)" in result.stderr
+
+
+def test_a_fifo_swapped_in_after_the_check_does_not_block(tmp_path):
+    fifo = tmp_path / "late.ttl"
+    os.mkfifo(fifo)
+    with pytest.raises(InputError, match="pipe"):
+        inputs.read_bytes(fifo)
+
+
+def test_size_limit_names_the_option_and_can_be_raised(tmp_path):
+    big = tmp_path / "big.ttl"
+    big.write_text(MINIMAL.read_text(encoding="utf-8") + "# padding\n" * 120_000, encoding="utf-8")  # ~1.2 MB
+    refused = wpsgraph("validate", big, "--max-input-mb", "1", "--no-cache")
+    assert refused.returncode == 2
+    assert b"big.ttl" in refused.stderr and b"--max-input-mb" in refused.stderr
+    assert wpsgraph("validate", big, "--max-input-mb", "2", "--no-cache").returncode == 0
+    env = {**os.environ, "WPSGRAPH_MAX_INPUT_MB": "1"}
+    from_env = subprocess.run(WPSGRAPH + ["validate", str(big), "--no-cache"], capture_output=True, env=env,
+                              timeout=120)
+    assert from_env.returncode == 2 and b"WPSGRAPH_MAX_INPUT_MB" in from_env.stderr
+
+
+def test_a_file_growing_past_the_limit_while_read_is_refused(tmp_path, monkeypatch):
+    # /proc files say size 0 and then give data; read_bytes never reads more than the limit allows
+    monkeypatch.setattr(inputs, "_limit_mb", 0.001)  # 1 kB
+    with pytest.raises(InputError, match="larger than"):
+        inputs.read_bytes("/proc/self/maps" if Path("/proc/self/maps").stat().st_size == 0 else MINIMAL)
+
+
+def test_a_byte_order_mark_is_accepted(tmp_path):
+    with_bom = tmp_path / "bom.ttl"
+    with_bom.write_bytes(b"\xef\xbb\xbf" + MINIMAL.read_bytes())
+    result = CliRunner().invoke(main, ["validate", str(with_bom), "--no-cache", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert "\ufeff" not in result.output
+
+
+def test_standard_input_with_a_dash():
+    result = wpsgraph("validate", "-", "--no-cache", stdin=MINIMAL.read_bytes())
+    assert result.returncode == 0, result.stderr
+    bad = wpsgraph("validate", "-", "--no-cache", stdin=b"<a> <b> .\n")
+    assert bad.returncode == 2 and b"stdin.ttl:1" in bad.stderr
