@@ -19,7 +19,7 @@ from wpsgraph.bulk import load_keeping_blank_nodes
 from wpsgraph.errors import InputError
 from wpsgraph.folders import replace_folder, staging_folder
 from wpsgraph.namespaces import Names
-from wpsgraph.pipeline.incremental import manifest_inputs, try_update
+from wpsgraph.pipeline.incremental import manifest_inputs, try_update, write_state
 from wpsgraph.pipeline.load import Loaded, load
 from wpsgraph.pipeline.reason import reason
 from wpsgraph.validation.engines import validate
@@ -33,6 +33,7 @@ OUTPUTS = {
     "report": "validation.ttl",       # the SHACL validation report
     "findings": "validation.json",    # the same, as plain findings
     "manifest": "manifest.json",      # counts, timings, versions
+    "incremental": "incremental.json",  # what an update needs: the compiled rules, the shapes' read patterns
 }
 
 
@@ -112,6 +113,8 @@ def build(data_files: Sequence[Path] | None = None, out: Path = Path("build"), n
         writer.finish()
         timings["write"] = time.perf_counter() - clock
         _write_manifest(tmp, loaded, counts, timings, reasoned)
+        if reasoned.rules is not None:
+            write_state(tmp / OUTPUTS["incremental"], reasoned.rules)
         writer = None
         del store, loaded
         _swap(tmp, out)

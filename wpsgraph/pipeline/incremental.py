@@ -31,8 +31,10 @@ build says why. ``tests/test_incremental.py`` holds the result to a full rebuild
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
+import os
 import re
 import shutil
 import time
@@ -50,6 +52,7 @@ from wpsgraph.namespaces import RDF_TYPE, SH, Names
 from wpsgraph.pipeline.load import Loaded, assign_graphs, country_graph_quads, load
 from wpsgraph.pipeline.reason import Rules, _schema_in_data, rules_for
 from wpsgraph.terms import from_rdflib
+from wpsgraph.validation.shacl.data import Data
 
 FORMAT = 1  # of the manifest's "inputs" record
 
@@ -74,7 +77,8 @@ def _fixed_inputs(names: Names) -> dict:
 def manifest_inputs(loaded: Loaded) -> dict:
     """The manifest's record of what a build was made from (called by the full build)."""
     ontology = loaded.names.ontology_graph
-    files = [[g.value, str(p), _sha(p)] for g, p in loaded.graphs.items() if p is not None and g != ontology]
+    files = [[g.value, str(Path(p).resolve()), _sha(p)] for g, p in loaded.graphs.items()
+             if p is not None and g != ontology]
     return {**_fixed_inputs(loaded.names), "files": files, "countries": list(loaded.countries)}
 
 
@@ -123,7 +127,7 @@ def plan(data_files: Sequence[Path] | None, out: Path, names: Names) -> Plan:
     for g, p in order:
         hashes[g.value] = _sha(p)
         if g.value in old:
-            if old[g.value][0] != str(p):
+            if old[g.value][0] != str(Path(p).resolve()):
                 raise FullBuild(f"{p} was {old[g.value][0]}")
             if old[g.value][1] == hashes[g.value]:
                 continue
@@ -180,6 +184,108 @@ def _term_rules(rules: Rules) -> _TermRules:
         if triple[1] == RDF_TYPE:
             r.tbox_types[triple[0]].add(triple[2])
     return r
+
+
+def _text(term) -> str:
+    return str(term)  # N-Triples
+
+
+def _term(text: str):
+    if text.startswith("<"):
+        return ox.NamedNode(text[1:-1])
+    if text.startswith("_:"):
+        return ox.BlankNode(text[2:])
+    return next(iter(ox.parse(f"<x:s> <x:p> {text} .", format=ox.RdfFormat.N_TRIPLES))).object
+
+
+def _rules_json(r: _TermRules) -> dict:
+    t = _text
+    return {
+        "implied": [[t(p), t(q), f] for p, qs in r.implied.items() for q, f in qs],
+        "transitive": sorted(t(p) for p in r.transitive),
+        "chains": [[t(p1), t(p2), t(q)] for q, pairs in r.chains_head.items() for p1, p2 in pairs],
+        "domains": {t(p): sorted(t(c) for c in cs) for p, cs in r.domains.items()},
+        "ranges": {t(p): sorted(t(c) for c in cs) for p, cs in r.ranges.items()},
+        "superclasses": {t(c): sorted(t(d) for d in ds) for c, ds in r.superclasses.items()},
+        "props": sorted(t(p) for p in r.props),
+        "tbox": sorted([t(s), t(p), t(o)] for s, p, o in r.tbox),
+    }
+
+
+def _rules_from_json(d: dict) -> _TermRules:
+    t = _term
+    r = _TermRules()
+    for p, q, flipped in d["implied"]:
+        r.implied[t(p)].append((t(q), flipped))
+        r.implied_by[t(q)].append((t(p), flipped))
+    r.transitive = {t(p) for p in d["transitive"]}
+    for p1, p2, q in d["chains"]:
+        r.chains_first[t(p1)].append((t(p2), t(q)))
+        r.chains_second[t(p2)].append((t(p1), t(q)))
+        r.chains_head[t(q)].append((t(p1), t(p2)))
+    r.domains = {t(p): {t(c) for c in cs} for p, cs in d["domains"].items()}
+    r.ranges = {t(p): {t(c) for c in cs} for p, cs in d["ranges"].items()}
+    r.superclasses = {t(c): {t(x) for x in ds} for c, ds in d["superclasses"].items()}
+    r.props = {t(p) for p in d["props"]}
+    for s, p, o in d["tbox"]:
+        triple = (t(s), t(p), t(o))
+        r.tbox.add(triple)
+        if triple[1] == RDF_TYPE:
+            r.tbox_types[triple[0]].add(triple[2])
+    return r
+
+
+def _patterns_json(patterns: set) -> list:
+    return sorted(([[None if p is None else p.value, inverse] for p, inverse in steps] for steps in patterns),
+                  key=json.dumps)
+
+
+def _patterns_from_json(data: list) -> set:
+    return {tuple((None if p is None else ox.NamedNode(p), inverse) for p, inverse in steps) for steps in data}
+
+
+def write_state(path: Path, rules: Rules | _TermRules, patterns: set | None = None) -> None:
+    """What an update of this build needs besides the store (the build writes it; each update rewrites it)."""
+    term_rules = rules if isinstance(rules, _TermRules) else _term_rules(rules)
+    state: dict = {"format": FORMAT, "rules": _rules_json(term_rules)}
+    if patterns is not None:
+        state["patterns"] = _patterns_json(patterns)
+    path.write_text(json.dumps(state), encoding="utf-8")
+
+
+def _read_state(path: Path) -> dict:
+    try:
+        state = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return state if isinstance(state, dict) and state.get("format") == FORMAT else {}
+
+
+def _patterns(state: dict, names: Names, cache_dir: Path | None) -> set:
+    """The shapes' read patterns: from the build's state, else the cache (keyed by the shapes' content), else
+    computed (about a second: rdflib parses the SPARQL constraints)."""
+    from wpsgraph.validation.engines import compiled_shapes
+
+    if "patterns" in state:
+        return _patterns_from_json(state["patterns"])
+    key = hashlib.sha256(json.dumps(_fixed_inputs(names)["shapes"]).encode() + names.base.encode()
+                         + __version__.encode()).hexdigest()[:20]
+    cache = Path(cache_dir) / f"read-patterns-{key}.json" if cache_dir is not None else None
+    if cache is not None and cache.exists():
+        try:
+            return _patterns_from_json(json.loads(cache.read_text(encoding="utf-8")))
+        except (OSError, ValueError, TypeError):
+            pass
+    patterns = read_patterns(compiled_shapes([resources.DATA_SHAPES], names))
+    if cache is not None:
+        try:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            part = cache.with_suffix(f".{os.getpid()}.tmp")
+            part.write_text(json.dumps(_patterns_json(patterns)), encoding="utf-8")
+            part.replace(cache)
+        except OSError:
+            pass  # a cache that cannot be written is only slower
+    return patterns
 
 
 def _literal(term) -> bool:
@@ -586,16 +692,102 @@ def affected_focus(changed: set, patterns: set, store: ox.Store) -> set:
     return focus
 
 
+def reach(focus: set, patterns: set, store: ox.Store) -> dict:
+    """Where the shapes read when validating ``focus``: (predicate, inverse) -> the nodes it is read from (the
+    focus nodes, and the nodes their read patterns pass through)."""
+    frontier: dict = {(): set(focus)}
+    need: dict = defaultdict(set)
+    for steps in sorted(patterns, key=len):
+        start = frontier.get(steps[:-1])
+        if start is None:
+            continue
+        need[steps[-1]] |= start
+        if not any(len(other) > len(steps) and other[:len(steps)] == steps for other in patterns):
+            continue
+        q, inverse = steps[-1]
+        found: set = set()
+        for x in start:
+            if inverse:
+                found |= {t.subject for t in store.quads_for_pattern(None, q, x)}
+            elif not _literal(x):
+                found |= {t.object for t in store.quads_for_pattern(x, q, None)}
+        frontier[steps] = found
+    return need
+
+
+class _OnDemand(dict):
+    """A per-predicate index holding the nodes the shapes read it from, and read from the store for any other
+    node asked about."""
+
+    def __init__(self, store: ox.Store, p, inverse: bool, nodes: set):
+        super().__init__()
+        self.store, self.p, self.inverse = store, p, inverse
+        self.asked: set = set()
+        for n in nodes:
+            self.get(n)
+
+    def get(self, node, default=None):
+        if node not in self and node not in self.asked:
+            self.asked.add(node)
+            if self.inverse:
+                values = [q.subject for q in self.store.quads_for_pattern(None, self.p, node)]
+            elif _literal(node):
+                values = []
+            else:
+                values = [q.object for q in self.store.quads_for_pattern(node, self.p, None)]
+            if values:
+                self[node] = list(dict.fromkeys(values))
+        return super().get(node, default)
+
+
+class NearData(Data):
+    """The validator's view of a store for validating some focus nodes only: a predicate's index holds the nodes
+    the shapes read that predicate from (``reach``), a class's instances the nodes whose types they read, each
+    read with one lookup per node instead of a scan of every predicate and class in the store."""
+
+    def __init__(self, store: ox.Store, focus: set, patterns: set):
+        super().__init__(store)
+        self.need = reach(focus, patterns, store)
+        self._types = {n: set() if _literal(n) else {q.object for q in store.quads_for_pattern(n, RDF_TYPE, None)}
+                       for n in self.need.get((RDF_TYPE, False), set())}
+
+    def _index(self, p, inverse: bool) -> dict:
+        cache = self._in if inverse else self._out
+        if p not in cache:
+            cache[p] = _OnDemand(self.store, p, inverse, self.need.get((p, inverse), set()))
+        return cache[p]
+
+    def instances(self, cls) -> set:
+        if cls not in self._instances:
+            classes, todo = {cls}, [cls]
+            while todo:
+                c = todo.pop()
+                for q in self.quads(None, _SUBCLASS, c):
+                    if q.subject not in classes:
+                        classes.add(q.subject)
+                        todo.append(q.subject)
+            self._instances[cls] = {n for n, types in self._types.items() if not types.isdisjoint(classes)}
+        return self._instances[cls]
+
+
+_SUBCLASS = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf")
+
+
 # ---------------------------------------------------------------------------------------------- dumps
 
 def _blocks(data: bytes, start: re.Pattern) -> list:
     """(key, start offset) of each top-level block of a dump written by Oxigraph: a line that is not indented and
     not a directive opens a block (literals are written on one line, with \\n escapes)."""
-    return [(m.group(1), m.start()) for m in start.finditer(data)]
+    # A pattern that starts with a newline is searched at C speed; a multi-line "^" one is several times slower.
+    found = [(m.group(1), m.start() + 1) for m in start.finditer(data)]
+    first = start.match(b"\n" + data[:4096])
+    if first is not None and first.start() == 0:
+        found.insert(0, (first.group(1), 0))
+    return found
 
 
-_TRIG_BLOCK = re.compile(rb"^(\S+) \{$", re.M)
-_TTL_BLOCK = re.compile(rb"^(?!@prefix )(\S+) ", re.M)
+_TRIG_BLOCK = re.compile(rb"\n([^\t\n@}][^ \n]*) \{\n")
+_TTL_BLOCK = re.compile(rb"\n([^\t\n@][^ \n]*) ")
 
 
 def _key(term, prefixes: dict) -> bytes:
@@ -699,7 +891,7 @@ def update(p: Plan, say: Callable[[str], None], cache_dir: Path | None = None):
     """Bring the build in ``p.out`` up to date; returns a BuildResult."""
     from wpsgraph.folders import staging_folder
     from wpsgraph.pipeline.build import OUTPUTS, STORE_DIR, BuildResult, _swap
-    from wpsgraph.validation.engines import compiled_shapes, run_fast
+    from wpsgraph.validation.engines import run_fast
     from wpsgraph.validation.findings import Report
     from wpsgraph.validation.locate import locate
 
@@ -737,7 +929,8 @@ def update(p: Plan, say: Callable[[str], None], cache_dir: Path | None = None):
                                        for q in country_graph_quads(sorted(codes), names)}
 
         holder = Loaded(store, names)
-        rules = _term_rules(rules_for(holder, cache_dir))
+        state = _read_state(out / OUTPUTS["incremental"])
+        rules = _rules_from_json(state["rules"]) if "rules" in state else _term_rules(rules_for(holder, cache_dir))
         timings["prepare"] = time.perf_counter() - clock
 
         clock = time.perf_counter()
@@ -748,7 +941,7 @@ def update(p: Plan, say: Callable[[str], None], cache_dir: Path | None = None):
 
         clock = time.perf_counter()
         try:
-            patterns: set | None = read_patterns(compiled_shapes([resources.DATA_SHAPES], names))
+            patterns: set | None = _patterns(state, names, cache_dir)
         except _Unbounded as e:
             say(f"validate: every focus node ({e})")
             patterns = None
@@ -770,7 +963,8 @@ def update(p: Plan, say: Callable[[str], None], cache_dir: Path | None = None):
         graphs.update(dict(p.order))
         graphs[countries_graph] = None
         view = Loaded(store, names, graphs, sorted(codes))
-        findings = run_fast(store, [resources.DATA_SHAPES], names, focus=None if patterns is None else focus)
+        findings = run_fast(store, [resources.DATA_SHAPES], names, focus=None if patterns is None else focus,
+                            data=None if patterns is None else NearData(store, focus, patterns))
         if patterns is None:
             focus = {f.focus_node for f in findings} | _old_foci(out, {r["focus"] for r in json.loads(
                 (out / OUTPUTS["findings"]).read_text(encoding="utf-8"))["results"]})
@@ -813,7 +1007,8 @@ def update(p: Plan, say: Callable[[str], None], cache_dir: Path | None = None):
         counts = {"asserted": sum(per_graph.values()), "inferred": old_counts["inferred"] + inferred_change,
                   "graphs": per_graph}
         timings["write"] = time.perf_counter() - clock
-        inputs = {**_fixed_inputs(names), "files": [[g.value, str(path), p.hashes[g.value]] for g, path in p.order],
+        inputs = {**_fixed_inputs(names), "files": [[g.value, str(Path(path).resolve()), p.hashes[g.value]]
+                                                       for g, path in p.order],
                   "countries": sorted(codes)}
         manifest = {**p.manifest,
                     "files": {g.value: (str(path) if path else "generated") for g, path in graphs.items()},
@@ -822,6 +1017,7 @@ def update(p: Plan, say: Callable[[str], None], cache_dir: Path | None = None):
                                "focus_nodes": len(focus)},
                     "inputs": inputs}
         (tmp / OUTPUTS["manifest"]).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+        write_state(tmp / OUTPUTS["incremental"], rules, patterns)
         del store, view, holder
         _swap(tmp, out)
         say(f"write: {out} updated ({timings['write']:.2f} s)")
@@ -830,6 +1026,7 @@ def update(p: Plan, say: Callable[[str], None], cache_dir: Path | None = None):
         # the failed calls') before removing it, so that a retry in this process can open the same path.
         store = view = holder = None  # type: ignore[assignment]  # noqa: F841
         traceback.clear_frames(e.__traceback__)
+        gc.collect()
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     report = Report([], checked)

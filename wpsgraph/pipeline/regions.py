@@ -5,7 +5,8 @@ from __future__ import annotations
 import csv
 import re
 from functools import cache
-from importlib import metadata, resources
+from importlib import metadata, util
+from pathlib import Path
 
 from pyoxigraph import Literal, NamedNode, Quad
 
@@ -20,7 +21,11 @@ def table() -> dict[str, tuple[str, str]]:
 
     Read as a plain table rather than through the package's converter, which imports pandas on every build and
     (country_converter 1.3.2) does not load under pandas 3."""
-    text = resources.files("country_converter").joinpath("country_data.tsv").read_text(encoding="utf-8")
+    # Found without importing the package: its __init__ imports pandas (a second of every build).
+    spec = util.find_spec("country_converter")
+    if spec is None or spec.origin is None:
+        raise ModuleNotFoundError("country_converter")
+    text = (Path(spec.origin).parent / "country_data.tsv").read_text(encoding="utf-8")
     by_code: dict[str, tuple[str, str]] = {}
     for row in csv.DictReader(text.splitlines(), delimiter="\t"):
         if row.get("ISO2") and row.get("continent") and row.get("UNregion"):

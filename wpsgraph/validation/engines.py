@@ -42,10 +42,11 @@ def compiled_shapes(paths: list[Path], names=None) -> fast.Compiled:
 
 
 def run_fast(store: ox.Store, shapes: list[Path], names=None, graphs=None, focus: set | None = None,
-             check: str = "shacl") -> list[Finding]:
+             check: str = "shacl", data: fast.Data | None = None) -> list[Finding]:
+    """``data``: another view of the store (an incremental build's, that reads near the focus nodes only)."""
     compiled = compiled_shapes(shapes, names)
     findings = []
-    for r in fast.Engine(compiled, fast.Data(store, graphs)).validate(focus):
+    for r in fast.Engine(compiled, data or fast.Data(store, graphs)).validate(focus):
         findings.append(Finding(
             severity=r.severity, message=r.message() or default_message(r.component), focus_node=r.focus,
             result_path=r.path or None, value_node=r.value, source_shape=r.shape.node,
