@@ -19,6 +19,7 @@ from wpsgraph.bulk import load_keeping_blank_nodes
 from wpsgraph.errors import InputError
 from wpsgraph.folders import replace_folder, staging_folder
 from wpsgraph.namespaces import Names
+from wpsgraph.pipeline.incremental import manifest_inputs, try_update, write_state
 from wpsgraph.pipeline.load import Loaded, load
 from wpsgraph.pipeline.reason import reason
 from wpsgraph.validation.engines import validate
@@ -32,6 +33,7 @@ OUTPUTS = {
     "report": "validation.ttl",       # the SHACL validation report
     "findings": "validation.json",    # the same, as plain findings
     "manifest": "manifest.json",      # counts, timings, versions
+    "incremental": "incremental.json",  # what an update needs: the compiled rules, the shapes' read patterns
 }
 
 
@@ -52,8 +54,11 @@ def in_memory(data_files: Sequence[Path] | None = None, names: Names | None = No
 
 
 def build(data_files: Sequence[Path] | None = None, out: Path = Path("build"), names: Names | None = None,
-          progress: Callable[[str], None] | None = None) -> BuildResult:
+          progress: Callable[[str], None] | None = None, incremental: bool = True) -> BuildResult:
     """Load, reason, validate and write ``out``.
+
+    When ``out`` is a previous build and only data files changed, it is updated instead (``incremental.py``);
+    ``incremental=False`` always builds anew.
 
     The work happens in an in-memory Oxigraph store; the on-disk store that ``query --db`` opens is written by a
     background thread (Oxigraph's dump and bulk loader release the GIL; the reasoner and validator are Python):
@@ -62,6 +67,10 @@ def build(data_files: Sequence[Path] | None = None, out: Path = Path("build"), n
     names = names or Names()
     out = Path(out)
     say = progress or (lambda _msg: None)
+    if incremental:
+        updated = try_update(data_files, out, names, say, rules_cache())
+        if updated is not None:
+            return updated
     tmp = staging_folder(out)
     timings: dict[str, float] = {}
     writer = None
@@ -81,7 +90,7 @@ def build(data_files: Sequence[Path] | None = None, out: Path = Path("build"), n
         clock = time.perf_counter()
         if large:
             say("reason: OWL 2 RL ...")
-        reasoned = reason(loaded)
+        reasoned = reason(loaded, rules_cache())
         timings["reason"] = time.perf_counter() - clock
         say(f"reason: {reasoned.inferred} inferred triples, {reasoned.engine} engine ({timings['reason']:.2f} s)")
         writer.inferred_ready()
@@ -104,6 +113,8 @@ def build(data_files: Sequence[Path] | None = None, out: Path = Path("build"), n
         writer.finish()
         timings["write"] = time.perf_counter() - clock
         _write_manifest(tmp, loaded, counts, timings, reasoned)
+        if reasoned.rules is not None:
+            write_state(tmp / OUTPUTS["incremental"], reasoned.rules)
         writer = None
         del store, loaded
         _swap(tmp, out)
@@ -212,6 +223,7 @@ def _write_manifest(folder: Path, loaded: Loaded, counts: dict, timings: dict, r
         "reasoner": reasoned.engine,
         "counts": counts,
         "seconds": {k: round(v, 3) for k, v in timings.items()},
+        "inputs": manifest_inputs(loaded),  # what an incremental update compares the files with
     }
     (folder / OUTPUTS["manifest"]).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
 
@@ -219,6 +231,16 @@ def _write_manifest(folder: Path, loaded: Loaded, counts: dict, timings: dict, r
 def _swap(tmp: Path, out: Path) -> None:
     replace_folder(tmp, out, lambda folder: (folder / OUTPUTS["manifest"]).exists(),
                    InputError(out, "exists and is not a wpsgraph build folder; refusing to replace it"))
+
+
+def rules_cache() -> Path:
+    """Where compiled OWL RL rules are kept between builds (keyed by the ontology's content):
+    $WPSGRAPH_CACHE, else the user's cache folder."""
+    import os
+
+    if os.environ.get("WPSGRAPH_CACHE"):
+        return Path(os.environ["WPSGRAPH_CACHE"])
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "wpsgraph"
 
 
 def open_store(db: Path) -> ox.Store:

@@ -29,6 +29,7 @@ class Loaded:
     store: Store
     names: Names
     graphs: dict[NamedNode, Path | None] = field(default_factory=dict)  # None: generated
+    countries: list[str] = field(default_factory=list)  # the ISO codes the files mention (described by the build)
 
     def graph_of(self, path: Path) -> NamedNode:
         return next(g for g, p in self.graphs.items() if p == path)
@@ -107,6 +108,20 @@ def _load_file(staging: Store, path: Path, graph: NamedNode, names: Names) -> No
         raise InputError(path, _clean(e.msg), e.lineno, e.offset) from None
 
 
+def assign_graphs(files: Sequence[Path], names: Names) -> list[tuple[NamedNode, Path]]:
+    """Each file with the named graph it loads into, in order; two files for one graph (but the ontology's) is an
+    error."""
+    seen: dict[NamedNode, Path] = {}
+    order: list[tuple[NamedNode, Path]] = []
+    for path in files:
+        graph = graph_for(path, names)
+        if graph in seen and graph != names.ontology_graph:
+            raise InputError(path, f"two files would load into the same graph {graph.value} (also {seen[graph]})")
+        seen[graph] = path
+        order.append((graph, Path(path)))
+    return order
+
+
 def load(data_files: Sequence[Path] | None = None, names: Names | None = None,
          store: Store | None = None) -> Loaded:
     """Load the shipped ontology plus ``data_files`` (default: the shipped reference data and sources).
@@ -117,18 +132,12 @@ def load(data_files: Sequence[Path] | None = None, names: Names | None = None,
     """
     names = names or Names()
     files = list(resources.ontology_files()) + list(default_data_files() if data_files is None else data_files)
-    seen: dict[NamedNode, Path] = {}
-    order: list[tuple[NamedNode, Path]] = []
-    for path in files:
-        graph = graph_for(path, names)
-        if graph in seen and graph != names.ontology_graph:
-            raise InputError(path, f"two files would load into the same graph {graph.value} (also {seen[graph]})")
-        seen[graph] = path
-        order.append((graph, Path(path)))
+    order = assign_graphs(files, names)
     staging = Store()
     for graph, path in order:
         _load_file(staging, path, graph, names)
-    countries_quads = _country_quads(staging, names, order)
+    codes = _mentioned_countries(staging, names, order)
+    countries_quads = country_graph_quads(codes, names)
     if store is None:
         store = staging
         store.extend(countries_quads)
@@ -139,15 +148,15 @@ def load(data_files: Sequence[Path] | None = None, names: Names | None = None,
         else:
             store.extend(staging.quads_for_pattern(None, None, None, None))
         del staging
-    loaded = Loaded(store, names)
+    loaded = Loaded(store, names, countries=codes)
     for graph, path in order:
         loaded.graphs.setdefault(graph, path)
     loaded.graphs[names.graph_iri("reference", "countries")] = None
     return loaded
 
 
-def _country_quads(staging: Store, names: Names, order: list[tuple[NamedNode, Path]]) -> list[Quad]:
-    """Describe every country:XX the data mentions, from pycountry, in a generated reference graph."""
+def _mentioned_countries(staging: Store, names: Names, order: list[tuple[NamedNode, Path]]) -> list[str]:
+    """The codes of every country:XX the files mention, sorted; an unknown code is an error naming its file."""
     prefix = countries.country_prefix(names)
     rank = {graph: i for i, (graph, _) in enumerate(order)}
     first: dict[str, int] = {}   # code -> index of the first file (in load order) that mentions it
@@ -165,11 +174,21 @@ def _country_quads(staging: Store, names: Names, order: list[tuple[NamedNode, Pa
         path = order[first[code]][1] if first[code] < len(order) else None
         raise InputError(path, f"unknown country code {code!r}: use an ISO 3166-1 alpha-2 code such as country:MX",
                          _line_of(path, "country/" + code) or _line_of(path, "country:" + code))
+    return sorted(first)
+
+
+def _country_quads(staging: Store, names: Names, order: list[tuple[NamedNode, Path]]) -> list[Quad]:
+    """Describe every country:XX the files in ``staging`` mention (the generated reference graph)."""
+    return country_graph_quads(_mentioned_countries(staging, names, order), names)
+
+
+def country_graph_quads(codes: list[str], names: Names) -> list[Quad]:
+    """The generated reference graph describing the countries ``codes`` (and their regions), from pycountry."""
     graph = names.graph_iri("reference", "countries")
     quads = countries.source_quads(names, graph) + regions.source_quads(names, graph)
-    for code in sorted(first):
+    for code in sorted(codes):
         quads += countries.country_quads(code, names, graph)
-    return quads + regions.region_quads(sorted(first), names, graph)
+    return quads + regions.region_quads(sorted(codes), names, graph)
 
 
 def _line_of(path: Path, needle: str) -> int | None:

@@ -231,6 +231,7 @@ class Reasoned:
     inferred: int          # triples written to the inferred graph
     engine: str            # "compiled" or "owlrl"
     note: str = ""
+    rules: Rules | None = None  # the compiled rules used (kept by the build for incremental updates)
 
 
 def ontology_rdflib(loaded: Loaded) -> rdflib.Graph:
@@ -386,7 +387,7 @@ def reason(loaded: Loaded, cache_dir: Path | None = None) -> Reasoned:
         rules = rules_for(loaded, cache_dir)
     except UnsupportedAxiom as e:
         return _reason_with_owlrl(loaded, f"owlrl used: {e}")
-    return Reasoned(_reason_compiled(store, rules, target), "compiled")
+    return Reasoned(_reason_compiled(store, rules, target), "compiled", rules=rules)
 
 
 # Terms are handled as their N-Triples text: Oxigraph writes it (CONSTRUCT results serialised as N-Triples) and

@@ -48,9 +48,10 @@ def compiled_shapes(paths: list[Path], names=None) -> fast.Compiled:
 
 
 def run_fast(store: ox.Store, shapes: list[Path], names=None, graphs=None, focus: set | None = None,
-             check: str = "shacl") -> list[Finding]:
+             check: str = "shacl", data: fast.Data | None = None) -> list[Finding]:
+    """``data``: another view of the store (an incremental build's, that reads near the focus nodes only)."""
     compiled = compiled_shapes(shapes, names)
-    return findings_of(fast.Engine(compiled, fast.Data(store, graphs)).validate(focus), check)
+    return findings_of(fast.Engine(compiled, data or fast.Data(store, graphs)).validate(focus), check)
 
 
 def findings_of(results: list, check: str = "shacl") -> list[Finding]:

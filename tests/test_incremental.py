@@ -1,0 +1,261 @@
+"""Incremental builds (issue 16): an updated build folder equals a full rebuild of the same files.
+
+Small synthetic data split into one file per article; random edits (add a source, remove one, point a
+sub-organisation statement elsewhere, which feeds the transitive wps:subOrganisationOf, or an event's host,
+deliverer or place, which feed inverses and the heldIn/inCountry chain); after each edit the folder is updated in
+place and compared with a full build of the same files: the dataset, the inferred triples and the store as sets
+of quads (blank nodes up to renaming), the validation report (as RDF, up to blank nodes) and its findings (as a
+set), and the counts.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import shutil
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from rdflib.compare import isomorphic
+
+from wpsgraph import resources
+from wpsgraph.errors import InputError
+from wpsgraph.pipeline import incremental
+from wpsgraph.pipeline.build import build
+from wpsgraph.pipeline.synth import write as synth
+
+ARTICLE = re.compile(r"^# synthetic article \d+", re.M)
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> dict:
+    """About 25 small sources (one synthetic article each) and the shared prefix header."""
+    root = tmp_path_factory.mktemp("incr")
+    whole = root / "synthetic.ttl"
+    synth(whole, 1500, 3)
+    text = whole.read_text(encoding="utf-8")
+    starts = [m.start() for m in ARTICLE.finditer(text)]
+    header = text[:starts[0]]
+    articles = [text[a:b] for a, b in zip(starts, starts[1:] + [len(text)])]
+    return {"root": root, "header": header, "articles": articles}
+
+
+def _quads(path: Path, fmt) -> list:
+    return list(ox.parse(path=str(path), format=fmt))
+
+
+def _same_quads(a: list, b: list) -> None:
+    """Equal as sets, blank nodes up to renaming (they get new labels whenever a file is parsed)."""
+    def blank(q):
+        return any(isinstance(t, ox.BlankNode) for t in (q.subject, q.object, q.graph_name))
+
+    plain_a, plain_b = {q for q in a if not blank(q)}, {q for q in b if not blank(q)}
+    assert plain_a - plain_b == set(), "only in the update"
+    assert plain_b - plain_a == set(), "only in the full build"
+
+    def graph(quads) -> rdflib.Graph:
+        g = rdflib.Graph()
+        for q in quads:
+            if blank(q):
+                name = q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else ""
+                g.add((_rdf(q.subject), rdflib.URIRef(q.predicate.value + "@" + name), _rdf(q.object)))
+        return g
+
+    assert isomorphic(graph(a), graph(b))
+
+
+def _rdf(term):
+    from wpsgraph.terms import to_rdflib
+
+    return to_rdflib(term)
+
+
+def assert_same_build(updated: Path, full: Path) -> None:
+    _same_quads(_quads(updated / "dataset.trig", ox.RdfFormat.TRIG), _quads(full / "dataset.trig", ox.RdfFormat.TRIG))
+    _same_quads(_quads(updated / "inferred.ttl", ox.RdfFormat.TURTLE),
+                _quads(full / "inferred.ttl", ox.RdfFormat.TURTLE))
+    stores = []
+    for folder in (updated, full):
+        store = ox.Store.read_only(str(folder / "store"))
+        stores.append(list(store.quads_for_pattern(None, None, None, None)))
+        del store
+    _same_quads(*stores)
+    a = rdflib.Graph().parse(updated / "validation.ttl")
+    b = rdflib.Graph().parse(full / "validation.ttl")
+    assert len(a) == len(b) and isomorphic(a, b)
+    ja, jb = (json.loads((f / "validation.json").read_text()) for f in (updated, full))
+    assert {k: v for k, v in ja.items() if k != "results"} == {k: v for k, v in jb.items() if k != "results"}
+    assert sorted(json.dumps(r, sort_keys=True) for r in ja["results"]) == \
+        sorted(json.dumps(r, sort_keys=True) for r in jb["results"])
+    ma, mb = (json.loads((f / "manifest.json").read_text()) for f in (updated, full))
+    assert ma["counts"] == mb["counts"] and ma["files"] == mb["files"]
+    assert ma["inputs"] == mb["inputs"]
+
+
+# ---------------------------------------------------------------------------------------------- edits
+
+def _iris(text: str, prefix: str) -> list:
+    return sorted(set(re.findall(rf"\b{prefix}:[A-Za-z0-9._-]*[A-Za-z0-9_-]", text)))
+
+
+def _repoint(text: str, predicate: str, prefix: str, choices: list, rnd: random.Random) -> str | None:
+    """Point one ``predicate`` statement of ``text`` to another resource of ``choices``."""
+    spots = list(re.finditer(rf"(wps:{predicate} )({prefix}:[A-Za-z0-9._-]*[A-Za-z0-9_-])", text))
+    others = list(choices)
+    if not spots or len(others) < 2:
+        return None
+    m = rnd.choice(spots)
+    new = rnd.choice([c for c in others if c != m.group(2)])
+    return text[:m.start(2)] + new + text[m.end(2):]
+
+
+class Corpus:
+    """The files of the current build, and the articles held back for adding."""
+
+    def __init__(self, corpus: dict, folder: Path):
+        self.header, self.folder = corpus["header"], folder
+        articles = corpus["articles"]
+        self.files: list[Path] = []
+        self.pool = list(range(len(articles) // 2, len(articles)))
+        self.articles = articles
+        for i in range(len(articles) // 2):
+            self.files.append(self._write(i, articles[i]))
+
+    def _write(self, i: int, body: str) -> Path:
+        path = self.folder / f"article-{i:03d}.ttl"
+        path.write_text(self.header + body, encoding="utf-8")
+        return path
+
+    def text(self) -> str:
+        return "".join(p.read_text(encoding="utf-8") for p in self.files)
+
+    def edit(self, kind: str, a: int, b: int) -> str:
+        rnd = random.Random(a * 7919 + b)
+        if kind == "add" and self.pool:
+            i = self.pool.pop(a % len(self.pool))
+            self.files.insert(b % (len(self.files) + 1), self._write(i, self.articles[i]))
+            return f"add article {i}"
+        if kind == "remove" and len(self.files) > 2:
+            path = self.files.pop(a % len(self.files))
+            return f"remove {path.name}"
+        everything = self.text()
+        targets = {"transitive": [("subOrganisationOf", "organisation"), ("partOfEvent", "event")],
+                   "inverse": [("hostedBy", "organisation"), ("deliveredBy", "organisation"),
+                               ("heldIn", "place"), ("hasAudience", "organisation")]}.get(kind, [])
+        for step in range(len(self.files)):
+            path = self.files[(a + step) % len(self.files)]
+            for predicate, prefix in targets:
+                text = path.read_text(encoding="utf-8")
+                new = _repoint(text, predicate, prefix, _iris(everything, prefix), rnd)
+                if new is not None:
+                    path.write_text(new, encoding="utf-8")
+                    return f"{kind}: {predicate} in {path.name}"
+        return "no edit"
+
+
+EDITS = st.lists(st.tuples(st.sampled_from(["add", "remove", "transitive", "inverse"]),
+                           st.integers(0, 10_000), st.integers(0, 10_000)), min_size=2, max_size=3)
+
+
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(edits=EDITS)
+def test_update_equals_full_rebuild(corpus, tmp_path_factory, edits):
+    root = tmp_path_factory.mktemp("edits")
+    files = Corpus(corpus, root)
+    said: list[str] = []
+    updated = root / "updated"
+    build(resources.reference_files() + files.files, updated)
+    for kind, a, b in edits:
+        what = files.edit(kind, a, b)
+        said.clear()
+        build(resources.reference_files() + files.files, updated, progress=said.append)
+        assert not any(m.startswith("full build") for m in said), (what, said)
+        full = root / "full"
+        build(resources.reference_files() + files.files, full, incremental=False)
+        assert_same_build(updated, full), what
+        shutil.rmtree(full)
+
+
+def test_a_typical_edit_is_incremental_and_reported(corpus, tmp_path):
+    files = Corpus(corpus, tmp_path)
+    out = tmp_path / "out"
+    build(resources.reference_files() + files.files, out)
+    files.edit("transitive", 1, 2)
+    said: list[str] = []
+    build(resources.reference_files() + files.files, out, progress=said.append)
+    assert any(m.startswith("load: 1 changed file(s)") for m in said), said
+    assert any(m.startswith("validate: ") and "focus node(s) again" in m for m in said), said
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert len(manifest["update"]["changed"]) == 1
+    # only the resources near the edit are validated again, not the whole graph
+    assert 0 < manifest["update"]["focus_nodes"] < manifest["counts"]["asserted"] / 20
+
+
+def test_ontology_change_falls_back_to_a_full_build(corpus, tmp_path):
+    files = Corpus(corpus, tmp_path)
+    out = tmp_path / "out"
+    build(resources.reference_files() + files.files, out)
+    manifest = json.loads((out / "manifest.json").read_text())
+    name = next(iter(manifest["inputs"]["ontology"]))
+    manifest["inputs"]["ontology"][name] = "0" * 64   # as if the ontology had been edited since
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    files.edit("add", 0, 0)
+    said: list[str] = []
+    build(resources.reference_files() + files.files, out, progress=said.append)
+    assert "full build: the ontology changed" in said
+    assert json.loads((out / "manifest.json").read_text())["inputs"]["ontology"][name] != "0" * 64
+
+
+def test_unchanged_files_write_nothing(corpus, tmp_path):
+    files = Corpus(corpus, tmp_path)
+    out = tmp_path / "out"
+    build(resources.reference_files() + files.files, out)
+    before = (out / "dataset.trig").stat().st_mtime_ns
+    said: list[str] = []
+    result = build(resources.reference_files() + files.files, out, progress=said.append)
+    assert any(m.startswith("up to date") for m in said)
+    assert (out / "dataset.trig").stat().st_mtime_ns == before
+    assert result.counts == json.loads((out / "manifest.json").read_text())["counts"]
+
+
+def _snapshot(folder: Path) -> dict:
+    return {p.relative_to(folder): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+            and p.parent.name != "store"}
+
+
+def test_interrupted_update_leaves_the_previous_build(corpus, tmp_path, monkeypatch):
+    files = Corpus(corpus, tmp_path)
+    out = tmp_path / "out"
+    build(resources.reference_files() + files.files, out)
+    before = _snapshot(out)
+    files.edit("inverse", 3, 4)
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(incremental, "splice", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        build(resources.reference_files() + files.files, out)
+    assert _snapshot(out) == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.")]
+    monkeypatch.undo()
+    build(resources.reference_files() + files.files, out)   # and the next run updates it
+    assert _snapshot(out) != before
+
+
+def test_a_bad_changed_file_names_itself_and_changes_nothing(corpus, tmp_path):
+    files = Corpus(corpus, tmp_path)
+    out = tmp_path / "out"
+    build(resources.reference_files() + files.files, out)
+    before = _snapshot(out)
+    bad = files.files[2]
+    bad.write_text(bad.read_text(encoding="utf-8") + "\nthis is not turtle .\n", encoding="utf-8")
+    with pytest.raises(InputError) as e:
+        build(resources.reference_files() + files.files, out)
+    assert str(bad) in str(e.value)
+    assert _snapshot(out) == before
