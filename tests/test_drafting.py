@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from wpsgraph.cli import main
 from wpsgraph.drafting import draft
-from wpsgraph.drafting.assemble import Item
+from wpsgraph.drafting.assemble import Item, term
 from wpsgraph.drafting.dates import find_dates
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
@@ -208,6 +208,18 @@ def test_an_office_of_a_named_body_is_a_unit_of_it():
     assert unit.types == ["OrganisationalUnit"] and unit.alt == ["Office of Defense Liaison"]
     assert ("wps:subOrganisationOf", "organisation:peruvian-embassy") in {(s.predicate, s.object)
                                                                          for s in unit.statements}
+
+
+def test_an_office_inside_a_department_is_part_of_it_and_plays_the_role():
+    d = draft(article("The Army’s Legal Affairs Department Gender Complaints Office presented the Regional Design "
+                      "Workshop on May 3, 2021."), stem="test-article")
+    office = next(it for it in d.items.values() if it.alt == ["Gender Complaints Office"])
+    assert office.label == "Army Legal Affairs Department Gender Complaints Office"
+    assert ("wps:subOrganisationOf", "organisation:army-legal-affairs-department") in {
+        (s.predicate, s.object) for s in office.statements}
+    roles = {(s.predicate, s.object) for s in events(d)["Regional Design Workshop"].statements}
+    assert ("wps:presentedBy", term(office.iri)) in roles
+    assert ("wps:presentedBy", "organisation:army-legal-affairs-department") not in roles
 
 
 @pytest.mark.parametrize("name, cls", [("U.S. Army South", "MilitaryCommand"),
