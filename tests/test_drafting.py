@@ -435,6 +435,14 @@ def test_an_unnamed_event_is_of_the_kind_the_article_calls_it_most_often():
     assert main.types == ["Seminar"]
 
 
+def test_what_the_participants_discussed_the_event_addressed():
+    d = draft(article("The Regional Design Workshop opened on May 3, 2021. Trainees also discussed mediation. "
+                      "Peacekeeping matters."), stem="test-article")
+    got = {(s.predicate, s.object, s.certain) for s in events(d)["Regional Design Workshop"].statements}
+    assert ("wps:addresses", "theme:mediation", True) in got
+    assert ("wps:addresses", "theme:peacekeeping", False) in got
+
+
 def test_two_new_names_this_close_are_listed_as_maybe_one_body():
     d = draft(article("The Chilean Office of Gender Coordination in Santiago hosted the Regional Design Workshop on "
                       "May 3, 2021. The Chilean Embassy’s Office of Gender Cooperation and the Chilean Army Gender "

@@ -535,9 +535,10 @@ class Drafter(People):
                 it.add("wps:addresses", term(m.iri), s)               # what a speaker or an end state is about
             elif m.kind == "theme":
                 target = event_at(m.start) or self.main_event
+                # "Students also discussed sexual harassment": what the event's participants discussed, it addressed
+                sure = bool(events) or bool(cues.PARTICIPANTS_DISCUSSED.match(text))
                 if target is not None:
-                    target.add("wps:addresses", term(m.iri), s, bool(events),
-                               None if events else "no event in the sentence")
+                    target.add("wps:addresses", term(m.iri), s, sure, None if sure else "no event in the sentence")
             elif m.kind == "resolution":
                 coms = [it for _, _, it in found if it.kind == "commitment"]
                 coms += [self.items[x.iri] for x in mentions if x.iri in self.items and x.kind == "commitment"]
