@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from wpsgraph.cli import main
 from wpsgraph.drafting import draft
-from wpsgraph.drafting.assemble import Item
+from wpsgraph.drafting.assemble import Item, term
 from wpsgraph.drafting.dates import find_dates
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
@@ -208,6 +208,18 @@ def test_an_office_of_a_named_body_is_a_unit_of_it():
     assert unit.types == ["OrganisationalUnit"] and unit.alt == ["Office of Defense Liaison"]
     assert ("wps:subOrganisationOf", "organisation:peruvian-embassy") in {(s.predicate, s.object)
                                                                          for s in unit.statements}
+
+
+def test_an_office_inside_a_department_is_part_of_it_and_plays_the_role():
+    d = draft(article("The Army’s Legal Affairs Department Gender Complaints Office presented the Regional Design "
+                      "Workshop on May 3, 2021."), stem="test-article")
+    office = next(it for it in d.items.values() if it.alt == ["Gender Complaints Office"])
+    assert office.label == "Army Legal Affairs Department Gender Complaints Office"
+    assert ("wps:subOrganisationOf", "organisation:army-legal-affairs-department") in {
+        (s.predicate, s.object) for s in office.statements}
+    roles = {(s.predicate, s.object) for s in events(d)["Regional Design Workshop"].statements}
+    assert ("wps:presentedBy", term(office.iri)) in roles
+    assert ("wps:presentedBy", "organisation:army-legal-affairs-department") not in roles
 
 
 @pytest.mark.parametrize("name, cls", [("U.S. Army South", "MilitaryCommand"),
@@ -421,6 +433,14 @@ def test_an_unnamed_event_is_of_the_kind_the_article_calls_it_most_often():
                       "seminar covered mediation. Participants praised the seminar."), stem="test-article")
     main = next(it for it in d.items.values() if it.label == "A test article")
     assert main.types == ["Seminar"]
+
+
+def test_what_the_participants_discussed_the_event_addressed():
+    d = draft(article("The Regional Design Workshop opened on May 3, 2021. Trainees also discussed mediation. "
+                      "Peacekeeping matters."), stem="test-article")
+    got = {(s.predicate, s.object, s.certain) for s in events(d)["Regional Design Workshop"].statements}
+    assert ("wps:addresses", "theme:mediation", True) in got
+    assert ("wps:addresses", "theme:peacekeeping", False) in got
 
 
 def test_two_new_names_this_close_are_listed_as_maybe_one_body():

@@ -247,7 +247,7 @@ class Drafter(People):
                 elif adjective and kind and cues.classify(part, cues.ORG_CUES) == kind:
                     label = f"{adjective} {part}"              # "Mexican Army and Air Force": the Mexican Air Force
                 out.append(cues.Span(start, start + len(part), part, label))
-        return [x for sp in out for x in self.split_possessive(sp)]
+        return [y for sp in out for x in self.split_possessive(sp) for y in self.split_nested(x)]
 
     def split_possessive(self, sp):
         """"U.S. Embassy's Office of Defense Cooperation": two organisations, the second part of the first."""
@@ -263,6 +263,19 @@ class Drafter(People):
         if len(owner.split()) < 2:                                 # "Navy's ...": too vague alone
             return [unit_span]
         return [cues.Span(sp.start, sp.start + len(owner), owner), unit_span]
+
+    def split_nested(self, sp):
+        """"Human Rights Department Sexual Harassment Office": a department, and an office that is part of it."""
+        m = re.fullmatch(r"(?P<a>.*\b(?:Department|Division|Directorate|Bureau|Secretariat))\s+"
+                         r"(?P<b>.*\b(?:Office|Unit|Cell|Section|Branch|Observatory))", sp.text)
+        if not m or len(m.group("a").split()) < 2 or len(m.group("b").split()) < 2:
+            return [sp]
+        whole = sp.label or sp.text
+        prefix = whole[:-len(sp.text)] if whole.endswith(sp.text) else ""
+        department = cues.Span(sp.start, sp.start + len(m.group("a")), m.group("a"),
+                               (prefix + m.group("a")) if prefix else None, sp.parent)
+        office = cues.Span(sp.start + m.start("b"), sp.end, m.group("b"), whole, sp.start, m.group("b"))
+        return [department, office]
 
     def new_from_span(self, sp, s: Sentence, mentions):
         name = (sp.label or sp.text).strip()
@@ -369,9 +382,13 @@ class Drafter(People):
         actors = [x for x in actors if not any(a <= x[0] and x[1] <= b and (a, b) != x[:2] for a, b, _ in named)]
         actors += named
         groups = [(a, b, term(it.iri)) for a, b, it in found if it.kind == "group"]
-        # "the Embassy's Office of ...": the owner names whose office it is; the office is the actor
+        # "the Embassy's Office of ...", "Human Rights Department Sexual Harassment Office": the first names whose
+        # office it is; the office is the actor
+        parts = {(it.iri, st.object) for it in self.items.values() for st in it.statements
+                 if st.predicate == "wps:subOrganisationOf"}
         actors = [x for x in actors if not (re.match(r"[’']s\s", text[x[1]:x[1] + 3])
-                                            and any(y[0] == x[1] + 3 for y in actors))]
+                                            and any(y[0] == x[1] + 3 for y in actors))
+                  and not any(x[1] <= y[0] <= x[1] + 3 and (expand(y[2]), x[2]) in parts for y in actors)]
         actors.sort()
         # a part of an event: "the course included a capstone panel discussion"
         for a, _b, it in found:
@@ -518,9 +535,10 @@ class Drafter(People):
                 it.add("wps:addresses", term(m.iri), s)               # what a speaker or an end state is about
             elif m.kind == "theme":
                 target = event_at(m.start) or self.main_event
+                # "Students also discussed sexual harassment": what the event's participants discussed, it addressed
+                sure = bool(events) or bool(cues.PARTICIPANTS_DISCUSSED.match(text))
                 if target is not None:
-                    target.add("wps:addresses", term(m.iri), s, bool(events),
-                               None if events else "no event in the sentence")
+                    target.add("wps:addresses", term(m.iri), s, sure, None if sure else "no event in the sentence")
             elif m.kind == "resolution":
                 coms = [it for _, _, it in found if it.kind == "commitment"]
                 coms += [self.items[x.iri] for x in mentions if x.iri in self.items and x.kind == "commitment"]

@@ -201,6 +201,10 @@ KIND_AFTER_NAME = re.compile(r"\s+(?P<kind>training|course|workshop|seminar|conf
 KIND_OF_EVENT = re.compile(r"\b(?:participated|took part|were|was)\s+in\s+(?:a|an)\s+(?:[\w-]+\s+){0,3}?"
                            r"(?P<kind>workshop|seminar|course|conference|training|webinar|forum|dialogue|consultation"
                            r"|exercise|summit)\b")
+# The participants of the article's event as the subject of what was discussed: "Students also discussed ...".
+PARTICIPANTS_DISCUSSED = re.compile(r"\s*(?:The\s+)?(?:Students|Participants|Attendees|Trainees|Delegates)\b[^.;]*?"
+                                    r"\b(?:discussed|learned|engaged|explored|examined|covered|studied|shared|"
+                                    r"debated|reviewed|addressed)\b")
 # A smaller event inside one: "the course included a capstone panel discussion".
 SUB_EVENT = re.compile(r"\b(?:included|featured|ended with|closed with|concluded with|culminated in|began with|"
                        r"opened with)\s+(?:a|an)\s+(?P<adj>[a-z][\w-]*\s+)?(?P<kind>panel discussion|panel|"
