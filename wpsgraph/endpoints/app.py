@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 import urllib.parse
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from wpsgraph.endpoints.pool import Busy, Deadline, Pool, WorkerDied
