@@ -191,9 +191,9 @@ def _write(loaded: Loaded, report: Report, folder: Path) -> dict:
     per_graph = {g: n for g, n in per_graph.items() if n}
     # The same bytes for the same inputs: quads sorted, blank nodes labelled canonically (stable.py).
     with open(folder / OUTPUTS["dataset"], "wb") as f:
-        ox.serialize(stable_quads(itertools.chain.from_iterable(
-            store.quads_for_pattern(None, None, None, g) for g in graphs)), f, format=ox.RdfFormat.TRIG,
-            prefixes=prefixes)
+        ox.serialize(itertools.chain.from_iterable(
+            stable_quads(store.quads_for_pattern(None, None, None, g)) for g in sorted(graphs, key=str)), f,
+            format=ox.RdfFormat.TRIG, prefixes=prefixes)
     with open(folder / OUTPUTS["inferred"], "wb") as f:
         ox.serialize(stable_triples(store.quads_for_pattern(None, None, None, inferred)), f,
                      format=ox.RdfFormat.TURTLE, prefixes=prefixes)

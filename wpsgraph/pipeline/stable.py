@@ -2,8 +2,8 @@
 
 Oxigraph gives every parsed blank node a random label, and neither its in-memory store nor Python's sets keep an
 order from run to run; the dumps of a build would differ each time. Here the quads that mention a blank node are
-relabelled by RDF Dataset Canonicalization (RDFC-1.0, Oxigraph's own), which depends only on those quads, and all
-quads are sorted by their N-Quads text (grouped by graph for TriG).
+relabelled by RDF Dataset Canonicalization (RDFC-1.0, Oxigraph's own), which depends only on those quads, and the
+quads of each graph are sorted by their N-Quads text.
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ def _has_blank(q: ox.Quad) -> bool:
 
 
 def stable_quads(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
-    """The quads, blank nodes canonically labelled, sorted by graph then by their N-Quads text."""
+    """The quads, blank nodes canonically labelled, sorted by their N-Quads text (call it graph by graph, graphs
+    in a fixed order, to keep each graph's quads together, as TriG wants)."""
     plain: list[ox.Quad] = []
     blank: list[ox.Quad] = []
     for q in quads:
@@ -28,7 +29,7 @@ def stable_quads(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
         dataset = ox.Dataset(blank)
         dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
         plain += list(dataset)
-    plain.sort(key=lambda q: (str(q.graph_name), str(q)))
+    plain.sort(key=str)
     return plain
 
 
