@@ -176,3 +176,22 @@ def test_service_to_an_allowed_slow_host_stops_at_the_deadline():
     finally:
         serving.stop()
         target.close()
+
+
+def test_workers_die_with_a_killed_server():
+    serving = Serving("--db", built(), "--port", free_port(), "--timeout", 60, "--workers", 2)
+    try:
+        assert serving.url
+        threading.Thread(target=lambda: sparql_get(serving.url, PATHOLOGICAL["limit-1-offset-4e10"], timeout=60),
+                         daemon=True).start()
+        time.sleep(1)  # the query is running in a worker
+        workers = children(serving.process.pid)
+        assert len(workers) == 2
+        serving.process.kill()  # SIGKILL: no chance to stop its workers itself
+        serving.process.wait()
+        deadline = time.monotonic() + 5
+        while any(Path(f"/proc/{pid}").exists() for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not any(Path(f"/proc/{pid}").exists() for pid in workers)
+    finally:
+        serving.stop()
