@@ -5,7 +5,8 @@
   TSV; Turtle, N-Triples, RDF/XML, JSON-LD for graphs). Without a dataset the default graph is the union of all
   graphs; a query's own FROM / FROM NAMED, or the protocol parameters, take its place.
 - ``/update`` and ``/store``: 403, the endpoint is read-only.
-- ``/``: the query page for browsers (``PAGES``).
+- ``/``: the query page for browsers: any WSGI application with a ``handles(path)`` method, mounted beside the
+  endpoint (``Endpoint(pages=...)``; by default ``YasguiPage``).
 
 Status codes beyond the protocol's: 403 for a SERVICE clause to a host not allowed (the endpoint makes no outbound
 request unless told to), 503 with Retry-After when every worker is busy and the queue is full, 504 when the query
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 import math
 import urllib.parse
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from wpsgraph.endpoints.pool import Busy, Deadline, Pool, WorkerDied
@@ -42,11 +43,17 @@ def yasgui_page(query_path: str = "query") -> bytes:
 """.encode()
 
 
-# Pages served by GET beside the endpoint: path -> (media type, body). The query page of issue 14 (the
-# researcher's workbench) replaces "/" here; anything else of the kind is added the same way.
-PAGES: dict[str, Callable[[], tuple[str, bytes]]] = {
-    "/": lambda: ("text/html; charset=utf-8", yasgui_page()),
-}
+class YasguiPage:
+    """The default query page, as a WSGI application that says which paths it answers (``handles``): the shape
+    any page mounted beside the endpoint has (``Endpoint(pages=...)``; the workbench of issue 14 is one)."""
+
+    def handles(self, path: str) -> bool:
+        return path == "/"
+
+    def __call__(self, environ, start_response):
+        body = yasgui_page()
+        start_response("200 OK", [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(body)))])
+        return [] if environ.get("REQUEST_METHOD") == "HEAD" else [body]
 
 
 @dataclass
@@ -79,10 +86,15 @@ def service_refusal(text: str, allowed: frozenset[str]) -> str | None:
 class Endpoint:
     """The WSGI application (see the module notes)."""
 
-    def __init__(self, pool: Pool, settings: Settings):
+    def __init__(self, pool: Pool, settings: Settings, pages=None):
         self.pool, self.settings = pool, settings
+        self.pages = pages if pages is not None else YasguiPage()
 
     def __call__(self, environ, start_response):
+        path = environ.get("PATH_INFO") or "/"
+        if path not in ("/query", "/update", "/store") and self.pages.handles(path) \
+                and environ.get("REQUEST_METHOD", "GET") in ("GET", "HEAD"):
+            return self.pages(environ, start_response)
         try:
             status, headers, body = self.route(environ)
         except Refused as e:
@@ -94,11 +106,8 @@ class Endpoint:
 
     def route(self, environ) -> tuple[str, list[tuple[str, str]], bytes]:
         path, method = environ.get("PATH_INFO") or "/", environ.get("REQUEST_METHOD", "GET")
-        if path in PAGES:
-            if method not in ("GET", "HEAD"):
-                raise Refused("405 Method Not Allowed", "use GET", [("Allow", "GET, HEAD")])
-            media, body = PAGES[path]()
-            return "200 OK", [("Content-Type", media)], body
+        if self.pages.handles(path):
+            raise Refused("405 Method Not Allowed", "use GET", [("Allow", "GET, HEAD")])
         if path in ("/update", "/store"):
             raise Refused("403 Forbidden", "this endpoint is read-only: updates and Graph Store writes are refused")
         if path != "/query":

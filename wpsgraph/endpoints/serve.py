@@ -185,13 +185,22 @@ def store_folder(db: Path) -> Path:
     return db / STORE_DIR if (db / STORE_DIR).is_dir() else db
 
 
+def query_page(db: Path):
+    """The page served at ``/`` beside the endpoint: a WSGI application with ``handles(path)`` (see ``app``).
+    The place where the project's own query page (issue 14's workbench) is mounted."""
+    from wpsgraph.endpoints.app import YasguiPage
+
+    return YasguiPage()
+
+
 def endpoint(db: Path, limits: Limits, log=None):
     """The WSGI application over ``db`` and its pool (close the pool when done)."""
     from wpsgraph.endpoints.app import Endpoint, Settings
     from wpsgraph.endpoints.pool import Pool
 
     pool = Pool(Path(db), store_folder, limits.workers, limits.queue, limits.memory_mb, limits.result_mb, log=log)
-    return Endpoint(pool, Settings(limits.timeout, frozenset(h.lower() for h in limits.allow_service))), pool
+    settings = Settings(limits.timeout, frozenset(h.lower() for h in limits.allow_service))
+    return Endpoint(pool, settings, pages=query_page(Path(db))), pool
 
 
 def serve(db: Path | None, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, timeout: int = DEFAULT_TIMEOUT,
