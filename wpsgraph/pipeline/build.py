@@ -21,7 +21,7 @@ from wpsgraph.folders import replace_folder, staging_folder
 from wpsgraph.namespaces import Names
 from wpsgraph.pipeline.load import Loaded, load
 from wpsgraph.pipeline.reason import reason
-from wpsgraph.pipeline.stable import stable_quads, stable_triples, stable_turtle
+from wpsgraph.pipeline.stable import stable_quads, stable_turtle, write_stable_turtle
 from wpsgraph.validation.engines import validate
 from wpsgraph.validation.findings import Report
 from wpsgraph.validation.reports.jsonreport import report_dict
@@ -74,7 +74,8 @@ def build(data_files: Sequence[Path] | None = None, out: Path = Path("build"), n
         size = len(store)
         say(f"load: {size} asserted triples in {len(loaded.graphs)} graphs ({timings['load']:.2f} s)")
         large = size > LARGE
-        writer = _StoreWriter(tmp / STORE_DIR, store, list(loaded.graphs), names.inferred_graph)
+        writer = _StoreWriter(tmp / STORE_DIR, store, list(loaded.graphs), names.inferred_graph,
+                              tmp / OUTPUTS["inferred"], names.prefixes())
         if large:
             say("store: writing the asserted graphs on disk in the background")
 
@@ -120,16 +121,18 @@ LARGE = 100_000  # asserted triples from which a build prints what it is doing b
 
 
 class _StoreWriter:
-    """Writes the on-disk store in a background thread: the asserted graphs at once, the inferred graph once the
-    reasoner has written it (``inferred_ready``).
+    """Writes the on-disk store, and the inferred triples as Turtle, in a background thread: the asserted graphs
+    at once, the inferred graph once the reasoner has written it (``inferred_ready``).
 
     Oxigraph's ``dump`` and ``bulk_load`` release the GIL, so while the validator (Python) runs on one core the
     store is written on the other (``bulk_extend`` from an iterator would wait for the GIL at every quad).
     ``finish`` waits, flushes and re-raises any error.
     """
 
-    def __init__(self, path: Path, source: ox.Store, asserted: list, inferred: ox.NamedNode):
+    def __init__(self, path: Path, source: ox.Store, asserted: list, inferred: ox.NamedNode,
+                 inferred_file: Path, prefixes: dict):
         self.path, self.source, self.asserted, self.inferred = path, source, asserted, inferred
+        self.inferred_file, self.prefixes = inferred_file, prefixes
         self.ready = threading.Event()
         self.cancelled = False
         self.error: BaseException | None = None
@@ -147,6 +150,7 @@ class _StoreWriter:
             if self.cancelled:
                 return
             _copy_graph(self.source, disk, self.inferred)
+            write_stable_turtle(self.source, self.inferred, self.inferred_file, self.prefixes)
             # The graphs went in as separate bulk loads whose key ranges overlap; compacting them into one sorted
             # run takes a second or two at a million triples and makes every later query about a third faster.
             disk.optimize()
@@ -194,9 +198,6 @@ def _write(loaded: Loaded, report: Report, folder: Path) -> dict:
         ox.serialize(itertools.chain.from_iterable(
             stable_quads(store.quads_for_pattern(None, None, None, g)) for g in sorted(graphs, key=str)), f,
             format=ox.RdfFormat.TRIG, prefixes=prefixes)
-    with open(folder / OUTPUTS["inferred"], "wb") as f:
-        ox.serialize(stable_triples(store.quads_for_pattern(None, None, None, inferred)), f,
-                     format=ox.RdfFormat.TURTLE, prefixes=prefixes)
     (folder / OUTPUTS["report"]).write_bytes(stable_turtle(report.report_graph, {
         "sh": "http://www.w3.org/ns/shacl#", "xsd": "http://www.w3.org/2001/XMLSchema#", **prefixes}))
     (folder / OUTPUTS["findings"]).write_text(json.dumps(report_dict(report), indent=1), encoding="utf-8")

@@ -38,6 +38,13 @@ def stable_triples(quads: Iterable[ox.Quad]) -> list[ox.Triple]:
     return [ox.Triple(q.subject, q.predicate, q.object) for q in stable_quads(quads)]
 
 
+def write_stable_turtle(store: ox.Store, graph: ox.NamedNode, path, prefixes: dict[str, str]) -> None:
+    """One graph of ``store`` as Turtle at ``path``, in the order of ``stable_quads``."""
+    with open(path, "wb") as f:
+        ox.serialize(stable_triples(store.quads_for_pattern(None, None, None, graph)), f,
+                     format=ox.RdfFormat.TURTLE, prefixes=prefixes)
+
+
 def stable_turtle(graph, prefixes: dict[str, str]) -> bytes:
     """An rdflib graph (the SHACL report) as Turtle that is the same bytes for the same content."""
     data = graph.serialize(format="nt", encoding="utf-8")
