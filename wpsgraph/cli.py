@@ -34,12 +34,12 @@ def _guard(func):
         except MemoryError:
             click.echo("error: out of memory: close other programs, or work on fewer files at once", err=True)
             sys.exit(EXIT_INPUT)
-        except OSError as e:  # the machine refused: a full disk, a read-only folder, a damaged store
-            click.echo(f"error: {environment_message(e)}", err=True)
-            sys.exit(EXIT_INPUT)
         except BrokenPipeError:  # output piped into `head` and closed early: not an error
             sys.stderr.close()
             sys.exit(EXIT_OK)
+        except OSError as e:  # the machine refused: a full disk, a read-only folder, a damaged store
+            click.echo(f"error: {environment_message(e)}", err=True)
+            sys.exit(EXIT_INPUT)
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             sys.exit(130)
