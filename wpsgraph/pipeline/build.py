@@ -21,7 +21,7 @@ from wpsgraph.folders import replace_folder, staging_folder
 from wpsgraph.namespaces import Names
 from wpsgraph.pipeline.load import Loaded, load
 from wpsgraph.pipeline.reason import reason
-from wpsgraph.pipeline.stable import stable_quads, stable_turtle, write_stable_turtle
+from wpsgraph.pipeline.stable import graph_quads, stable_turtle, write_stable_turtle
 from wpsgraph.validation.engines import validate
 from wpsgraph.validation.findings import Report
 from wpsgraph.validation.reports.jsonreport import report_dict
@@ -150,7 +150,7 @@ class _StoreWriter:
             if self.cancelled:
                 return
             _copy_graph(self.source, disk, self.inferred)
-            write_stable_turtle(self.source, self.inferred, self.inferred_file, self.prefixes)
+            write_stable_turtle(self.source, disk, self.inferred, self.inferred_file, self.prefixes)
             # The graphs went in as separate bulk loads whose key ranges overlap; compacting them into one sorted
             # run takes a second or two at a million triples and makes every later query about a third faster.
             disk.optimize()
@@ -195,9 +195,8 @@ def _write(loaded: Loaded, report: Report, folder: Path) -> dict:
     per_graph = {g: n for g, n in per_graph.items() if n}
     # The same bytes for the same inputs: quads sorted, blank nodes labelled canonically (stable.py).
     with open(folder / OUTPUTS["dataset"], "wb") as f:
-        ox.serialize(itertools.chain.from_iterable(
-            stable_quads(store.quads_for_pattern(None, None, None, g)) for g in sorted(graphs, key=str)), f,
-            format=ox.RdfFormat.TRIG, prefixes=prefixes)
+        ox.serialize(itertools.chain.from_iterable(graph_quads(store, g) for g in sorted(graphs, key=str)), f,
+                     format=ox.RdfFormat.TRIG, prefixes=prefixes)
     (folder / OUTPUTS["report"]).write_bytes(stable_turtle(report.report_graph, {
         "sh": "http://www.w3.org/ns/shacl#", "xsd": "http://www.w3.org/2001/XMLSchema#", **prefixes}))
     (folder / OUTPUTS["findings"]).write_text(json.dumps(report_dict(report), indent=1), encoding="utf-8")
