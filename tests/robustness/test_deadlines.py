@@ -199,3 +199,16 @@ def test_workers_die_with_a_killed_server():
         assert not any(Path(f"/proc/{pid}").exists() for pid in workers)
     finally:
         serving.stop()
+
+
+def test_a_result_over_the_size_limit_is_an_error_not_a_cut_body():
+    serving = Serving("--db", built(), "--port", free_port(), "--timeout", 30, "--workers", 1,
+                      "--max-result-mb", 1)
+    try:
+        assert serving.url
+        status, media, body = sparql_get(serving.url, "SELECT * WHERE { ?s ?p ?o }", timeout=60)  # several MB
+        assert status == 500 and media == "text/plain" and b"larger than 1 MB" in body
+        status, _, body = sparql_get(serving.url, "SELECT * WHERE { ?s ?p ?o } LIMIT 100", timeout=60)
+        assert status == 200 and len(json.loads(body)["results"]["bindings"]) == 100
+    finally:
+        serving.stop()
