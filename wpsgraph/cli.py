@@ -34,12 +34,12 @@ def _guard(func):
         except MemoryError:
             click.echo("error: out of memory: close other programs, or work on fewer files at once", err=True)
             sys.exit(EXIT_INPUT)
-        except OSError as e:  # the machine refused: a full disk, a read-only folder, a damaged store
-            click.echo(f"error: {environment_message(e)}", err=True)
-            sys.exit(EXIT_INPUT)
         except BrokenPipeError:  # output piped into `head` and closed early: not an error
             sys.stderr.close()
             sys.exit(EXIT_OK)
+        except OSError as e:  # the machine refused: a full disk, a read-only folder, a damaged store
+            click.echo(f"error: {environment_message(e)}", err=True)
+            sys.exit(EXIT_INPUT)
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             sys.exit(130)
@@ -195,15 +195,14 @@ def draft_command(article, url, published, publisher, out):
 
     Known resources are linked, new ones minted, dates and roles drafted; each statement sits under the
     sentence it comes from, and what the tool is unsure of is commented out with '#?'."""
+    from wpsgraph import inputs
     from wpsgraph.drafting import draft
 
-    if str(article) == "-":
-        text = sys.stdin.read()
-    else:
-        try:
-            text = article.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as e:
-            raise WpsError(f"{article}: cannot read the article ({e.__class__.__name__})") from None
+    source = inputs.from_stdin(".txt") if str(article) == "-" else article
+    try:
+        text = inputs.read_bytes(source).decode("utf-8")  # a regular file, bounded
+    except UnicodeDecodeError as e:
+        raise WpsError(f"{article}: cannot read the article ({e.__class__.__name__})") from None
     d = draft(text, url=url, published=published, publisher=publisher, stem=out.stem if out else None)
     if out is not None:
         review = out.with_name(out.name + ".review.txt")

@@ -5,6 +5,7 @@ excess requests get 503; SERVICE makes no outbound request unless its host is al
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
@@ -67,10 +68,14 @@ def test_pathological_query_is_an_error_at_the_deadline(served, shape):
     start = time.monotonic()
     status, media, body = sparql_get(served.url, PATHOLOGICAL[shape], timeout=TIMEOUT + 60)
     took = time.monotonic() - start
-    assert status == 504, (status, body[:200])
-    assert b"cancelled" in body and media == "text/plain"
-    assert TIMEOUT - 0.5 < took < TIMEOUT + SLACK
-    # the query's worker is gone: a second later no child of the server is burning CPU
+    assert media == "text/plain" and took < TIMEOUT + SLACK
+    if shape == "order-by-cross-join" and status == 500:
+        assert b"memory" in body  # the sort outgrew the worker's memory cap first: stopped all the same
+    else:
+        assert status == 504, (status, body[:200])
+        assert b"cancelled" in body and took > TIMEOUT - 0.5
+    # the query's worker is gone: once its replacement has started, no child of the server is burning CPU
+    time.sleep(1)
     before = cpu_seconds(children(served.process.pid))
     time.sleep(1)
     assert cpu_seconds(children(served.process.pid)) - before < 0.5
@@ -176,3 +181,38 @@ def test_service_to_an_allowed_slow_host_stops_at_the_deadline():
     finally:
         serving.stop()
         target.close()
+
+
+def test_workers_die_with_a_killed_server():
+    serving = Serving("--db", built(), "--port", free_port(), "--timeout", 60, "--workers", 2)
+    try:
+        assert serving.url
+        def ask():
+            with contextlib.suppress(OSError):  # the server is killed under it
+                sparql_get(serving.url, PATHOLOGICAL["limit-1-offset-4e10"], timeout=60)
+
+        threading.Thread(target=ask, daemon=True).start()
+        time.sleep(1)  # the query is running in a worker
+        workers = children(serving.process.pid)
+        assert len(workers) == 2
+        serving.process.kill()  # SIGKILL: no chance to stop its workers itself
+        serving.process.wait()
+        deadline = time.monotonic() + 5
+        while any(Path(f"/proc/{pid}").exists() for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not any(Path(f"/proc/{pid}").exists() for pid in workers)
+    finally:
+        serving.stop()
+
+
+def test_a_result_over_the_size_limit_is_an_error_not_a_cut_body():
+    serving = Serving("--db", built(), "--port", free_port(), "--timeout", 30, "--workers", 1,
+                      "--max-result-mb", 1)
+    try:
+        assert serving.url
+        status, media, body = sparql_get(serving.url, "SELECT * WHERE { ?s ?p ?o }", timeout=60)  # several MB
+        assert status == 500 and media == "text/plain" and b"larger than 1 MB" in body
+        status, _, body = sparql_get(serving.url, "SELECT * WHERE { ?s ?p ?o } LIMIT 100", timeout=60)
+        assert status == 200 and len(json.loads(body)["results"]["bindings"]) == 100
+    finally:
+        serving.stop()

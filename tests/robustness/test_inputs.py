@@ -81,3 +81,11 @@ def test_standard_input_with_a_dash():
     assert result.returncode == 0, result.stderr
     bad = wpsgraph("validate", "-", "--no-cache", stdin=b"<a> <b> .\n")
     assert bad.returncode == 2 and b"stdin.ttl:1" in bad.stderr
+
+
+def test_a_large_file_says_so_before_it_is_parsed(monkeypatch):
+    said = []
+    monkeypatch.setattr(inputs, "LARGE_MB", MINIMAL.stat().st_size / inputs.MB / 2)  # MINIMAL counts as large
+    monkeypatch.setattr(inputs, "_progress", said.append)
+    inputs.read_bytes(MINIMAL)
+    assert len(said) == 1 and "minimal.ttl" in said[0] and "take a while" in said[0]

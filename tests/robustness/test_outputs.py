@@ -242,3 +242,4 @@ def test_a_damaged_store_is_exit_2(tmp_path, damage):
 def test_an_invalid_base_iri_is_exit_2(base):
     result = CliRunner().invoke(main, ["query", "class-instance-counts", "--base-iri", base])
     assert result.exit_code == 2 and "invalid base IRI" in result.output
+

@@ -5,7 +5,8 @@
   TSV; Turtle, N-Triples, RDF/XML, JSON-LD for graphs). Without a dataset the default graph is the union of all
   graphs; a query's own FROM / FROM NAMED, or the protocol parameters, take its place.
 - ``/update`` and ``/store``: 403, the endpoint is read-only.
-- ``/`` and ``/workbench/``: the project's query page for browsers (``workbench``), when one is given.
+- ``/``: the query page for browsers: any WSGI application with a ``handles(path)`` method, mounted beside the
+  endpoint (``Endpoint(pages=...)``; `serve` mounts the project's own, ``workbench.Workbench``).
 
 Status codes beyond the protocol's: 403 for a SERVICE clause to a host not allowed (the endpoint makes no outbound
 request unless told to), 503 with Retry-After when every worker is busy and the queue is full, 504 when the query
@@ -56,15 +57,25 @@ def service_refusal(text: str, allowed: frozenset[str]) -> str | None:
     return None
 
 
+class _NoPages:
+    """An endpoint without a page: every path is the protocol's."""
+
+    def handles(self, path: str) -> bool:
+        return False
+
+
 class Endpoint:
     """The WSGI application (see the module notes)."""
 
-    def __init__(self, pool: Pool, settings: Settings, page=None):
-        self.pool, self.settings, self.page = pool, settings, page
+    def __init__(self, pool: Pool, settings: Settings, pages=None):
+        self.pool, self.settings = pool, settings
+        self.pages = pages if pages is not None else _NoPages()
 
     def __call__(self, environ, start_response):
-        if self.page is not None and self.page.handles(environ.get("PATH_INFO") or "/"):
-            return self.page(environ, start_response)
+        path = environ.get("PATH_INFO") or "/"
+        if path not in ("/query", "/update", "/store") and self.pages.handles(path) \
+                and environ.get("REQUEST_METHOD", "GET") in ("GET", "HEAD"):
+            return self.pages(environ, start_response)
         try:
             status, headers, body = self.route(environ)
         except Refused as e:
@@ -76,6 +87,8 @@ class Endpoint:
 
     def route(self, environ) -> tuple[str, list[tuple[str, str]], bytes]:
         path, method = environ.get("PATH_INFO") or "/", environ.get("REQUEST_METHOD", "GET")
+        if self.pages.handles(path):
+            raise Refused("405 Method Not Allowed", "use GET", [("Allow", "GET, HEAD")])
         if path in ("/update", "/store"):
             raise Refused("403 Forbidden", "this endpoint is read-only: updates and Graph Store writes are refused")
         if path != "/query":

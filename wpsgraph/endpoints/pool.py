@@ -140,7 +140,9 @@ class Pool:
         self.identity = self._identity()
         self.generation = 0
         self.checked = time.monotonic()
-        first = [self._spawn() for _ in range(workers)]
+        self.to_start: queue.Queue[None] = queue.Queue()
+        threading.Thread(target=self._starter, name="wpsgraph-worker-starter", daemon=True).start()
+        first = [self._spawn() for _ in range(workers)]  # by the thread that runs the server to its end
         try:
             for worker in first:
                 worker.wait_ready()
@@ -167,8 +169,14 @@ class Pool:
         return worker
 
     def _replace(self) -> None:
-        """Start a worker in the background and add it to the idle ones once it has opened the store."""
-        def run():
+        """Have a worker started in the background; it joins the idle ones once it has opened the store."""
+        self.to_start.put(None)
+
+    def _starter(self) -> None:
+        # One long-lived thread starts every replacement: a worker asks the kernel to kill it when the thread that
+        # started it ends (PR_SET_PDEATHSIG follows the thread, not the process), so that thread must live on.
+        while not self.closed:
+            self.to_start.get()
             while not self.closed:
                 try:
                     worker = self._spawn()
@@ -181,8 +189,7 @@ class Pool:
                     worker.kill()
                 else:
                     self.idle.put(worker)
-                return
-        threading.Thread(target=run, name="wpsgraph-worker-start", daemon=True).start()
+                break
 
     def _notice_rebuild(self) -> None:
         now = time.monotonic()

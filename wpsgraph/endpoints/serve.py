@@ -185,24 +185,27 @@ def store_folder(db: Path) -> Path:
     return db / STORE_DIR if (db / STORE_DIR).is_dir() else db
 
 
+def query_page(db: Path):
+    """The page served at ``/`` beside the endpoint: the project's query page (``workbench``), its prefixes
+    following the base IRI the build was made with (its manifest says)."""
+    import json
+
+    from wpsgraph.endpoints.workbench import Workbench
+    from wpsgraph.namespaces import Names
+
+    manifest = Path(db) / "manifest.json"
+    base = json.loads(manifest.read_text(encoding="utf-8")).get("base") if manifest.is_file() else None
+    return Workbench(Names(base))
+
+
 def endpoint(db: Path, limits: Limits, log=None):
     """The WSGI application over ``db`` and its pool (close the pool when done)."""
     from wpsgraph.endpoints.app import Endpoint, Settings
     from wpsgraph.endpoints.pool import Pool
-    from wpsgraph.endpoints.workbench import Workbench
-    from wpsgraph.namespaces import Names
 
     pool = Pool(Path(db), store_folder, limits.workers, limits.queue, limits.memory_mb, limits.result_mb, log=log)
     settings = Settings(limits.timeout, frozenset(h.lower() for h in limits.allow_service))
-    return Endpoint(pool, settings, Workbench(Names(_base_of(Path(db))))), pool
-
-
-def _base_of(db: Path) -> str | None:
-    """The base IRI the build was made with (its manifest says), so the page's prefixes match the data."""
-    import json
-
-    manifest = db / "manifest.json"
-    return json.loads(manifest.read_text(encoding="utf-8")).get("base") if manifest.is_file() else None
+    return Endpoint(pool, settings, pages=query_page(Path(db))), pool
 
 
 def serve(db: Path | None, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, timeout: int = DEFAULT_TIMEOUT,

@@ -92,8 +92,20 @@ def answer(store: ox.Store, request: dict, result_limit: int) -> tuple[dict, byt
     return {"status": 200, "media": media}, sink.getvalue()
 
 
+def die_with_parent() -> None:
+    """Linux: the kernel kills this worker if `serve` itself dies (even by SIGKILL), mid-query included."""
+    if sys.platform.startswith("linux"):
+        import contextlib
+        import ctypes
+        import signal
+
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
+
+
 def main(argv: list[str]) -> int:
     store_path, memory_mb, result_mb = argv[0], int(argv[1]), int(argv[2])
+    die_with_parent()
     # The replies go on a private copy of stdout; anything a library prints goes to stderr instead.
     reply_fd = os.dup(1)
     os.dup2(2, 1)

@@ -22,6 +22,7 @@ from wpsgraph.namespaces import Names
 from wpsgraph.pipeline.incremental import manifest_inputs, try_update, write_state
 from wpsgraph.pipeline.load import Loaded, load
 from wpsgraph.pipeline.reason import reason
+from wpsgraph.pipeline.stable import graph_quads, stable_turtle, write_stable_turtle
 from wpsgraph.validation.engines import validate
 from wpsgraph.validation.findings import Report
 from wpsgraph.validation.reports.jsonreport import report_dict
@@ -160,9 +161,7 @@ class _StoreWriter:
             if self.cancelled:
                 return
             _copy_graph(self.source, disk, self.inferred)
-            # To a path, not a Python file object: writing through Python would wait for the GIL at every chunk.
-            self.source.dump(str(self.inferred_file), format=ox.RdfFormat.TURTLE, from_graph=self.inferred,
-                             prefixes=self.prefixes)
+            write_stable_turtle(self.source, disk, self.inferred, self.inferred_file, self.prefixes)
             # The graphs went in as separate bulk loads whose key ranges overlap; compacting them into one sorted
             # run takes a second or two at a million triples and makes every later query about a third faster.
             disk.optimize()
@@ -205,11 +204,12 @@ def _write(loaded: Loaded, report: Report, folder: Path) -> dict:
         per_graph[row["g"].value] = int(row["n"].value)
     n_inferred = per_graph.pop(inferred.value, 0)
     per_graph = {g: n for g, n in per_graph.items() if n}
-    # Streamed by Oxigraph's serialiser (the inferred graph is written as Turtle by the store writer).
+    # The same bytes for the same inputs: quads sorted, blank nodes labelled canonically (stable.py).
     with open(folder / OUTPUTS["dataset"], "wb") as f:
-        ox.serialize(itertools.chain.from_iterable(store.quads_for_pattern(None, None, None, g) for g in graphs),
-                     f, format=ox.RdfFormat.TRIG, prefixes=prefixes)
-    report.report_graph.serialize(folder / OUTPUTS["report"], format="turtle")
+        ox.serialize(itertools.chain.from_iterable(graph_quads(store, g) for g in sorted(graphs, key=str)), f,
+                     format=ox.RdfFormat.TRIG, prefixes=prefixes)
+    (folder / OUTPUTS["report"]).write_bytes(stable_turtle(report.report_graph, {
+        "sh": "http://www.w3.org/ns/shacl#", "xsd": "http://www.w3.org/2001/XMLSchema#", **prefixes}))
     (folder / OUTPUTS["findings"]).write_text(json.dumps(report_dict(report), indent=1), encoding="utf-8")
     return {"asserted": sum(per_graph.values()), "inferred": n_inferred, "graphs": per_graph}
 
