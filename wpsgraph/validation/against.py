@@ -24,7 +24,7 @@ from wpsgraph.errors import InputError
 from wpsgraph.namespaces import Names
 from wpsgraph.pipeline.load import Loaded, graph_for
 from wpsgraph.validation.shacl import reach
-from wpsgraph.validation.shacl.graph import RDF_TYPE
+from wpsgraph.validation.shacl.graph import RDF_TYPE, RDFS_SUBCLASSOF
 
 BASE_INFERRED = ox.NamedNode("urn:wpsgraph:build-inferred")  # the build's entailments, kept apart while reasoning
 
@@ -49,10 +49,16 @@ class Build:
         return self.store.quads_for_pattern(s, p, o, g)
 
 
-def _union(*stores):
+def _union(base: ox.Store, overlay: ox.Store):
+    """quads(s, p, o) over the build and the small overlay of new statements (asked only about its own nodes)."""
+    nodes = {t for q in overlay for t in (q.subject, q.object)}
+    find, find_new = base.quads_for_pattern, overlay.quads_for_pattern
+
     def quads(s, p, o):
-        for store in stores:
-            yield from store.quads_for_pattern(s, p, o, None)
+        found = list(find(s, p, o, None))
+        if (s is None or s in nodes) and (o is None or o in nodes):
+            found += find_new(s, p, o, None)
+        return found
     return quads
 
 
@@ -87,36 +93,55 @@ def prepare(build: Build, files: list[Path], parsed: dict, cache) -> tuple:
     except InputError as e:
         return None, None, [], syntax_error(e), None
 
-    # 1. the file's entailments, on the build's statements around it
+    # 1. the file's entailments, worked out on a small store: the ontology, the file, and the build's statements
+    # that rules join the new statements with. The build is closed, so only transitive properties and the steps of
+    # property chains join a new statement with old ones, at its ends: those statements are copied, the small store
+    # is reasoned again, and so on from the new entailments until a round copies nothing (semi-naive evaluation).
     small = ox.Store()
     small.extend(build.quads(None, None, None, names.ontology_graph))
     ontology = Loaded(small, names, {names.ontology_graph: None})
     rules = rules_for(ontology, cache)
-    properties = {ox.NamedNode(str(p)) for p in rules.properties} | {RDF_TYPE}
-    mentioned = {t for q in new_quads for t in (q.subject, q.object) if not isinstance(t, ox.Literal)}
-    region, frontier = set(mentioned), set(mentioned)
-    for _ in range(3):
-        nxt: set = set()
-        for n in frontier:
-            for q in build.quads(n, None, None):
-                if q.predicate in properties and q.predicate != RDF_TYPE and not isinstance(q.object, ox.Literal):
-                    nxt.add(q.object)
-            for q in build.quads(None, None, n):
-                if q.predicate in properties and q.predicate != RDF_TYPE:
-                    nxt.add(q.subject)
-        frontier = nxt - region
-        region |= frontier
-    for n in region:
-        for q in build.quads(n, None, None):
-            if q.predicate in properties and q.graph_name != names.ontology_graph and not _schema(q.predicate):
-                small.add(ox.Quad(q.subject, q.predicate, q.object,
-                                  BASE_INFERRED if q.graph_name == names.inferred_graph else q.graph_name))
+    transitive = {ox.NamedNode(str(p)) for p in rules.transitive}
+    second: dict = {}   # p1 -> [p2] of chains p1/p2
+    first: dict = {}    # p2 -> [p1]
+    for p1, p2, _ in rules.chains:
+        second.setdefault(ox.NamedNode(str(p1)), []).append(ox.NamedNode(str(p2)))
+        first.setdefault(ox.NamedNode(str(p2)), []).append(ox.NamedNode(str(p1)))
     small.extend(new_quads)
     small.extend(countries)
-    graphs_small: dict = dict.fromkeys(small.named_graphs())
-    reason(Loaded(small, names, graphs_small), cache_dir=cache)
-    inferred = [q for q in small.quads_for_pattern(None, None, None, names.inferred_graph)
-                if not any(True for _ in build.quads(q.subject, q.predicate, q.object))]
+    copied: set = set()
+    new = [(q.subject, q.predicate, q.object) for q in new_quads]
+    inferred: list = []
+    for _ in range(100):
+        need: list = []
+        for s_, p, o in new:
+            if p in transitive:
+                need += build.quads(None, p, s_)
+                if not isinstance(o, ox.Literal):
+                    need += build.quads(o, p, None)
+            if not isinstance(o, ox.Literal):
+                for p2 in second.get(p, ()):
+                    need += build.quads(o, p2, None)
+            for p1 in first.get(p, ()):
+                need += build.quads(None, p1, s_)
+        fresh = [q for q in need if (q.subject, q.predicate, q.object) not in copied]
+        if not fresh and inferred:
+            break
+        for q in fresh:
+            copied.add((q.subject, q.predicate, q.object))
+            small.add(ox.Quad(q.subject, q.predicate, q.object,
+                              BASE_INFERRED if q.graph_name == names.inferred_graph else q.graph_name))
+        graphs_small: dict = dict.fromkeys(small.named_graphs())
+        reason(Loaded(small, names, graphs_small), cache_dir=cache)
+        inferred = [q for q in small.quads_for_pattern(None, None, None, names.inferred_graph)
+                    if not any(True for _ in build.quads(q.subject, q.predicate, q.object))]
+        new = [(q.subject, q.predicate, q.object) for q in inferred] + [
+            (q.subject, q.predicate, q.object) for q in new_quads]
+        if not fresh:
+            break
+    else:
+        return _full(build, files, parsed, cache, "the file's entailments reach too far")
+    mentioned = {t for q in new_quads for t in (q.subject, q.object) if not isinstance(t, ox.Literal)}
     del small
 
     # 2. what the changes can affect, and the statements the shapes read around it
@@ -133,34 +158,59 @@ def prepare(build: Build, files: list[Path], parsed: dict, cache) -> tuple:
     focus = reach.restrictions(compiled, quads, sorted(changed, key=str), mentioned | {q.subject for q in new_quads})
     if focus is None:
         return _full(build, files, parsed, cache, "a shape's reading cannot be bounded")
-    memo: dict = {}
-    total = reach.Reach()
-    for shape in compiled.roots:
-        total.add(reach.of(shape, memo), 0)
+    # every statement of the nodes each shape reads, along that shape's own paths (sh:class reads their types)
     view = ox.Store()
     view.extend(build.quads(None, None, None, names.ontology_graph))
     view.extend(overlay)
-    seen: set = set()
-    frontier = set(focus)
-    steps = 0
-    while frontier:
-        nxt = set()
-        for n in frontier:
-            seen.add(n)
-            if isinstance(n, ox.Literal):
-                continue
-            for q in quads(n, None, None):
-                view.add(q)
-                if total.any_forward or q.predicate in total.forward:
-                    nxt.add(q.object)
-            for q in quads(None, None, n):
-                if total.any_inverse or q.predicate in total.inverse:
-                    view.add(q)
-                    nxt.add(q.subject)
-        steps += 1
-        if total.depth is not None and steps > total.depth:
-            break
-        frontier = nxt - seen
+    memo: dict = {}
+    fetched: dict = {}   # (node, predicate or None for all) -> quads
+    batch: list = []
+
+    def out(n, p):
+        key = (n, p)
+        if key not in fetched:
+            if (n, None) in fetched:
+                fetched[key] = [q for q in fetched[(n, None)] if q.predicate == p]
+            else:
+                fetched[key] = list(quads(n, p, None))
+                batch.extend(fetched[key])
+        return fetched[key]
+
+    types = {n: {q.object for q in out(n, RDF_TYPE)} for n in focus if not isinstance(n, ox.Literal)}
+    subclasses: dict = {}
+    into_done: set = set()
+    for shape in compiled.roots:
+        r = reach.of(shape, memo)
+        forward_typed = r.forward | {RDF_TYPE}
+        mine = _targeted(shape, focus, types, subclasses, view, quads, out)
+        frontier, seen, steps = set(mine), set(mine), 0
+        while frontier:
+            nxt: set = set()
+            every_out = r.read_out is None or (r.read_out != reach.NEVER and steps <= r.read_out)
+            every_in = r.read_in is None or (r.read_in != reach.NEVER and steps <= r.read_in)
+            last = r.depth is not None and steps >= r.depth
+            for n in frontier:
+                if isinstance(n, ox.Literal):
+                    continue
+                read = out(n, None) if every_out or r.walk_any else \
+                    [q for p in forward_typed for q in out(n, p)]
+                if every_in and n not in into_done:
+                    into_done.add(n)
+                    batch.extend(quads(None, None, n))
+                if last:
+                    continue
+                nxt.update(q.object for q in read if r.walk_any or q.predicate in r.forward)
+                for p in r.inverse:
+                    if (n, "in", p) not in fetched:
+                        fetched[(n, "in", p)] = list(quads(None, p, n))
+                        batch.extend(fetched[(n, "in", p)])
+                    nxt.update(q.subject for q in fetched[(n, "in", p)])
+                if r.walk_any:
+                    nxt.update(q.subject for q in quads(None, None, n))
+            steps += 1
+            frontier = nxt - seen
+            seen |= frontier
+    view.extend(batch)
     files_of: dict = {g: p for g, p in build.files.items() if p is not None and p.exists()}
     files_of.update(zip(graphs, files))
     return Loaded(view, names, files_of), focus, graphs, None, None
@@ -182,7 +232,26 @@ def _full(build: Build, files: list[Path], parsed: dict, cache, why: str) -> tup
     return loaded, focus, data_graphs, error, note or f"validated against a full copy of the build: {why}"
 
 
-def _schema(p: ox.NamedNode) -> bool:
-    from wpsgraph.namespaces import OWL, RDFS
 
-    return p.value.startswith((OWL, RDFS)) and p.value != RDFS + "label"
+
+def _targeted(shape, focus: set, types: dict, subclasses: dict, ontology: ox.Store, quads, out) -> set:
+    """The nodes of ``focus`` that are focus nodes of ``shape`` (its targets, read from the build and the file)."""
+    found: set = set()
+    for kind, term in shape.targets:
+        if kind == "targetClass":
+            if term not in subclasses:
+                classes, todo = {term}, [term]
+                while todo:
+                    for q in ontology.quads_for_pattern(None, RDFS_SUBCLASSOF, todo.pop(), None):
+                        if q.subject not in classes:
+                            classes.add(q.subject)
+                            todo.append(q.subject)
+                subclasses[term] = classes
+            found |= {n for n, ts in types.items() if not ts.isdisjoint(subclasses[term])}
+        elif kind == "targetSubjectsOf":
+            found |= {n for n in types if out(n, term)}
+        elif kind == "targetObjectsOf":
+            found |= {n for n in focus if any(True for _ in quads(None, term, n))}
+        elif term in focus:
+            found.add(term)
+    return found

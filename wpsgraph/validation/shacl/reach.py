@@ -18,26 +18,40 @@ import pyoxigraph as ox
 from wpsgraph.validation.shacl.graph import RDF_TYPE
 from wpsgraph.validation.shacl.shapes import Shape
 
+NEVER = -1
+
+
+def _deeper(a, b):
+    """The larger of two depths, where None is unbounded and NEVER is no reading at all."""
+    if a is None or b is None:
+        return None if NEVER not in (a, b) else (a if b == NEVER else b)
+    return max(a, b)
+
+
+def _shift(depth, offset):
+    if depth == NEVER:
+        return NEVER
+    return None if depth is None or offset is None else depth + offset
+
 
 @dataclass
 class Reach:
     forward: set = field(default_factory=set)   # predicates read from a node to its objects
     inverse: set = field(default_factory=set)   # predicates read from a node to its subjects
-    any_forward: bool = False                    # every predicate from some node is read (sh:closed, $this ?p ?o)
-    any_inverse: bool = False                    # every predicate into some node is read (?s ?p $this)
     depth: int | None = 0                        # steps from the focus node to the farthest node read; None: any
+    read_out: int | None = NEVER                 # deepest node all of whose statements are read (sh:closed, ?p)
+    read_in: int | None = NEVER                  # deepest node all statements about which are read (?s ?p $this)
+    walk_any: bool = False                       # nodes are reached through any property (a ?p followed further)
     unbounded: bool = False                      # reads data not connected to the focus node
 
     def add(self, other: Reach, offset: int | None) -> None:
         self.forward |= other.forward
         self.inverse |= other.inverse
-        self.any_forward |= other.any_forward
-        self.any_inverse |= other.any_inverse
+        self.walk_any |= other.walk_any
         self.unbounded |= other.unbounded
-        if offset is None or other.depth is None or self.depth is None:
-            self.depth = None
-        else:
-            self.depth = max(self.depth, offset + other.depth)
+        self.depth = _deeper(self.depth, _shift(other.depth, offset))
+        self.read_out = _deeper(self.read_out, _shift(other.read_out, offset))
+        self.read_in = _deeper(self.read_in, _shift(other.read_in, offset))
 
 
 def _path(path, reach: Reach) -> int | None:
@@ -95,7 +109,7 @@ def of(shape: Shape, memo: dict | None = None) -> Reach:
             reach.forward.add(param)
             reach.add(Reach(depth=1), 0)
         elif component == "closed" and param not in (True, False):
-            reach.any_forward = True
+            reach.read_out = _deeper(reach.read_out, offset)
         elif component == "sparql":
             reach.add(sparql_reach(param, shape), 0)
     for prop in shape.properties:
@@ -105,7 +119,7 @@ def of(shape: Shape, memo: dict | None = None) -> Reach:
 
 
 _SPARQL: dict = {}
-_ALGORITHM = 2  # raised when what is worked out changes, so that memos of an older way are not read
+_ALGORITHM = 3  # raised when what is worked out changes, so that memos of an older way are not read
 CACHE_DIR: list = []  # the folder of the on-disk memo of SPARQL reaches, when a command sets one
 
 
@@ -129,8 +143,8 @@ def sparql_reach(c: dict, shape: Shape) -> Reach:
             doc = json.loads(entry.read_text(encoding="utf-8"))
             if doc["text"] == text:
                 _SPARQL[text] = Reach({ox.NamedNode(p) for p in doc["forward"]},
-                                      {ox.NamedNode(p) for p in doc["inverse"]}, bool(doc["any_forward"]),
-                                      bool(doc["any_inverse"]), doc["depth"], bool(doc["unbounded"]))
+                                      {ox.NamedNode(p) for p in doc["inverse"]}, doc["depth"], doc["read_out"],
+                                      doc["read_in"], bool(doc["walk_any"]), bool(doc["unbounded"]))
                 return _copy(_SPARQL[text])
         except (OSError, ValueError, KeyError, TypeError):
             pass  # absent or damaged: worked out again
@@ -140,14 +154,15 @@ def sparql_reach(c: dict, shape: Shape) -> Reach:
         with contextlib.suppress(OSError):  # a torn entry fails its text check and is worked out again
             entry.write_text(json.dumps({
                 "text": text, "forward": sorted(p.value for p in reach.forward),
-                "inverse": sorted(p.value for p in reach.inverse), "any_forward": reach.any_forward,
-                "any_inverse": reach.any_inverse, "depth": reach.depth, "unbounded": reach.unbounded}),
+                "inverse": sorted(p.value for p in reach.inverse), "depth": reach.depth,
+                "read_out": reach.read_out, "read_in": reach.read_in, "walk_any": reach.walk_any,
+                "unbounded": reach.unbounded}),
                 encoding="utf-8")
     return _copy(reach)
 
 
 def _copy(reach: Reach) -> Reach:
-    return Reach(set(reach.forward), set(reach.inverse), reach.any_forward, reach.any_inverse, reach.depth,
+    return Reach(set(reach.forward), set(reach.inverse), reach.depth, reach.read_out, reach.read_in, reach.walk_any,
                  reach.unbounded)
 
 
@@ -192,9 +207,12 @@ def _sparql_reach(text: str) -> Reach:
             deepest = max(deepest, distance[n])  # the pattern reads the triples of n
             if isinstance(p, Variable):
                 if n == s:
-                    reach.any_forward = True
+                    reach.read_out = _deeper(reach.read_out, distance[n])
                 else:
-                    reach.any_inverse = True
+                    reach.read_in = _deeper(reach.read_in, distance[n])
+                far = o if n == s else s
+                if any(far in (s2, o2) for j, (s2, _, o2) in enumerate(patterns) if j != i):
+                    reach.walk_any = True
             elif isinstance(p, Path):
                 for term in _path_terms(p):
                     reach.forward.add(ox.NamedNode(str(term)))
@@ -231,21 +249,35 @@ def affected(reach: Reach, changed: list, quads) -> set | None:
     (after the change; a removed triple's nodes are seeds themselves, so the data before is not needed)."""
     if reach.unbounded:
         return None
-    seeds: set = set()
+    specific: set = set()
+    every: set = set()   # nodes all of whose statements (out, or in) a shape reads
     for s, p, o in changed:
-        if reach.any_forward or p in reach.forward:
-            seeds.add(s)
-        if (reach.any_inverse or p in reach.inverse) and not isinstance(o, ox.Literal):
-            seeds.add(o)
+        if p in reach.forward:
+            specific.add(s)
+        if p in reach.inverse and not isinstance(o, ox.Literal):
+            specific.add(o)
+        if reach.read_out != NEVER:
+            every.add(s)
+        if reach.read_in != NEVER and not isinstance(o, ox.Literal):
+            every.add(o)
+    found = _walk_back(reach, specific, reach.depth, quads)
+    if every:
+        deepest = _deeper(reach.read_out, reach.read_in)
+        found |= _walk_back(reach, every, deepest, quads)
+    return found
+
+
+def _walk_back(reach: Reach, seeds: set, depth, quads) -> set:
+    """The nodes from which one of ``seeds`` is reached within ``depth`` steps along the shape's paths."""
     found = set(seeds)
-    frontier = seeds
+    frontier = set(seeds)
     steps = 0
-    while frontier and (reach.depth is None or steps < reach.depth):
+    while frontier and (depth is None or steps < depth):
         steps += 1
         nxt: set = set()
         for n in frontier:
             # a node read at this step was reached from a node one step nearer the focus: walk back
-            if reach.any_forward:
+            if reach.walk_any:
                 nxt.update(q.subject for q in quads(None, None, n))
             else:
                 for p in reach.forward:
@@ -253,7 +285,7 @@ def affected(reach: Reach, changed: list, quads) -> set | None:
                         nxt.update(q.subject for q in quads(None, p, n))
             if isinstance(n, ox.Literal):
                 continue
-            if reach.any_inverse:
+            if reach.walk_any:
                 nxt.update(q.object for q in quads(n, None, None) if not isinstance(q.object, ox.Literal))
             else:
                 for p in reach.inverse:
