@@ -64,3 +64,37 @@ def test_cli_names_the_build_and_refuses_a_folder_that_is_not_one(tmp_path, ship
     result = CliRunner().invoke(main, ["validate", str(fixture), "--db", str(tmp_path)])
     assert result.exit_code == 2 and "not a wpsgraph build folder" in result.output
     assert "Traceback" not in result.output
+
+
+def test_entailments_of_a_file_equal_a_full_rebuild(shipped_build, baseline, tmp_path):
+    """What follows from the file, worked out on the build's statements it joins with, is what a full rebuild
+    infers beyond the build (relinks that feed transitive properties and property chains)."""
+    import random
+
+    import pyoxigraph as ox
+
+    from wpsgraph.pipeline.load import graph_for, parse_file
+    from wpsgraph.validation.against import Build, entailments
+
+    build_ = Build(shipped_build)
+    store = baseline[1].store
+    before = {(q.subject, q.predicate, q.object) for q in store}
+    wps = "https://w3id.org/wpsgraph/ontology#"
+    links = ["subOrganisationOf", "memberOf", "holdsPost", "postIn", "country", "hostedBy", "partOfEvent",
+             "nationality", "heldIn"]
+    typed = sorted({str(q.subject) for q in store.quads_for_pattern(None, ox.NamedNode(
+        "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), None, None)
+        if q.object.value.startswith(wps) and isinstance(q.subject, ox.NamedNode)})
+    rng = random.Random(3)
+    checked = 0
+    for i in range(12):
+        path = tmp_path / f"link-{i}.ttl"
+        path.write_text(f"{rng.choice(typed)} <{wps}{rng.choice(links)}> {rng.choice(typed)} .\n", encoding="utf-8")
+        quads = parse_file(path, graph_for(path, build_.names), build_.names)
+        ours = {(q.subject, q.predicate, q.object) for q in entailments(build_, quads, None)}
+        full = in_memory(resources.reference_files() + resources.source_files() + [path])
+        theirs = {(q.subject, q.predicate, q.object) for q in full.store.quads_for_pattern(
+            None, None, None, full.names.inferred_graph)} - before
+        assert ours == theirs, path.read_text()
+        checked += bool(theirs)
+    assert checked >= 6  # most of the links entail something new

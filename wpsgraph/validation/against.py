@@ -82,7 +82,6 @@ def prepare(build: Build, files: list[Path], parsed: dict, cache) -> tuple:
         return _full(build, files, parsed, cache, reason_for)
 
     from wpsgraph.pipeline import load as load_module
-    from wpsgraph.pipeline.reason import reason, rules_for
 
     new_quads = [q for p in files for q in parsed[p]]
     staging = ox.Store()
@@ -93,56 +92,10 @@ def prepare(build: Build, files: list[Path], parsed: dict, cache) -> tuple:
     except InputError as e:
         return None, None, [], syntax_error(e), None
 
-    # 1. the file's entailments, worked out on a small store: the ontology, the file, and the build's statements
-    # that rules join the new statements with. The build is closed, so only transitive properties and the steps of
-    # property chains join a new statement with old ones, at its ends: those statements are copied, the small store
-    # is reasoned again, and so on from the new entailments until a round copies nothing (semi-naive evaluation).
-    small = ox.Store()
-    small.extend(build.quads(None, None, None, names.ontology_graph))
-    ontology = Loaded(small, names, {names.ontology_graph: None})
-    rules = rules_for(ontology, cache)
-    transitive = {ox.NamedNode(str(p)) for p in rules.transitive}
-    second: dict = {}   # p1 -> [p2] of chains p1/p2
-    first: dict = {}    # p2 -> [p1]
-    for p1, p2, _ in rules.chains:
-        second.setdefault(ox.NamedNode(str(p1)), []).append(ox.NamedNode(str(p2)))
-        first.setdefault(ox.NamedNode(str(p2)), []).append(ox.NamedNode(str(p1)))
-    small.extend(new_quads)
-    small.extend(countries)
-    copied: set = set()
-    new = [(q.subject, q.predicate, q.object) for q in new_quads]
-    inferred: list = []
-    for _ in range(100):
-        need: list = []
-        for s_, p, o in new:
-            if p in transitive:
-                need += build.quads(None, p, s_)
-                if not isinstance(o, ox.Literal):
-                    need += build.quads(o, p, None)
-            if not isinstance(o, ox.Literal):
-                for p2 in second.get(p, ()):
-                    need += build.quads(o, p2, None)
-            for p1 in first.get(p, ()):
-                need += build.quads(None, p1, s_)
-        fresh = [q for q in need if (q.subject, q.predicate, q.object) not in copied]
-        if not fresh and inferred:
-            break
-        for q in fresh:
-            copied.add((q.subject, q.predicate, q.object))
-            small.add(ox.Quad(q.subject, q.predicate, q.object,
-                              BASE_INFERRED if q.graph_name == names.inferred_graph else q.graph_name))
-        graphs_small: dict = dict.fromkeys(small.named_graphs())
-        reason(Loaded(small, names, graphs_small), cache_dir=cache)
-        inferred = [q for q in small.quads_for_pattern(None, None, None, names.inferred_graph)
-                    if not any(True for _ in build.quads(q.subject, q.predicate, q.object))]
-        new = [(q.subject, q.predicate, q.object) for q in inferred] + [
-            (q.subject, q.predicate, q.object) for q in new_quads]
-        if not fresh:
-            break
-    else:
+    inferred = entailments(build, new_quads + countries, cache)
+    if inferred is None:
         return _full(build, files, parsed, cache, "the file's entailments reach too far")
     mentioned = {t for q in new_quads for t in (q.subject, q.object) if not isinstance(t, ox.Literal)}
-    del small
 
     # 2. what the changes can affect, and the statements the shapes read around it
     overlay = ox.Store()
@@ -214,6 +167,59 @@ def prepare(build: Build, files: list[Path], parsed: dict, cache) -> tuple:
     files_of: dict = {g: p for g, p in build.files.items() if p is not None and p.exists()}
     files_of.update(zip(graphs, files))
     return Loaded(view, names, files_of), focus, graphs, None, None
+
+
+def entailments(build: Build, new_quads: list, cache) -> list | None:
+    """The statements that follow from ``new_quads`` added to the build and are not in it yet (OWL RL, the compiled
+    rules); None if they could not be bounded."""
+    from wpsgraph.pipeline.reason import reason, rules_for
+
+    names = build.names
+    # 1. the file's entailments, worked out on a small store: the ontology, the file, and the build's statements
+    # that rules join the new statements with. The build is closed, so only transitive properties and the steps of
+    # property chains join a new statement with old ones, at its ends: those statements are copied, the small store
+    # is reasoned again, and so on from the new entailments until a round copies nothing (semi-naive evaluation).
+    small = ox.Store()
+    small.extend(build.quads(None, None, None, names.ontology_graph))
+    ontology = Loaded(small, names, {names.ontology_graph: None})
+    rules = rules_for(ontology, cache)
+    transitive = {ox.NamedNode(str(p)) for p in rules.transitive}
+    second: dict = {}   # p1 -> [p2] of chains p1/p2
+    first: dict = {}    # p2 -> [p1]
+    for p1, p2, _ in rules.chains:
+        second.setdefault(ox.NamedNode(str(p1)), []).append(ox.NamedNode(str(p2)))
+        first.setdefault(ox.NamedNode(str(p2)), []).append(ox.NamedNode(str(p1)))
+    small.extend(new_quads)
+    copied: set = set()
+
+    def reasoned() -> list:
+        graphs_small: dict = dict.fromkeys(small.named_graphs())
+        reason(Loaded(small, names, graphs_small), cache_dir=cache)
+        return [q for q in small.quads_for_pattern(None, None, None, names.inferred_graph)
+                if not any(True for _ in build.quads(q.subject, q.predicate, q.object))]
+
+    inferred = reasoned()
+    for _ in range(100):
+        need: list = []
+        for s_, p, o in [(q.subject, q.predicate, q.object) for q in inferred + new_quads]:
+            if p in transitive:
+                need += build.quads(None, p, s_)
+                if not isinstance(o, ox.Literal):
+                    need += build.quads(o, p, None)
+            if not isinstance(o, ox.Literal):
+                for p2 in second.get(p, ()):
+                    need += build.quads(o, p2, None)
+            for p1 in first.get(p, ()):
+                need += build.quads(None, p1, s_)
+        fresh = [q for q in need if (q.subject, q.predicate, q.object) not in copied]
+        if not fresh:
+            return inferred
+        for q in fresh:
+            copied.add((q.subject, q.predicate, q.object))
+            small.add(ox.Quad(q.subject, q.predicate, q.object,
+                              BASE_INFERRED if q.graph_name == names.inferred_graph else q.graph_name))
+        inferred = reasoned()
+    return None
 
 
 def _full(build: Build, files: list[Path], parsed: dict, cache, why: str) -> tuple:
