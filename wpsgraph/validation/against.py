@@ -15,6 +15,7 @@ results a full build of that graph plus the file would give, without rebuilding 
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from wpsgraph.pipeline.load import Loaded, graph_for
 from wpsgraph.validation.shacl import reach
 from wpsgraph.validation.shacl.graph import RDF_TYPE, RDFS_SUBCLASSOF
 
+FEW = 64  # statements of a node read whole at once
 BASE_INFERRED = ox.NamedNode("urn:wpsgraph:build-inferred")  # the build's entailments, kept apart while reasoning
 
 
@@ -119,15 +121,30 @@ def prepare(build: Build, files: list[Path], parsed: dict, cache) -> tuple:
     fetched: dict = {}   # (node, predicate or None for all) -> quads
     batch: list = []
 
-    def out(n, p):
-        key = (n, p)
-        if key not in fetched:
-            if (n, None) in fetched:
-                fetched[key] = [q for q in fetched[(n, None)] if q.predicate == p]
+    def whole(n):
+        """Every statement of n, read once; None for a hub (a country, a theme: thousands of statements), which is
+        read a predicate at a time, only for the predicates a shape reads."""
+        if n not in fetched:
+            few = list(itertools.islice(build.store.quads_for_pattern(n, None, None, None), FEW + 1))
+            if len(few) <= FEW:
+                fetched[n] = few + list(overlay.quads_for_pattern(n, None, None, None))
+                batch.extend(fetched[n])
             else:
-                fetched[key] = list(quads(n, p, None))
-                batch.extend(fetched[key])
-        return fetched[key]
+                fetched[n] = None
+        return fetched[n]
+
+    def out(n, p):
+        full = whole(n)
+        if full is not None:
+            return full if p is None else [q for q in full if q.predicate == p]
+        if (n, p) not in fetched:
+            fetched[(n, p)] = list(quads(n, p, None))
+            batch.extend(fetched[(n, p)])
+        return fetched[(n, p)]
+
+    def reads(n, predicates):
+        full = whole(n)
+        return full if full is not None else [q for p in predicates for q in out(n, p)]
 
     types = {n: {q.object for q in out(n, RDF_TYPE)} for n in focus if not isinstance(n, ox.Literal)}
     subclasses: dict = {}
@@ -146,7 +163,7 @@ def prepare(build: Build, files: list[Path], parsed: dict, cache) -> tuple:
                 if isinstance(n, ox.Literal):
                     continue
                 read = out(n, None) if every_out or r.walk_any else \
-                    [q for p in forward_typed for q in out(n, p)]
+                    reads(n, forward_typed)
                 if every_in and n not in into_done:
                     into_done.add(n)
                     batch.extend(quads(None, None, n))
