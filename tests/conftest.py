@@ -15,6 +15,15 @@ FIXTURES = TESTS / "fixtures"
 EXPECTED = TESTS / "expected"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _temporary_cache(tmp_path_factory):
+    """Every test reads and writes a cache of its session's own, never the user's ~/.cache/wpsgraph."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("WPSGRAPH_CACHE", str(tmp_path_factory.mktemp("wpsgraph-cache")))
+        mp.delenv("XDG_CACHE_HOME", raising=False)
+        yield
+
+
 @pytest.fixture(scope="session")
 def names() -> Names:
     return Names()

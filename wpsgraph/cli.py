@@ -124,10 +124,12 @@ def main():
               help="Write the report to this file instead of standard output.")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the cache ($WPSGRAPH_CACHE, "
                                                  "default $XDG_CACHE_HOME/wpsgraph).")
+@click.option("--db", type=click.Path(path_type=Path), default=None,
+              help="Check the files against this build folder's graph (of any size) instead of the shipped one.")
 @max_input_option
 @base_option
 @_guard
-def validate(paths, fmt, fail_on, engine, output, no_cache, base):
+def validate(paths, fmt, fail_on, engine, output, no_cache, db, base):
     """Validate the shipped ontology and data, or the given data files against the shipped graph.
 
     Every result names the file, line and column of the offending statement. Exit 0 conforms, 1 violations
@@ -143,7 +145,7 @@ def validate(paths, fmt, fail_on, engine, output, no_cache, base):
         files = _input_files(paths)
         if not files:
             raise WpsError(f"no .ttl files in {', '.join(map(str, paths))}")
-    report = run_check(files, names, engine, use_cache=not no_cache)
+    report = run_check(files, names, engine, use_cache=not no_cache, db=db)
     for f in report.findings:
         if f.severity == "error":
             where = f.file + (f":{f.line}" if f.line else "") + (f":{f.column}" if f.line and f.column else "")

@@ -16,7 +16,7 @@ from pyoxigraph import NamedNode, Quad, RdfFormat, Store, parse
 
 from wpsgraph import inputs, resources
 from wpsgraph.errors import InputError
-from wpsgraph.namespaces import DEFAULT_BASE, Names
+from wpsgraph.namespaces import DEFAULT_BASE, OWL, RDF, RDFS, Names
 from wpsgraph.pipeline import countries, regions
 
 FORMATS = {".ttl": RdfFormat.TURTLE, ".nt": RdfFormat.N_TRIPLES, ".n3": RdfFormat.N3}
@@ -58,9 +58,10 @@ def parse_file(path: Path, graph: NamedNode, names: Names) -> list[Quad]:
     path = Path(path)
     fmt, data = _read(path)
     try:
-        triples = list(parse(data, format=fmt, base_iri=path.resolve().as_uri()))
+        triples = list(parse(data, format=fmt))
     except SyntaxError as e:
-        raise InputError(path, _clean(e.msg), e.lineno, e.offset) from None
+        raise _syntax(path, e) from None
+    _check_base(path, data, names)
     if names.base != DEFAULT_BASE:
         return [Quad(names.rebase_term(t.subject), names.rebase_term(t.predicate), names.rebase_term(t.object), graph)
                 for t in triples]
@@ -79,6 +80,93 @@ def _check_utf8(path: Path, data: bytes) -> None:
 def _clean(message: str) -> str:
     # Oxigraph prefixes "Parser error between line a column b and line c column d: "; we give the position ourselves.
     return re.sub(r"^Parser error (at|between) line \d+ column \d+( and line \d+ column \d+)?: ", "", message)
+
+
+def _syntax(path: Path, e: SyntaxError) -> InputError:
+    message = _clean(e.msg)
+    if "No scheme found in an absolute IRI" in message:  # a relative IRI, and no @base to resolve it against
+        message = ("a relative IRI, and the file has no @base: write the IRI with a prefix (event:..., "
+                   "organisation:...) or in full; a relative IRI would name a resource after where the file is")
+    return InputError(path, message, e.lineno, e.offset)
+
+
+_BASE = re.compile(rb"(?:^|[\s.])(?:@base|BASE)\s*<([^<>\s]*)>", re.IGNORECASE)
+_RELATIVE = re.compile(rb"<([^<>\s:]*)>")
+
+
+def _check_base(path: Path, data: bytes, names: Names) -> None:
+    """A file's @base, and every IRI it writes relative to it, must stay under the project's namespace."""
+    if b"base" not in data.lower():
+        return
+    from urllib.parse import urljoin
+
+    allowed = (names.base, DEFAULT_BASE)
+    bases = [(m.start(1), m.group(1).decode("utf-8", "replace")) for m in _BASE.finditer(data)]
+    if not bases:
+        return
+    for start, iri in bases:
+        if not iri.startswith(allowed):
+            raise InputError(path, f"@base <{iri}> is outside the project's namespace <{names.base}>: the file's "
+                                   f"relative IRIs would name resources outside the graph", _line(data, start))
+    for m in _RELATIVE.finditer(data):
+        before = [iri for start, iri in bases if start < m.start()]
+        if not before or m.start() in {start for start, _ in bases}:
+            continue
+        resolved = urljoin(before[-1], m.group(1).decode("utf-8", "replace"))
+        if not resolved.startswith(allowed):
+            raise InputError(path, f"<{m.group(1).decode('utf-8', 'replace')}> resolves to <{resolved}>, outside the "
+                                   f"project's namespace <{names.base}>", _line(data, m.start()))
+
+
+def _line(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+_SCHEMA_PREDICATES = {RDFS + "subClassOf", RDFS + "subPropertyOf", RDFS + "domain", RDFS + "range"}
+_NOT_SCHEMA = {OWL + "versionInfo", OWL + "deprecated", OWL + "NamedIndividual", OWL + "Thing"}
+
+
+def schema_statement(q, names: Names) -> str | None:
+    """Why a data file's statement redefines the vocabulary (a schema axiom, an identity between resources, or
+    anything said about a wps: term), or None. Those belong in ontology/: in a data file they would change what
+    every other file means."""
+    p, o = q.predicate.value, q.object
+    if p == OWL + "sameAs":
+        return "owl:sameAs makes two resources one (merge them in one IRI instead)"
+    if p in _SCHEMA_PREDICATES or (p.startswith(OWL) and p not in _NOT_SCHEMA):
+        return f"{names.compact(p)} is a schema axiom"
+    if p == RDF + "type" and isinstance(o, NamedNode) and o.value.startswith((OWL, RDFS)) \
+            and o.value not in _NOT_SCHEMA:
+        return f"typing a resource {names.compact(o.value)} declares vocabulary"
+    if isinstance(q.subject, NamedNode) and q.subject.value.startswith((names.wps, DEFAULT_BASE + "ontology#")):
+        return f"it says something about the ontology term {names.compact(q.subject.value) or q.subject.value}"
+    return None
+
+
+def _refuse_schema_statements(store: Store, names: Names, files: dict) -> None:
+    """The first statement of a data file that redefines the vocabulary, as an error (one query over the data, one
+    lookup per ontology term)."""
+    onto = names.ontology_graph.value
+    rows = list(store.query(f"""
+        SELECT ?g ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }}
+          FILTER(?g != <{onto}>)
+          FILTER((STRSTARTS(STR(?p), "{OWL}") && ?p NOT IN (<{OWL}versionInfo>, <{OWL}deprecated>))
+                 || ?p IN (<{RDFS}subClassOf>, <{RDFS}subPropertyOf>, <{RDFS}domain>, <{RDFS}range>)
+                 || (?p = <{RDF}type> && isIRI(?o) && (STRSTARTS(STR(?o), "{OWL}") || STRSTARTS(STR(?o), "{RDFS}"))
+                     && ?o NOT IN (<{OWL}NamedIndividual>, <{OWL}Thing>))) }} LIMIT 1"""))
+    terms = " ".join(sorted({f"<{q.subject.value}>" for q in store.quads_for_pattern(
+        None, None, None, names.ontology_graph) if isinstance(q.subject, NamedNode)
+        and q.subject.value.startswith(names.wps)}))
+    if not rows and terms:
+        rows = list(store.query(f"SELECT ?g ?s ?p ?o WHERE {{ VALUES ?s {{ {terms} }} GRAPH ?g {{ ?s ?p ?o }} "
+                                f"FILTER(?g != <{onto}>) }} LIMIT 1"))
+    if rows:
+        row = rows[0]
+        q = Quad(row["s"], row["p"], row["o"], row["g"])
+        why = schema_statement(q, names) or "a schema statement"
+        raise InputError(files.get(q.graph_name, q.graph_name.value),
+                         f"a data file must not redefine the vocabulary: {why} ({q.subject} {q.predicate} {q.object}); "
+                         f"`wpsgraph validate` locates it")
 
 
 def default_data_files() -> list[Path]:
@@ -102,10 +190,11 @@ def _load_file(staging: Store, path: Path, graph: NamedNode, names: Names) -> No
         staging.extend(parse_file(path, graph, names))
         return
     fmt, data = _read(path)
+    _check_base(path, data, names)
     try:
-        staging.load(data, format=fmt, base_iri=path.resolve().as_uri(), to_graph=graph)
+        staging.load(data, format=fmt, to_graph=graph)
     except SyntaxError as e:
-        raise InputError(path, _clean(e.msg), e.lineno, e.offset) from None
+        raise _syntax(path, e) from None
 
 
 def assign_graphs(files: Sequence[Path], names: Names) -> list[tuple[NamedNode, Path]]:
@@ -136,6 +225,7 @@ def load(data_files: Sequence[Path] | None = None, names: Names | None = None,
     staging = Store()
     for graph, path in order:
         _load_file(staging, path, graph, names)
+    _refuse_schema_statements(staging, names, dict(order))
     codes = _mentioned_countries(staging, names, order)
     countries_quads = country_graph_quads(codes, names)
     if store is None:

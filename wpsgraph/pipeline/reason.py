@@ -18,7 +18,7 @@ made per quad. ``materialise`` is the same fixpoint followed triple by triple, k
 from __future__ import annotations
 
 import hashlib
-import pickle
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,7 +31,7 @@ from rdflib import OWL, RDF, RDFS
 from wpsgraph import namespaces as nsmod
 from wpsgraph.bulk import load_keeping_blank_nodes
 from wpsgraph.pipeline.load import Loaded
-from wpsgraph.terms import from_rdflib, rdflib_graph
+from wpsgraph.terms import from_rdflib, rdflib_graph, to_rdflib
 
 # OWL vocabulary the compiled rules implement, or that carries no entailment under OWL RL (annotations, headers).
 SUPPORTED_OWL = {
@@ -238,40 +238,156 @@ def ontology_rdflib(loaded: Loaded) -> rdflib.Graph:
     return rdflib_graph(loaded.store.quads_for_pattern(None, None, None, loaded.names.ontology_graph))
 
 
+def _versions() -> list[str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    from wpsgraph import __version__
+
+    out = [f"wpsgraph {__version__}"]
+    for package in ("owlrl", "rdflib", "pyoxigraph", "pycountry"):
+        try:
+            out.append(f"{package} {version(package)}")
+        except PackageNotFoundError:
+            out.append(f"{package} -")
+    return out
+
+
 def _cache_key(ontology: rdflib.Graph) -> str:
+    """What the compiled rules depend on: the ontology's content and the versions of the code that compiles them
+    (this package, owlrl, rdflib, pyoxigraph, pycountry)."""
     # Blank nodes (property chains, lists) get new labels at every parse: canonical labels keep the key stable.
     from rdflib.compare import to_canonical_graph
 
     lines = sorted(f"{s.n3()} {p.n3()} {o.n3()}" for s, p, o in to_canonical_graph(ontology))
-    return hashlib.sha256("\n".join(lines).encode()).hexdigest()[:20]
+    return hashlib.sha256("\n".join(_versions() + lines).encode()).hexdigest()[:24]
+
+
+def _tree_key(quads) -> str | None:
+    """The same kind of key, fast, when every blank node of the ontology is the object of at most one triple and
+    on no cycle (lists, property chains): each blank node is then written as the sorted text of what it says,
+    which is label-free. None otherwise."""
+    by_subject: dict = defaultdict(list)
+    referenced: dict = defaultdict(int)
+    triples = []
+    for q in quads:
+        triples.append((q.subject, q.predicate, q.object))
+        by_subject[q.subject].append((q.predicate, q.object))
+        if isinstance(q.object, ox.BlankNode):
+            referenced[q.object] += 1
+    if any(n > 1 for n in referenced.values()):
+        return None
+
+    def text(term, seen=()):
+        if not isinstance(term, ox.BlankNode):
+            return str(term)
+        if term in seen:
+            raise ValueError("cycle")
+        return "[" + " ; ".join(sorted(f"{p} {text(o, seen + (term,))}" for p, o in by_subject[term])) + "]"
+
+    try:
+        lines = sorted(f"{text(s)} {p} {text(o)}" for s, p, o in triples
+                       if not (isinstance(s, ox.BlankNode) and referenced.get(s)))
+    except ValueError:
+        return None
+    return "tree-" + hashlib.sha256("\n".join(_versions() + lines).encode()).hexdigest()[:24]
 
 
 _COMPILED: dict[str, Rules] = {}
+_FORMAT = 1
 
 
 def rules_for(loaded: Loaded, cache_dir: Path | None = None) -> Rules:
-    """Compiled rules for the loaded ontology, cached on disk by the ontology's content (closing it takes seconds)."""
-    ontology = ontology_rdflib(loaded)
-    key = _cache_key(ontology)
+    """Compiled rules for the loaded ontology, cached on disk by the ontology's content and the versions of the
+    code (closing the ontology takes seconds). The cache is JSON holding RDF terms as N-Triples text, read back by
+    a parser: it cannot run code, and an entry that does not read back whole is rebuilt, never trusted."""
+    key = _tree_key(loaded.store.quads_for_pattern(None, None, None, loaded.names.ontology_graph))
     if key in _COMPILED:   # one process builds the same ontology many times (tests, serve, publish)
+        return _COMPILED[key]
+    ontology = ontology_rdflib(loaded)
+    key = key or _cache_key(ontology)
+    if key in _COMPILED:
         return _COMPILED[key]
     cache = None
     if cache_dir is not None:
-        cache = Path(cache_dir) / f"rules-{key}.pickle"
+        cache = Path(cache_dir) / f"rules-{key}.json"
         if cache.exists():
             try:
-                _COMPILED[key] = pickle.loads(cache.read_bytes())
+                _COMPILED[key] = rules_from_json(cache.read_text(encoding="utf-8"), key)
                 return _COMPILED[key]
-            except Exception:  # a stale or partial cache is rebuilt, never trusted
-                pass
+            except (OSError, ValueError, KeyError, TypeError, SyntaxError, UnicodeDecodeError):
+                pass  # a stale, partial or tampered entry: rebuilt below
     rules = compile_rules(ontology)
     _COMPILED[key] = rules
     if cache is not None:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_suffix(".tmp")
-        tmp.write_bytes(pickle.dumps(rules))
-        tmp.replace(cache)
+        import os
+
+        try:  # written beside and renamed: a reader sees a whole entry or none
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cache.with_name(f".{cache.name}.{os.getpid()}")
+            tmp.write_text(rules_to_json(rules, key), encoding="utf-8")
+            tmp.replace(cache)
+        except OSError:
+            pass  # an unwritable cache only costs time
     return rules
+
+
+def rules_to_json(rules: Rules, key: str) -> str:
+    t = _nt
+    return json.dumps({
+        "format": _FORMAT, "key": key,
+        "tbox": [[t(s), t(p), t(o)] for s, p, o in rules.tbox],
+        "superclasses": {t(c): sorted(t(d) for d in ds) for c, ds in rules.superclasses.items()},
+        "implied": {t(p): sorted([t(q), f] for q, f in qs) for p, qs in rules.implied.items()},
+        "transitive": sorted(t(p) for p in rules.transitive),
+        "chains": [[t(a), t(b), t(c)] for a, b, c in rules.chains],
+        "domains": {t(p): sorted(t(c) for c in cs) for p, cs in rules.domains.items()},
+        "ranges": {t(p): sorted(t(c) for c in cs) for p, cs in rules.ranges.items()},
+    })
+
+
+def rules_from_json(text: str, key: str) -> Rules:
+    """Rules read back from ``rules_to_json``; ValueError (or KeyError, TypeError, SyntaxError) if the text is not
+    a whole entry for ``key``."""
+    doc = json.loads(text)
+    if doc.get("format") != _FORMAT or doc.get("key") != key:
+        raise ValueError("another key or format")
+    texts: list[str] = []
+
+    def ref(term: str) -> int:
+        if not isinstance(term, str):
+            raise TypeError("a term is not a string")
+        texts.append(term)
+        return len(texts) - 1
+
+    tbox = [[ref(x) for x in triple] for triple in doc["tbox"]]
+    superclasses = {ref(c): [ref(d) for d in ds] for c, ds in doc["superclasses"].items()}
+    implied = {ref(p): [(ref(q), bool(f)) for q, f in qs] for p, qs in doc["implied"].items()}
+    transitive = [ref(p) for p in doc["transitive"]]
+    chains = [[ref(x) for x in chain] for chain in doc["chains"]]
+    domains = {ref(p): [ref(c) for c in cs] for p, cs in doc["domains"].items()}
+    ranges = {ref(p): [ref(c) for c in cs] for p, cs in doc["ranges"].items()}
+    # every term parsed as the object of one N-Triples line: any text that is not exactly one term fails
+    lines = "".join(f"<urn:t:{i}> <urn:t:p> {term} .\n" for i, term in enumerate(texts))
+    terms: list = [None] * len(texts)
+    for q in ox.parse(lines, format=ox.RdfFormat.N_TRIPLES):
+        terms[int(q.subject.value[6:])] = to_rdflib(q.object)
+    if any(term is None for term in terms):
+        raise ValueError("a term did not read back")
+    if any(len(triple) != 3 for triple in tbox) or any(len(chain) != 3 for chain in chains):
+        raise ValueError("a triple or chain of the wrong length")
+
+    def term(i):
+        return terms[i]
+
+    return Rules(
+        tbox=[tuple(map(term, triple)) for triple in tbox],
+        superclasses={term(c): {term(d) for d in ds} for c, ds in superclasses.items()},
+        implied={term(p): {(term(q), f) for q, f in qs} for p, qs in implied.items()},
+        transitive={term(p) for p in transitive},
+        chains=[tuple(map(term, chain)) for chain in chains],
+        domains={term(p): {term(c) for c in cs} for p, cs in domains.items()},
+        ranges={term(p): {term(c) for c in cs} for p, cs in ranges.items()},
+    )
 
 
 def _schema_in_data(loaded: Loaded) -> bool:

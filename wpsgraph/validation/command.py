@@ -6,7 +6,9 @@
 2. The graph: without paths, the shipped ontology, reference data and sources; with paths, the shipped graph
    with those files added (a given file replaces the shipped file of the same graph). The shipped graph,
    loaded and reasoned, is cached on disk by the content of its files, so validating one new file reuses it
-   and only the new file's focus nodes (what it states, and what the reasoner infers from it) are validated.
+   and only the focus nodes the new file can affect are validated: what it mentions, and every resource whose
+   shapes read a triple it adds or removes, or that the reasoner infers or no longer infers from it, through any
+   path (``shacl/reach.py``); a file stating schema axioms is validated fully, and the report says so.
 3. Vocabulary: every class and property used by the checked data files is declared.
 4. SHACL: the data shapes (fast engine by default, pySHACL with ``engine='pyshacl'``); with the whole shipped
    graph, also the ontology shapes and the QC queries (``queries/qc/*.rq``).
@@ -28,8 +30,8 @@ import pyoxigraph as ox
 from wpsgraph import __version__, resources
 from wpsgraph.errors import InputError
 from wpsgraph.namespaces import Names
-from wpsgraph.pipeline.load import Loaded, graph_for, load, parse_file
-from wpsgraph.validation.engines import validate, validate_ontology
+from wpsgraph.pipeline.load import Loaded, graph_for, load, parse_file, schema_statement
+from wpsgraph.validation.engines import Changes, validate, validate_ontology
 from wpsgraph.validation.findings import Finding, Location, Report
 from wpsgraph.validation.locate import locate
 
@@ -83,8 +85,20 @@ def parse_one(path: Path, names: Names):
 
 # ---------------------------------------------------------------------------------------------- the shipped graph
 
+def _versions() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = []
+    for package in ("pyoxigraph", "owlrl", "rdflib", "pycountry"):
+        try:
+            out.append(f"{package} {version(package)}")
+        except PackageNotFoundError:
+            out.append(f"{package} -")
+    return "\n".join(out)
+
+
 def _digest(paths, names: Names) -> str:
-    h = hashlib.sha256(f"{__version__}\n{names.base}\n".encode())
+    h = hashlib.sha256(f"{__version__}\n{_versions()}\n{names.base}\n".encode())
     # the code that makes the cached graph: a change to it invalidates the cache
     package = Path(__file__).resolve().parents[1]
     for code in ("pipeline/load.py", "pipeline/reason.py", "pipeline/countries.py", "namespaces.py"):
@@ -109,35 +123,58 @@ def shipped(names: Names, cache: Path | None) -> Loaded:
         nq, meta = cache / f"shipped-{key}.nq", cache / f"shipped-{key}.json"
         if nq.exists() and meta.exists():
             try:
+                doc = json.loads(meta.read_text(encoding="utf-8"))
+                data = nq.read_bytes()
+                if doc.get("sha256") != hashlib.sha256(data).hexdigest():
+                    raise ValueError("the cached graph is not the one written")
                 store = ox.Store()
-                store.bulk_load(path=str(nq), format=ox.RdfFormat.N_QUADS)
-                graphs = {ox.NamedNode(g): (Path(p) if p else None) for g, p in json.loads(meta.read_text()).items()}
+                store.bulk_load(data, format=ox.RdfFormat.N_QUADS)
+                graphs = {ox.NamedNode(g): (Path(p) if p else None) for g, p in doc["graphs"].items()}
                 return Loaded(store, names, graphs)
-            except (OSError, ValueError, SyntaxError):
+            except (OSError, ValueError, SyntaxError, KeyError, TypeError, AttributeError, UnicodeDecodeError):
                 pass  # a broken cache is rebuilt, never trusted
     loaded = load(files[len(resources.ontology_files()):], names)
     _reason(loaded, cache)
     if cache is not None:
-        tmp = nq.with_suffix(f".tmp{os.getpid()}")
-        with open(tmp, "wb") as f:
-            ox.serialize(loaded.store, f, format=ox.RdfFormat.N_QUADS)
-        tmp.replace(nq)
-        meta.write_text(json.dumps({g.value: (str(p) if p else None) for g, p in loaded.graphs.items()}))
+        try:  # the graph, then its description with the graph's digest: a torn pair fails the digest check
+            data = ox.serialize(loaded.store, format=ox.RdfFormat.N_QUADS) or b""
+            for path, content in ((nq, data), (meta, json.dumps({
+                    "sha256": hashlib.sha256(data).hexdigest(),
+                    "graphs": {g.value: (str(p) if p else None) for g, p in loaded.graphs.items()}}).encode())):
+                tmp = path.with_name(f".{path.name}.{os.getpid()}")
+                tmp.write_bytes(content)
+                tmp.replace(path)
+        except OSError:
+            pass  # an unwritable cache only costs time
     return loaded
 
 
 # ---------------------------------------------------------------------------------------------- the check
 
 def run(paths: list[Path] | None = None, names: Names | None = None, engine: str = "fast",
-        use_cache: bool = True) -> Report:
+        use_cache: bool = True, db: Path | None = None) -> Report:
+    """The check of ``paths`` (default: everything shipped), against the shipped graph or, with ``db``, against
+    that build folder's graph (``against.py``)."""
     clock = time.perf_counter()
     names = names or Names()
     cache = _writable(cache_dir()) if use_cache else None
+    from wpsgraph.validation.shacl import reach
+
+    reach.CACHE_DIR[:] = [cache] if cache is not None else []
     given = [Path(p) for p in paths] if paths else []
     ontology_dir = resources.ONTOLOGY_DIR.resolve()
     full = not given or any(p.resolve().parent == ontology_dir for p in given)
+    build = None
+    if db is not None:
+        from wpsgraph.validation.against import Build
+
+        if full:
+            raise InputError(db, "--db checks data files against a build: give the files to check")
+        build = Build(db)
+        names = build.names
 
     findings: list[Finding] = []
+    notes: list[str] = []
     parsed: dict[Path, list] = {}
     checked = given if given else (list(resources.ontology_files()) + resources.reference_files()
                                    + resources.source_files())
@@ -147,6 +184,21 @@ def run(paths: list[Path] | None = None, names: Names | None = None, engine: str
             findings.append(error)
         else:
             parsed[path] = quads
+    if not full:  # a data file's schema statements are findings there, and are left out of the graph checked
+        for path, quads in parsed.items():
+            kept = []
+            for q in quads:
+                why = schema_statement(q, names)
+                if why is None:
+                    kept.append(q)
+                else:
+                    findings.append(Finding(
+                        severity="violation", focus_node=q.subject, result_path=("pred", q.predicate),
+                        value_node=q.object, source_shape="schema", check="schema", statement=q,
+                        message=f"A data file must not redefine the vocabulary: {why}. Schema statements belong "
+                                f"in ontology/; this one is left out of the check, so it cannot change what other "
+                                f"files mean."))
+            parsed[path] = kept
 
     if full:
         data_files = [p for p in (given or resources.reference_files() + resources.source_files())
@@ -163,9 +215,21 @@ def run(paths: list[Path] | None = None, names: Names | None = None, engine: str
             _reason(loaded, cache)
         focus = None
         data_graphs = [g for g, p in loaded.graphs.items() if p is not None and g != names.ontology_graph]
+    elif build is not None:
+        from wpsgraph.validation.against import prepare
+
+        loaded, focus, data_graphs, error, note = prepare(build, [p for p in given if p in parsed], parsed, cache)
+        if note:
+            notes.append(note)
+        if error is not None:
+            findings.append(error)
+            return _finish(Report(findings, 0, files=checked), clock)
     else:
         base = shipped(names, cache)
-        loaded, focus, data_graphs, error = _add(base, [p for p in given if p in parsed], parsed, names, cache)
+        loaded, focus, data_graphs, error, note = _add(base, [p for p in given if p in parsed], parsed, names,
+                                                       cache)
+        if note:
+            notes.append(note)
         if error is not None:
             findings.append(error)
             return _finish(Report(findings, 0, files=checked), clock)
@@ -174,6 +238,7 @@ def run(paths: list[Path] | None = None, names: Names | None = None, engine: str
 
     vocab = vocabulary.check(loaded.store, names, data_graphs)
     locate(vocab, loaded)
+    _locate_in_file(findings, loaded)
     report = validate(loaded, engine=engine, focus=focus)
     findings += vocab + report.findings
     if full:
@@ -183,7 +248,23 @@ def run(paths: list[Path] | None = None, names: Names | None = None, engine: str
         qc_findings = qc.run(loaded.store, names)
         locate(qc_findings, loaded)
         findings += onto.findings + qc_findings
-    return _finish(Report(findings, report.checked_triples, files=checked), clock)
+    final = Report(findings, report.checked_triples, files=checked)
+    final.notes = notes
+    return _finish(final, clock)
+
+
+def _locate_in_file(findings: list[Finding], loaded: Loaded) -> None:
+    """Schema statements left out of the graph: located in the file that writes them."""
+    from wpsgraph.validation.positions import index_file, key_of
+
+    files: dict = {g: p for g, p in loaded.graphs.items() if p is not None}
+    for f in findings:
+        if f.check == "schema" and f.location is None and f.statement is not None:
+            path = files.get(f.statement.graph_name)
+            if path is not None:
+                where = index_file(path).find(key_of(f.statement.subject), key_of(f.statement.predicate),
+                                              key_of(f.statement.object))
+                f.location = Location(str(path), *where) if where else Location(str(path))
 
 
 def _finish(report: Report, clock: float) -> Report:
@@ -193,40 +274,64 @@ def _finish(report: Report, clock: float) -> Report:
 
 
 def _add(base: Loaded, files: list[Path], parsed: dict, names: Names, cache):
-    """Add ``files`` to the cached shipped graph: (loaded, focus nodes, their graphs, error finding or None)."""
+    """Add ``files`` to the cached shipped graph: (loaded, focus, their graphs, error finding or None, note).
+
+    ``focus`` is the ``Changes`` the files make (every triple added or removed, asserted or inferred, and the nodes
+    they mention), so that exactly the focus nodes these can affect are validated; or None (validate everything)
+    when the files state schema axioms, which can change what anything means."""
     from wpsgraph.pipeline import load as load_module
 
     store, graphs = base.store, dict(base.graphs)
     inferred_before = {(q.subject, q.predicate, q.object)
                        for q in store.quads_for_pattern(None, None, None, names.inferred_graph)}
+    changed: set = set()
     new_graphs = []
     for path in files:
         graph = graph_for(path, names)
         if graph in graphs and graph != names.ontology_graph:  # replaces the shipped file of that graph
+            changed.update((q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, graph))
             store.remove_graph(graph)
             del graphs[graph]
         quads = parsed[path]
         store.extend(quads)
+        changed.update((q.subject, q.predicate, q.object) for q in quads)
         graphs[graph] = path
         new_graphs.append(graph)
     loaded = Loaded(store, names, graphs)
     staging = ox.Store()
     for path in files:
         staging.extend(parsed[path])
+    countries = names.graph_iri("reference", "countries")
+    before = {(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, countries)}
     try:
         store.extend(load_module._country_quads(staging, names, [(graph_for(p, names), p) for p in files]))
     except InputError as e:
-        return loaded, None, [], syntax_error(e)
+        return loaded, None, [], syntax_error(e), None
+    changed.update((q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, countries)
+                   if (q.subject, q.predicate, q.object) not in before)
     _reason(loaded, cache)
-    focus = set()
+    inferred_after = {(q.subject, q.predicate, q.object)
+                      for q in store.quads_for_pattern(None, None, None, names.inferred_graph)}
+    changed |= inferred_after ^ inferred_before
+    mentioned = set()
     for path in files:
         for q in parsed[path]:
-            focus.add(q.subject)
+            mentioned.add(q.subject)
             if not isinstance(q.object, ox.Literal):
-                focus.add(q.object)
-    for q in store.quads_for_pattern(None, None, None, names.inferred_graph):
-        if (q.subject, q.predicate, q.object) not in inferred_before:
-            focus.add(q.subject)
-            if not isinstance(q.object, ox.Literal):
-                focus.add(q.object)
-    return loaded, focus, new_graphs, None
+                mentioned.add(q.object)
+    if any(_schema_axiom(q) for path in files for q in parsed[path]):
+        return loaded, None, new_graphs, None, "validated fully: the file states schema axioms"
+    return loaded, Changes(sorted(changed, key=str), mentioned), new_graphs, None, None
+
+
+def _schema_axiom(q) -> bool:
+    """A statement that changes what terms mean (RDFS or OWL schema vocabulary), rather than describing things."""
+    from wpsgraph.namespaces import OWL, RDF, RDFS
+
+    p = q.predicate.value
+    if p.startswith(OWL) and p not in (OWL + "sameAs", OWL + "differentFrom", OWL + "versionInfo", OWL + "deprecated"):
+        return True
+    if p in (RDFS + "subClassOf", RDFS + "subPropertyOf", RDFS + "domain", RDFS + "range"):
+        return True
+    return p == RDF + "type" and q.object.value.startswith(OWL) and q.object.value not in (
+        OWL + "NamedIndividual", OWL + "Thing")

@@ -14,6 +14,7 @@ statement(s) it follows from (``related``).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -26,6 +27,7 @@ from wpsgraph.validation import shacl as fast
 from wpsgraph.validation.findings import SEVERITIES, Finding, Report, default_message
 from wpsgraph.validation.locate import locate
 from wpsgraph.validation.pyshacl_reference import run_pyshacl
+from wpsgraph.validation.shacl import reach
 
 ENGINES = ("fast", "pyshacl")
 
@@ -47,11 +49,23 @@ def compiled_shapes(paths: list[Path], names=None) -> fast.Compiled:
     return _shapes_cache[key]
 
 
-def run_fast(store: ox.Store, shapes: list[Path], names=None, graphs=None, focus: set | None = None,
+def run_fast(store: ox.Store, shapes: list[Path], names=None, graphs=None, focus=None,
              check: str = "shacl", data: fast.Data | None = None) -> list[Finding]:
-    """``data``: another view of the store (an incremental build's, that reads near the focus nodes only)."""
+    """``focus``: the focus nodes to validate, or the ``Changes`` they follow from; ``data``: another view of the
+    store (an incremental build's, that reads near the focus nodes only)."""
     compiled = compiled_shapes(shapes, names)
+    if isinstance(focus, Changes):
+        focus = reach.restrictions(compiled, store, focus.triples, focus.mentioned)
     return findings_of(fast.Engine(compiled, data or fast.Data(store, graphs)).validate(focus), check)
+
+
+@dataclass
+class Changes:
+    """What new data changed in a validated graph: every triple added or removed (asserted or inferred), and the
+    nodes the new data mentions. Validation then covers exactly the focus nodes these can affect."""
+
+    triples: list
+    mentioned: set
 
 
 def findings_of(results: list, check: str = "shacl") -> list[Finding]:
@@ -65,23 +79,28 @@ def findings_of(results: list, check: str = "shacl") -> list[Finding]:
 
 
 def validate(loaded: Loaded, shapes: list[Path] | None = None, engine: str = "fast",
-             focus: set | None = None) -> Report:
+             focus: set | Changes | None = None) -> Report:
     """Check the reasoned store (asserted + inferred graphs) against the data shapes.
 
-    With ``focus`` (a set of Oxigraph terms), only those focus nodes are validated (incremental validation of a
-    new file against an already checked graph)."""
+    With ``focus`` (a set of Oxigraph terms), only those focus nodes are validated; with ``Changes``, the focus
+    nodes the changes can affect, per shape (incremental validation of new data against a checked graph)."""
     shapes = shapes or [resources.DATA_SHAPES]
     if engine == "pyshacl":
         from wpsgraph.terms import store_graph
 
         data = store_graph(loaded.store)
-        findings, graph = run_pyshacl(data, shapes, loaded.names)
+        findings, graph, shapes_used = run_pyshacl(data, shapes, loaded.names)
+        if isinstance(focus, Changes):
+            focus = reach.restrictions(compiled_shapes(shapes, loaded.names), loaded.store, focus.triples,
+                                       focus.mentioned)
         if focus is not None:
             findings = [f for f in findings if f.focus_node in focus]
         report = Report(findings, len(data), graph)
     else:
         findings = run_fast(loaded.store, shapes, loaded.names, focus=focus)
         report = Report(findings, len(loaded.store))
+        shapes_used = compiled_shapes(shapes, loaded.names).graph
+    report.shapes_graph = shapes_used
     locate(report.findings, loaded)
     report.sort()
     return report
@@ -94,12 +113,15 @@ def validate_ontology(loaded: Loaded, engine: str = "fast") -> Report:
         from wpsgraph.terms import rdflib_graph
 
         data = rdflib_graph(loaded.store.quads_for_pattern(None, None, None, graph))
-        findings, report_graph_ = run_pyshacl(data, [resources.ONTOLOGY_SHAPES], loaded.names, "ontology")
+        findings, report_graph_, shapes_used = run_pyshacl(data, [resources.ONTOLOGY_SHAPES], loaded.names,
+                                                           "ontology")
         report = Report(findings, len(data), report_graph_)
     else:
         findings = run_fast(loaded.store, [resources.ONTOLOGY_SHAPES], loaded.names, graphs=[graph],
                             check="ontology")
         report = Report(findings, sum(1 for _ in loaded.store.quads_for_pattern(None, None, None, graph)))
+        shapes_used = compiled_shapes([resources.ONTOLOGY_SHAPES], loaded.names).graph
+    report.shapes_graph = shapes_used
     locate(report.findings, loaded)
     report.sort()
     return report

@@ -113,6 +113,8 @@ class Report:
         self._graph = report_graph
         self.files = files or []       # the files checked
         self.seconds: float | None = None
+        self.shapes_graph = None       # the shapes as the engine read them (rdflib graph or ShapesGraph), for tests
+        self.notes: list[str] = []     # how the check was made, when that matters (e.g. validated fully, and why)
 
     def failed(self, fail_on: str = "violation") -> bool:
         return any(rank(f.severity) >= RANK[fail_on] for f in self.findings)

@@ -62,7 +62,7 @@ class _Statements:
 
     @staticmethod
     def position(path: Path, q) -> tuple[int, int] | None:
-        return index_file(path).find(key_of(q.subject), key_of(q.predicate), key_of(q.object))
+        return _index(path, q.subject).find(key_of(q.subject), key_of(q.predicate), key_of(q.object))
 
 
 def _locate_one(f: Finding, statements: _Statements) -> None:
@@ -83,7 +83,7 @@ def _locate_one(f: Finding, statements: _Statements) -> None:
         return
     file = hits[0][0]
     if subject_only:
-        where = index_file(file).subjects.get(key_of(focus))
+        where = _index(file, focus).find(key_of(focus))
     else:
         found = [w for path_, q in hits if path_ == file for w in [statements.position(file, q)] if w]
         where = min(found) if found else None
@@ -117,3 +117,71 @@ def _statement_hits(f: Finding, focus, path, value, statements: _Statements) -> 
     hits = implied or forward + backward
     f.related = [Location(str(file), *(statements.position(file, q) or ())) for file, q in hits]
     return hits
+
+
+# A file larger than this (a build of a million triples is one file of 50 MB) is not indexed whole to place a few
+# findings: the block of statements about the subject is found by its name and only that block is read.
+LARGE = 1024 * 1024
+_texts: dict = {}
+_blocks: dict = {}
+
+
+def _index(path: Path, subject):
+    """The position index of ``path``, or for a large file of the block about ``subject`` (lines as in the file)."""
+    if path.stat().st_size <= LARGE or isinstance(subject, ox.BlankNode):
+        return index_file(path)
+    if (path, subject) not in _blocks:
+        _blocks[(path, subject)] = _Block(path, subject)
+    return _blocks[(path, subject)]
+
+
+class _Block:
+    def __init__(self, path: Path, subject):
+        import re
+
+        from wpsgraph.validation.positions import index_text
+
+        text = _texts.get(path)
+        if text is None:
+            text = _texts[path] = path.read_text(encoding="utf-8", errors="replace")
+        head_end = 0
+        prefixes = {}
+        for m in re.finditer(r"[^\n]*\n", text):
+            line = m.group(0).strip()
+            if line and not line.startswith(("@prefix", "PREFIX", "prefix", "@base", "BASE", "#")):
+                break
+            head_end = m.end()
+            pm = re.match(r"@?prefix\s+([\w.-]*):\s*<([^>]*)>", line, re.IGNORECASE)
+            if pm:
+                prefixes[pm.group(1)] = pm.group(2)
+        iri = subject.value
+        spellings = [re.escape(f"<{iri}>")] + [re.escape(f"{p}:{iri[len(ns):]}") for p, ns in prefixes.items()
+                                               if iri.startswith(ns) and iri != ns]
+        header = text[:head_end]
+        self.head_lines = header.count("\n")
+        self.windows = []  # (index, file line = window line + offset), a window per block about the subject
+        for found in re.finditer(r"(?m)^(?:" + "|".join(spellings) + r")(?=[\s;,.])", text[head_end:]):
+            start = head_end + found.start()
+            end = text.find("\n\n", start)
+            end = len(text) if end < 0 else end
+            offset = text.count("\n", 0, start) - self.head_lines
+            self.windows.append((index_text(header + text[start:end], path), offset))
+
+    def find(self, s, p=None, o=None):
+        """As Index.find over the whole file: the statement, else the first (s p _), else the subject."""
+        tiers: list = [[], [], []]
+        for index, offset in self.windows:
+            if p is not None and o is not None and (s, p, o) in index.triples:
+                tiers[0].append((index.triples[(s, p, o)][0], offset))
+            elif p is not None and o is not None and isinstance(o, tuple) and o[0] == "lit" and \
+                    index.find(s, p, o) not in (index.by_sp.get((s, p), [None])[0], index.subjects.get(s)):
+                tiers[0].append((index.find(s, p, o), offset))
+            if p is not None and (s, p) in index.by_sp:
+                tiers[1].append((index.by_sp[(s, p)][0], offset))
+            if s in index.subjects:
+                tiers[2].append((index.subjects[s], offset))
+        for tier in tiers:
+            placed = sorted((line + offset, col) for (line, col), offset in tier if line > self.head_lines)
+            if placed:
+                return placed[0]
+        return None

@@ -38,6 +38,7 @@ def text(report: Report, names=None) -> str:
         verdict = f"OK: conforms ({summary}; {checked})"
     else:
         verdict = f"FAILED: does not conform ({summary}; {checked})"
+    out += [f"\nnote: {note}" for note in report.notes]
     out.append("\n" + verdict)
     return "\n".join(out).lstrip("\n")
 

@@ -74,7 +74,9 @@ class Engine(ValueTypeConstraints, CardinalityConstraints, ValueRangeConstraints
             return [n for n in nodes if n in restrict]
         return list(nodes)
 
-    def validate(self, restrict: set | None = None) -> list[Result]:
+    def validate(self, restrict: set | dict | None = None) -> list[Result]:
+        """Results of every shape with targets; ``restrict``: only these focus nodes (a set), or per shape (a dict
+        shape -> set, or None for all its focus nodes; a shape not in it is not validated)."""
         # Millions of (acyclic) terms, sets and lists are created: the cyclic garbage collector would traverse
         # them all again and again (a third of the time at a million triples), so it is paused meanwhile.
         enabled = gc.isenabled()
@@ -84,7 +86,12 @@ class Engine(ValueTypeConstraints, CardinalityConstraints, ValueRangeConstraints
             for shape in self.compiled.roots:
                 if shape.deactivated:
                     continue
-                focus = self.focus_nodes(shape, restrict)
+                if isinstance(restrict, dict):
+                    if shape not in restrict:
+                        continue
+                    focus = self.focus_nodes(shape, restrict[shape])
+                else:
+                    focus = self.focus_nodes(shape, restrict)
                 if focus:
                     results += self.check(shape, focus)
             return results

@@ -108,9 +108,6 @@ class Compiled:
         for s in graph.subjects(RDF_TYPE, sh("NodeShape")) + graph.subjects(RDF_TYPE, sh("PropertyShape")):
             if RDFS_CLASS in graph.objects(s, RDF_TYPE):  # implicit class target
                 roots.add(s)
-        for local in _UNSUPPORTED:
-            if graph.pos.get(sh(local)):
-                raise Unsupported(f"sh:{local} ({_REFUSED.get(local, 'not implemented by the fast engine')})")
         for local in ("parameter", "validator", "nodeValidator", "propertyValidator"):
             for component, _ in graph.pos.get(sh(local), ()):
                 raise Unsupported(f"the custom constraint component {component} (SHACL-SPARQL constraint components "
@@ -118,6 +115,9 @@ class Compiled:
         for component in graph.subjects(RDF_TYPE, sh("ConstraintComponent")):
             raise Unsupported(f"the custom constraint component {component} (SHACL-SPARQL constraint components "
                               f"are not implemented by the fast engine)")
+        for local in _UNSUPPORTED:
+            if graph.pos.get(sh(local)):
+                raise Unsupported(f"sh:{local} ({_REFUSED.get(local, 'not implemented by the fast engine')})")
         order = {s: i for i, s in enumerate(graph.spo)}
         self.roots = [self.shape(s) for s in sorted(roots, key=lambda s: order.get(s, 0))]
         # every shape of the graph is compiled, targeted or not, so that its terms are checked too

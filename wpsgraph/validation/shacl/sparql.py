@@ -69,6 +69,11 @@ def _format(message: str, bindings: dict) -> str:
     return message
 
 
+def prepared_text(c: dict, shape: Shape) -> str:
+    """The query with its prefixes declared and $PATH written out (as pySHACL and the spec do)."""
+    return _prepare(c, shape, None)
+
+
 def _prepare(c: dict, shape: Shape, focus: set | None) -> str:
     text = c["select"]
     if shape.is_property:

@@ -1,0 +1,81 @@
+"""`wpsgraph validate FILE --db BUILD` on a large build: the time a contributor waits for one new source of about
+300 triples to be checked against a built graph of N synthetic triples (default a million), beside the full build
+of that graph.
+
+    .venv/bin/python benchmarks/validate_db.py --triples 1000000
+
+Steps, each timed: write the synthetic data (``wpsgraph synth``), build it (the full pipeline, into a folder), write a
+contribution (300 synthetic triples of another seed: new resources, some of them referring to resources of the
+build), then run ``wpsgraph validate contribution.ttl --db build`` as a whole process, three times (the first fills
+the cache of compiled rules and shape reaches, as a contributor's first run does). The figures go to standard output
+as a table and, with ``--json``, to a file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--triples", type=int, default=1_000_000)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--contribution", type=int, default=300, help="triples in the contributor's file")
+    ap.add_argument("--json", type=Path, default=None, help="also write the figures to this file")
+    args = ap.parse_args()
+
+    from wpsgraph import resources
+    from wpsgraph.pipeline import synth
+    from wpsgraph.pipeline.build import build
+
+    figures: dict = {"triples": args.triples}
+    with tempfile.TemporaryDirectory(prefix="wpsgraph-validate-db-") as tmp:
+        folder = Path(tmp)
+        data = folder / f"synthetic-{args.triples}.ttl"
+        clock = time.perf_counter()
+        synth.write(data, args.triples, args.seed)
+        figures["synth_s"] = time.perf_counter() - clock
+
+        clock = time.perf_counter()
+        build(resources.reference_files() + [data], out=folder / "build")
+        figures["full_build_s"] = time.perf_counter() - clock
+
+        contribution = folder / "contribution.ttl"
+        figures["contribution_triples"] = synth.write(contribution, args.contribution, args.seed + 1000)
+
+        env = dict(os.environ, WPSGRAPH_CACHE=str(folder / "cache"))
+        runs = []
+        for _ in range(3):
+            clock = time.perf_counter()
+            proc = subprocess.run([sys.executable, "-m", "wpsgraph.cli", "validate", str(contribution), "--db",
+                                   str(folder / "build"), "--format", "json"], capture_output=True, text=True,
+                                  env=env)
+            runs.append(time.perf_counter() - clock)
+            if proc.returncode not in (0, 1):
+                sys.exit(f"validate --db failed ({proc.returncode}): {proc.stderr.strip()}")
+        report = json.loads(proc.stdout)
+        figures["validate_db_first_s"] = runs[0]
+        figures["validate_db_s"] = min(runs[1:])
+        figures["validate_db_findings"] = len(report.get("results", []))
+        figures["validate_db_notes"] = report.get("notes", [])
+
+    print(f"{'step':<44} {'seconds':>9}")
+    for label, key in (("synthetic data", "synth_s"), ("full build", "full_build_s"),
+                       ("validate FILE --db BUILD, first run", "validate_db_first_s"),
+                       ("validate FILE --db BUILD (best of 2 more)", "validate_db_s")):
+        print(f"{label:<44} {figures[key]:>9.2f}")
+    print(f"({figures['triples']} triples, contribution of {figures['contribution_triples']} triples, "
+          f"{figures['validate_db_findings']} finding(s))")
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=1) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,280 @@
+"""`wpsgraph validate FILE --db BUILD`: a contributor's file checked against a built graph of any size, with the
+results a full build of that graph plus the file would give, without rebuilding or copying it.
+
+1. The build's store is opened read-only. The file's new entailments are worked out on a small store: the build's
+   statements (asserted and inferred) around the file's resources along the properties the OWL RL rules use, plus
+   the file: the build is already closed, so what the file adds follows within a few steps of it (the property
+   test in tests/test_against_build.py holds this to a full rebuild).
+2. The changes (the file's statements, the new entailments, the new country records) give the focus nodes they
+   can affect (``shacl/reach.py``); the statements every shape reads around them are copied into a second small
+   store, and only those focus nodes are validated there.
+3. Where that cannot be bounded (a file replacing a graph of the build, a shape whose reading is unbounded, schema
+   axioms in the file) the whole build is copied into memory and validated as ``validate FILE`` does for the
+   shipped graph, and the report says so.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from wpsgraph.errors import InputError
+from wpsgraph.namespaces import Names
+from wpsgraph.pipeline.load import Loaded, graph_for
+from wpsgraph.validation.shacl import reach
+from wpsgraph.validation.shacl.graph import RDF_TYPE, RDFS_SUBCLASSOF
+
+FEW = 64  # statements of a node read whole at once
+BASE_INFERRED = ox.NamedNode("urn:wpsgraph:build-inferred")  # the build's entailments, kept apart while reasoning
+
+
+class Build:
+    """A build folder, opened read-only: its store, base IRI and the files of its graphs."""
+
+    def __init__(self, folder: Path):
+        folder = Path(folder)
+        manifest = folder / "manifest.json"
+        try:
+            doc = json.loads(manifest.read_text(encoding="utf-8"))
+            self.names = Names(doc["base"])
+            self.files = {ox.NamedNode(g): (Path(p) if p != "generated" else None) for g, p in doc["files"].items()}
+        except (OSError, ValueError, KeyError, TypeError) as e:
+            raise InputError(folder, f"not a wpsgraph build folder (no readable manifest.json: {e})") from None
+        from wpsgraph.pipeline.build import open_store
+
+        self.store = open_store(folder)
+
+    def quads(self, s, p, o, g=None):
+        return self.store.quads_for_pattern(s, p, o, g)
+
+
+def _union(base: ox.Store, overlay: ox.Store):
+    """quads(s, p, o) over the build and the small overlay of new statements (asked only about its own nodes)."""
+    nodes = {t for q in overlay for t in (q.subject, q.object)}
+    find, find_new = base.quads_for_pattern, overlay.quads_for_pattern
+
+    def quads(s, p, o):
+        found = list(find(s, p, o, None))
+        if (s is None or s in nodes) and (o is None or o in nodes):
+            found += find_new(s, p, o, None)
+        return found
+    return quads
+
+
+def _triples(quads) -> set:
+    return {(q.subject, q.predicate, q.object) for q in quads}
+
+
+def prepare(build: Build, files: list[Path], parsed: dict, cache) -> tuple:
+    """(loaded, focus, data graphs, error finding, note) for ``files`` added to the build, as command._add gives for
+    the shipped graph: ``loaded`` holds what validation reads (all of the build when it fell back to a full copy)."""
+    from wpsgraph.validation.command import _schema_axiom, syntax_error
+
+    names = build.names
+    graphs = [graph_for(p, names) for p in files]
+    reason_for = None
+    if any(g in build.files for g in graphs):
+        reason_for = "a file replaces a graph of the build"
+    elif any(_schema_axiom(q) for p in files for q in parsed[p]):
+        reason_for = "the file states schema axioms"
+    if reason_for is not None:
+        return _full(build, files, parsed, cache, reason_for)
+
+    from wpsgraph.pipeline import load as load_module
+
+    new_quads = [q for p in files for q in parsed[p]]
+    staging = ox.Store()
+    staging.extend(new_quads)
+    try:
+        countries = [q for q in load_module._country_quads(staging, names, [(g, p) for g, p in zip(graphs, files)])
+                     if not any(True for _ in build.quads(q.subject, q.predicate, q.object, q.graph_name))]
+    except InputError as e:
+        return None, None, [], syntax_error(e), None
+
+    inferred = entailments(build, new_quads + countries, cache)
+    if inferred is None:
+        return _full(build, files, parsed, cache, "the file's entailments reach too far")
+    mentioned = {t for q in new_quads for t in (q.subject, q.object) if not isinstance(t, ox.Literal)}
+
+    # 2. what the changes can affect, and the statements the shapes read around it
+    overlay = ox.Store()
+    overlay.extend(new_quads)
+    overlay.extend(countries)
+    overlay.extend(inferred)
+    changed = _triples(new_quads) | _triples(countries) | _triples(inferred)
+    from wpsgraph import resources
+    from wpsgraph.validation.engines import compiled_shapes
+
+    compiled = compiled_shapes([resources.DATA_SHAPES], names)
+    quads = _union(build.store, overlay)
+    focus = reach.restrictions(compiled, quads, sorted(changed, key=str), mentioned | {q.subject for q in new_quads})
+    if focus is None:
+        return _full(build, files, parsed, cache, "a shape's reading cannot be bounded")
+    # every statement of the nodes each shape reads, along that shape's own paths (sh:class reads their types)
+    view = ox.Store()
+    view.extend(build.quads(None, None, None, names.ontology_graph))
+    view.extend(overlay)
+    memo: dict = {}
+    fetched: dict = {}   # (node, predicate or None for all) -> quads
+    batch: list = []
+
+    def whole(n):
+        """Every statement of n, read once; None for a hub (a country, a theme: thousands of statements), which is
+        read a predicate at a time, only for the predicates a shape reads."""
+        if n not in fetched:
+            few = list(itertools.islice(build.store.quads_for_pattern(n, None, None, None), FEW + 1))
+            if len(few) <= FEW:
+                fetched[n] = few + list(overlay.quads_for_pattern(n, None, None, None))
+                batch.extend(fetched[n])
+            else:
+                fetched[n] = None
+        return fetched[n]
+
+    def out(n, p):
+        full = whole(n)
+        if full is not None:
+            return full if p is None else [q for q in full if q.predicate == p]
+        if (n, p) not in fetched:
+            fetched[(n, p)] = list(quads(n, p, None))
+            batch.extend(fetched[(n, p)])
+        return fetched[(n, p)]
+
+    def reads(n, predicates):
+        full = whole(n)
+        return full if full is not None else [q for p in predicates for q in out(n, p)]
+
+    types = {n: {q.object for q in out(n, RDF_TYPE)} for n in focus if not isinstance(n, ox.Literal)}
+    subclasses: dict = {}
+    into_done: set = set()
+    for shape in compiled.roots:
+        r = reach.of(shape, memo)
+        forward_typed = r.forward | {RDF_TYPE}
+        mine = _targeted(shape, focus, types, subclasses, view, quads, out)
+        frontier, seen, steps = set(mine), set(mine), 0
+        while frontier:
+            nxt: set = set()
+            every_out = r.read_out is None or (r.read_out != reach.NEVER and steps <= r.read_out)
+            every_in = r.read_in is None or (r.read_in != reach.NEVER and steps <= r.read_in)
+            last = r.depth is not None and steps >= r.depth
+            for n in frontier:
+                if isinstance(n, ox.Literal):
+                    continue
+                read = out(n, None) if every_out or r.walk_any else \
+                    reads(n, forward_typed)
+                if every_in and n not in into_done:
+                    into_done.add(n)
+                    batch.extend(quads(None, None, n))
+                if last:
+                    continue
+                nxt.update(q.object for q in read if r.walk_any or q.predicate in r.forward)
+                for p in r.inverse:
+                    if (n, "in", p) not in fetched:
+                        fetched[(n, "in", p)] = list(quads(None, p, n))
+                        batch.extend(fetched[(n, "in", p)])
+                    nxt.update(q.subject for q in fetched[(n, "in", p)])
+                if r.walk_any:
+                    nxt.update(q.subject for q in quads(None, None, n))
+            steps += 1
+            frontier = nxt - seen
+            seen |= frontier
+    view.extend(batch)
+    files_of: dict = {g: p for g, p in build.files.items() if p is not None and p.exists()}
+    files_of.update(zip(graphs, files))
+    return Loaded(view, names, files_of), focus, graphs, None, None
+
+
+def entailments(build: Build, new_quads: list, cache) -> list | None:
+    """The statements that follow from ``new_quads`` added to the build and are not in it yet (OWL RL, the compiled
+    rules); None if they could not be bounded."""
+    from wpsgraph.pipeline.reason import reason, rules_for
+
+    names = build.names
+    # 1. the file's entailments, worked out on a small store: the ontology, the file, and the build's statements
+    # that rules join the new statements with. The build is closed, so only transitive properties and the steps of
+    # property chains join a new statement with old ones, at its ends: those statements are copied, the small store
+    # is reasoned again, and so on from the new entailments until a round copies nothing (semi-naive evaluation).
+    small = ox.Store()
+    small.extend(build.quads(None, None, None, names.ontology_graph))
+    ontology = Loaded(small, names, {names.ontology_graph: None})
+    rules = rules_for(ontology, cache)
+    transitive = {ox.NamedNode(str(p)) for p in rules.transitive}
+    second: dict = {}   # p1 -> [p2] of chains p1/p2
+    first: dict = {}    # p2 -> [p1]
+    for p1, p2, _ in rules.chains:
+        second.setdefault(ox.NamedNode(str(p1)), []).append(ox.NamedNode(str(p2)))
+        first.setdefault(ox.NamedNode(str(p2)), []).append(ox.NamedNode(str(p1)))
+    small.extend(new_quads)
+    copied: set = set()
+
+    def reasoned() -> list:
+        graphs_small: dict = dict.fromkeys(small.named_graphs())
+        reason(Loaded(small, names, graphs_small), cache_dir=cache)
+        return [q for q in small.quads_for_pattern(None, None, None, names.inferred_graph)
+                if not any(True for _ in build.quads(q.subject, q.predicate, q.object))]
+
+    inferred = reasoned()
+    for _ in range(100):
+        need: list = []
+        for s_, p, o in [(q.subject, q.predicate, q.object) for q in inferred + new_quads]:
+            if p in transitive:
+                need += build.quads(None, p, s_)
+                if not isinstance(o, ox.Literal):
+                    need += build.quads(o, p, None)
+            if not isinstance(o, ox.Literal):
+                for p2 in second.get(p, ()):
+                    need += build.quads(o, p2, None)
+            for p1 in first.get(p, ()):
+                need += build.quads(None, p1, s_)
+        fresh = [q for q in need if (q.subject, q.predicate, q.object) not in copied]
+        if not fresh:
+            return inferred
+        for q in fresh:
+            copied.add((q.subject, q.predicate, q.object))
+            small.add(ox.Quad(q.subject, q.predicate, q.object,
+                              BASE_INFERRED if q.graph_name == names.inferred_graph else q.graph_name))
+        inferred = reasoned()
+    return None
+
+
+def _full(build: Build, files: list[Path], parsed: dict, cache, why: str) -> tuple:
+    """The whole build copied into memory (without its entailments, which are worked out again) and the files added
+    to it as to the shipped graph."""
+    from wpsgraph.validation.command import _add
+
+    store = ox.Store()
+    store.bulk_extend(q for q in build.quads(None, None, None) if q.graph_name != build.names.inferred_graph)
+    graphs = dict(build.files)
+    base = Loaded(store, build.names, graphs)
+    from wpsgraph.pipeline.reason import reason
+
+    reason(base, cache_dir=cache)
+    loaded, focus, data_graphs, error, note = _add(base, files, parsed, build.names, cache)
+    return loaded, focus, data_graphs, error, note or f"validated against a full copy of the build: {why}"
+
+
+
+
+def _targeted(shape, focus: set, types: dict, subclasses: dict, ontology: ox.Store, quads, out) -> set:
+    """The nodes of ``focus`` that are focus nodes of ``shape`` (its targets, read from the build and the file)."""
+    found: set = set()
+    for kind, term in shape.targets:
+        if kind == "targetClass":
+            if term not in subclasses:
+                classes, todo = {term}, [term]
+                while todo:
+                    for q in ontology.quads_for_pattern(None, RDFS_SUBCLASSOF, todo.pop(), None):
+                        if q.subject not in classes:
+                            classes.add(q.subject)
+                            todo.append(q.subject)
+                subclasses[term] = classes
+            found |= {n for n, ts in types.items() if not ts.isdisjoint(subclasses[term])}
+        elif kind == "targetSubjectsOf":
+            found |= {n for n in types if out(n, term)}
+        elif kind == "targetObjectsOf":
+            found |= {n for n in focus if any(True for _ in quads(None, term, n))}
+        elif term in focus:
+            found.add(term)
+    return found

@@ -1,0 +1,316 @@
+"""What part of the data a shape reads around a focus node, for validating only what a change can affect.
+
+A focus node's results depend only on the triples the shape's evaluation reads: along its paths (predicates read
+forward or backward), the rdf:type of the nodes it checks with sh:class, the other properties of sh:equals and
+its kind, every property of a node of a closed shape, and the triple patterns of its SPARQL constraints. ``of``
+computes this for a shape as a ``Reach``; ``affected`` walks the data backwards from the nodes of changed triples
+to the focus nodes whose results may have changed. A shape whose reading cannot be bounded (a SPARQL pattern not
+connected to $this) is ``unbounded``: all its focus nodes are validated.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from wpsgraph.validation.shacl.graph import RDF_TYPE
+from wpsgraph.validation.shacl.shapes import Shape
+
+NEVER = -1
+
+
+def _deeper(a, b):
+    """The larger of two depths, where None is unbounded and NEVER is no reading at all."""
+    if a is None or b is None:
+        return None if NEVER not in (a, b) else (a if b == NEVER else b)
+    return max(a, b)
+
+
+def _shift(depth, offset):
+    if depth == NEVER:
+        return NEVER
+    return None if depth is None or offset is None else depth + offset
+
+
+@dataclass
+class Reach:
+    forward: set = field(default_factory=set)   # predicates read from a node to its objects
+    inverse: set = field(default_factory=set)   # predicates read from a node to its subjects
+    depth: int | None = 0                        # steps from the focus node to the farthest node read; None: any
+    read_out: int | None = NEVER                 # deepest node all of whose statements are read (sh:closed, ?p)
+    read_in: int | None = NEVER                  # deepest node all statements about which are read (?s ?p $this)
+    walk_any: bool = False                       # nodes are reached through any property (a ?p followed further)
+    unbounded: bool = False                      # reads data not connected to the focus node
+
+    def add(self, other: Reach, offset: int | None) -> None:
+        self.forward |= other.forward
+        self.inverse |= other.inverse
+        self.walk_any |= other.walk_any
+        self.unbounded |= other.unbounded
+        self.depth = _deeper(self.depth, _shift(other.depth, offset))
+        self.read_out = _deeper(self.read_out, _shift(other.read_out, offset))
+        self.read_in = _deeper(self.read_in, _shift(other.read_in, offset))
+
+
+def _path(path, reach: Reach) -> int | None:
+    """Record the predicates of a path; its length (None when repeated without bound)."""
+    kind, arg = path
+    if kind == "pred":
+        reach.forward.add(arg)
+        return 1
+    if kind == "inv":
+        inner = Reach()
+        n = _path(arg, inner)
+        reach.forward |= inner.inverse
+        reach.inverse |= inner.forward
+        return n
+    if kind in ("seq", "alt"):
+        lengths = [_path(p, reach) for p in arg]
+        if any(n is None for n in lengths):
+            return None
+        known = [n for n in lengths if n is not None]
+        return sum(known) if kind == "seq" else max(known)
+    n = _path(arg, reach)
+    return n if kind == "opt" else None
+
+
+def of(shape: Shape, memo: dict | None = None) -> Reach:
+    memo = {} if memo is None else memo
+    if shape in memo:
+        # recursion through shapes: the depth is unknown, the predicates are those already collected
+        return memo[shape] if memo[shape] is not None else Reach(depth=None)
+    memo[shape] = None
+    reach = Reach()
+    for kind, term in shape.targets:
+        if kind == "targetClass":
+            reach.forward.add(RDF_TYPE)
+        elif kind == "targetSubjectsOf":
+            reach.forward.add(term)
+        elif kind == "targetObjectsOf":
+            reach.inverse.add(term)
+    offset: int | None = 0
+    if shape.path is not None:
+        offset = _path(shape.path, reach)
+        reach.depth = offset
+    for component, param in shape.constraints:
+        if component == "class":
+            reach.forward.add(RDF_TYPE)
+        elif component in ("node", "not"):
+            reach.add(of(param, memo), offset)
+        elif component in ("and", "or", "xone"):
+            for inner in param:
+                reach.add(of(inner, memo), offset)
+        elif component in ("qualifiedMinCount", "qualifiedMaxCount"):
+            for inner in [param[0]] + list(param[2]):
+                reach.add(of(inner, memo), offset)
+        elif component in ("equals", "disjoint", "lessThan", "lessThanOrEquals"):
+            reach.forward.add(param)
+            reach.add(Reach(depth=1), 0)
+        elif component == "closed" and param not in (True, False):
+            reach.read_out = _deeper(reach.read_out, offset)
+        elif component == "sparql":
+            reach.add(sparql_reach(param, shape), 0)
+    for prop in shape.properties:
+        reach.add(of(prop, memo), offset if shape.is_property else 0)
+    memo[shape] = reach
+    return reach
+
+
+_SPARQL: dict = {}
+_ALGORITHM = 3  # raised when what is worked out changes, so that memos of an older way are not read
+CACHE_DIR: list = []  # the folder of the on-disk memo of SPARQL reaches, when a command sets one
+
+
+def sparql_reach(c: dict, shape: Shape) -> Reach:
+    """The triple patterns of a SPARQL constraint, walked from $this (rdflib's parser reads the query: a tenth of
+    a second per query, so the answer is kept per query text, in the process and in the cache folder)."""
+    import hashlib
+    import json
+
+    from wpsgraph import __version__
+    from wpsgraph.validation.shacl.sparql import prepared_text
+
+    text = prepared_text(c, shape)
+    if text in _SPARQL:
+        return _copy(_SPARQL[text])
+    entry = None
+    if CACHE_DIR:
+        digest = hashlib.sha256(f"{__version__}\0{_ALGORITHM}\0{text}".encode()).hexdigest()[:24]
+        entry = CACHE_DIR[0] / f"reach-{digest}.json"
+        try:
+            doc = json.loads(entry.read_text(encoding="utf-8"))
+            if doc["text"] == text:
+                _SPARQL[text] = Reach({ox.NamedNode(p) for p in doc["forward"]},
+                                      {ox.NamedNode(p) for p in doc["inverse"]}, doc["depth"], doc["read_out"],
+                                      doc["read_in"], bool(doc["walk_any"]), bool(doc["unbounded"]))
+                return _copy(_SPARQL[text])
+        except (OSError, ValueError, KeyError, TypeError):
+            pass  # absent or damaged: worked out again
+    reach = _sparql_reach(text)
+    _SPARQL[text] = reach
+    if entry is not None:
+        with contextlib.suppress(OSError):  # a torn entry fails its text check and is worked out again
+            entry.write_text(json.dumps({
+                "text": text, "forward": sorted(p.value for p in reach.forward),
+                "inverse": sorted(p.value for p in reach.inverse), "depth": reach.depth,
+                "read_out": reach.read_out, "read_in": reach.read_in, "walk_any": reach.walk_any,
+                "unbounded": reach.unbounded}),
+                encoding="utf-8")
+    return _copy(reach)
+
+
+def _copy(reach: Reach) -> Reach:
+    return Reach(set(reach.forward), set(reach.inverse), reach.depth, reach.read_out, reach.read_in, reach.walk_any,
+                 reach.unbounded)
+
+
+def _sparql_reach(text: str) -> Reach:
+    import rdflib
+    from rdflib.paths import Path
+    from rdflib.plugins.sparql import prepareQuery
+    from rdflib.term import Variable
+
+    reach = Reach()
+    try:
+        query = prepareQuery(text)
+    except Exception:  # rdflib cannot read it: nothing is known of what it reads
+        return Reach(unbounded=True)
+    patterns: list = []
+
+    def walk(node, seen):
+        if id(node) in seen:
+            return
+        seen.add(id(node))
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "triples" and isinstance(value, list):
+                    patterns.extend(tuple(t) for t in value if isinstance(t, (tuple, list)) and len(t) == 3)
+                else:
+                    walk(value, seen)
+        elif isinstance(node, (list, tuple)):
+            for x in node:
+                walk(x, seen)
+    walk(query.algebra, set())
+    this = Variable("this")
+    distance = {this: 0}
+    todo = [this]
+    used: set = set()
+    deepest = 0
+    while todo:
+        n = todo.pop(0)
+        for i, (s, p, o) in enumerate(patterns):
+            if n not in (s, o) or i in used:
+                continue
+            used.add(i)
+            deepest = max(deepest, distance[n])  # the pattern reads the triples of n
+            if isinstance(p, Variable):
+                if n == s:
+                    reach.read_out = _deeper(reach.read_out, distance[n])
+                else:
+                    reach.read_in = _deeper(reach.read_in, distance[n])
+                far = o if n == s else s
+                if any(far in (s2, o2) for j, (s2, _, o2) in enumerate(patterns) if j != i):
+                    reach.walk_any = True
+            elif isinstance(p, Path):
+                for term in _path_terms(p):
+                    reach.forward.add(ox.NamedNode(str(term)))
+                    reach.inverse.add(ox.NamedNode(str(term)))
+                reach.depth = None
+            elif isinstance(p, rdflib.URIRef):
+                (reach.forward if n == s else reach.inverse).add(ox.NamedNode(str(p)))
+            other = o if n == s else s
+            if other not in distance:
+                distance[other] = distance[n] + 1
+                todo.append(other)
+    if any(s not in distance and o not in distance for s, _, o in patterns):
+        reach.unbounded = True
+    if reach.depth is not None:
+        reach.depth = deepest
+    return reach
+
+
+def _path_terms(path) -> list:
+    import rdflib
+
+    out: list = []
+    for attr in ("arg", "args", "path"):
+        inner = getattr(path, attr, None)
+        for x in inner if isinstance(inner, list) else [inner] if inner is not None else []:
+            out += [x] if isinstance(x, rdflib.URIRef) else _path_terms(x)
+    return out
+
+
+def affected(reach: Reach, changed: list, quads) -> set | None:
+    """The nodes whose evaluation by a shape of this reach may read a changed triple; None if that is unknown.
+
+    ``changed``: (subject, predicate, object) of every triple added or removed; ``quads(s, p, o)`` reads the data
+    (after the change; a removed triple's nodes are seeds themselves, so the data before is not needed)."""
+    if reach.unbounded:
+        return None
+    specific: set = set()
+    every: set = set()   # nodes all of whose statements (out, or in) a shape reads
+    for s, p, o in changed:
+        if p in reach.forward:
+            specific.add(s)
+        if p in reach.inverse and not isinstance(o, ox.Literal):
+            specific.add(o)
+        if reach.read_out != NEVER:
+            every.add(s)
+        if reach.read_in != NEVER and not isinstance(o, ox.Literal):
+            every.add(o)
+    found = _walk_back(reach, specific, reach.depth, quads)
+    if every:
+        deepest = _deeper(reach.read_out, reach.read_in)
+        found |= _walk_back(reach, every, deepest, quads)
+    return found
+
+
+def _walk_back(reach: Reach, seeds: set, depth, quads) -> set:
+    """The nodes from which one of ``seeds`` is reached within ``depth`` steps along the shape's paths."""
+    found = set(seeds)
+    frontier = set(seeds)
+    steps = 0
+    while frontier and (depth is None or steps < depth):
+        steps += 1
+        nxt: set = set()
+        for n in frontier:
+            # a node read at this step was reached from a node one step nearer the focus: walk back
+            if reach.walk_any:
+                nxt.update(q.subject for q in quads(None, None, n))
+            else:
+                for p in reach.forward:
+                    if p != RDF_TYPE:
+                        nxt.update(q.subject for q in quads(None, p, n))
+            if isinstance(n, ox.Literal):
+                continue
+            if reach.walk_any:
+                nxt.update(q.object for q in quads(n, None, None) if not isinstance(q.object, ox.Literal))
+            else:
+                for p in reach.inverse:
+                    nxt.update(q.object for q in quads(n, p, None))
+        frontier = nxt - found
+        found |= frontier
+    return found
+
+
+def restrictions(compiled, store, changed: list, mentioned: set) -> set | None:
+    """The focus nodes to validate after a change (``store``: an Oxigraph store, or a function giving the quads of a
+    pattern): every node the new data mentions, and every node some shape
+    may read a changed triple from (all of its shapes are then validated on it, so that an affected resource gets
+    all its results); None (validate everything) when a shape's reading is unbounded."""
+    memo: dict = {}
+    if callable(store):  # quads(s, p, o) over some union of stores
+        quads = store
+    else:
+        def quads(s, p, o):
+            return store.quads_for_pattern(s, p, o, None)
+
+    out = set(mentioned)
+    for shape in compiled.roots:
+        nodes = affected(of(shape, memo), changed, quads)
+        if nodes is None:
+            return None
+        out |= nodes
+    return out
