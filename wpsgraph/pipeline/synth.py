@@ -135,22 +135,6 @@ def _lit(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"@en'
 
 
-class _Article:
-    """Collects one article's Turtle; counts triples as they are written."""
-
-    def __init__(self):
-        self.parts: list[str] = []
-        self.triples = 0
-
-    def subject(self, iri: str, pairs: list[tuple[str, list[str]]]) -> None:
-        lines = []
-        for predicate, objects in pairs:
-            if objects:
-                lines.append(f"    {predicate} {' , '.join(objects)}")
-                self.triples += len(objects)
-        self.parts.append(iri + "\n" + " ;\n".join(lines) + " .\n")
-
-
 class Generator:
     def __init__(self, seed: int):
         self.rng = random.Random(seed)
@@ -187,200 +171,249 @@ class Generator:
     def themes(self, n: int) -> list[str]:
         return ["theme:" + t for t in self.rng.sample(THEMES, n)]
 
-    # ------------------------------------------------------------------ one article
     def article_text(self) -> tuple[str, int]:
-        rng, a = self.rng, _Article()
-        self.article += 1
-        n = self.article
-        code, cname = self.pick(COUNTRIES)
-        k = code.lower()
-        src = f"source:synthetic-article-{n}"
-        stated = [src]
-        fresh: list[str] = []   # organisations this article describes
+        """The next article's Turtle and its number of triples."""
+        article = _Article(self)
+        text = article.write()
+        self.events += article.events
+        return text, article.triples
 
-        def describe_org(iri, cls, label, parent=None, country=code, acronym=None):
-            pairs = [("a", [cls]), ("rdfs:label", [_lit(label)])]
-            if acronym:
-                pairs.append(("skos:altLabel", [_lit(acronym)]))
-            if country:
-                pairs.append(("wps:country", [f"country:{country}"]))
-            if parent:
-                pairs.append(("wps:subOrganisationOf", [parent]))
-            pairs.append(("wps:statedIn", stated))
-            a.subject(iri, pairs)
-            self.described.add(iri)
-            fresh.append(iri)
 
-        # Organisations: a root of this country (new or known), then a chain of units under it.
-        known = self.orgs.setdefault(code, [])
+class _Article:
+    """One synthetic article: its Turtle, a triple count, and what its sections share (the country, the
+    organisations it describes, its events). Sections run in a fixed order and draw from the generator's random
+    stream in that order, so a seed always gives the same file."""
+
+    def __init__(self, gen: Generator):
+        self.gen, self.rng = gen, gen.rng
+        self.parts: list[str] = []
+        self.triples = 0
+        gen.article += 1
+        self.n = gen.article
+        self.code, self.cname = gen.pick(COUNTRIES)
+        self.k = self.code.lower()
+        self.src = f"source:synthetic-article-{self.n}"
+        self.stated = [self.src]
+        self.fresh: list[str] = []    # organisations this article describes
+        self.local: list[str] = []    # organisations of the country it can name
+        self.posts: list[str] = []
+        self.events: list[str] = []
+        self.top = self.intl = self.partner = self.other_code = self.city = self.region = self.region_name = ""
+
+    def write(self) -> str:
+        self.organisations()
+        self.international()
+        self.source_document()
+        self.people()
+        self.membership()
+        self.place()
+        self.meetings()
+        self.commitment()
+        return f"# synthetic article {self.n}: {self.cname}\n" + "\n".join(self.parts) + "\n"
+
+    def subject(self, iri: str, pairs: list[tuple[str, list[str]]]) -> None:
+        lines = []
+        for predicate, objects in pairs:
+            if objects:
+                lines.append(f"    {predicate} {' , '.join(objects)}")
+                self.triples += len(objects)
+        self.parts.append(iri + "\n" + " ;\n".join(lines) + " .\n")
+
+    def describe_org(self, iri, cls, label, parent=None, country: str | None = "", acronym=None) -> None:
+        country = self.code if country == "" else country
+        pairs = [("a", [cls]), ("rdfs:label", [_lit(label)])]
+        if acronym:
+            pairs.append(("skos:altLabel", [_lit(acronym)]))
+        if country:
+            pairs.append(("wps:country", [f"country:{country}"]))
+        if parent:
+            pairs.append(("wps:subOrganisationOf", [parent]))
+        pairs.append(("wps:statedIn", self.stated))
+        self.subject(iri, pairs)
+        self.gen.described.add(iri)
+        self.fresh.append(iri)
+
+    def organisations(self) -> None:
+        """A root of the country (new or known), then a chain of units under it."""
+        gen, rng = self.gen, self.rng
+        known = gen.orgs.setdefault(self.code, [])
         if known and rng.random() < 0.75:
-            parent = self.pick(known)
+            parent = gen.pick(known)
         else:
-            cls, label, slug = self.pick(ROOTS)
-            parent = f"organisation:{slug.format(k=k)}"
-            if parent not in self.described:
-                describe_org(parent, cls, label.format(c=cname))
+            cls, label, slug = gen.pick(ROOTS)
+            parent = f"organisation:{slug.format(k=self.k)}"
+            if parent not in gen.described:
+                self.describe_org(parent, cls, label.format(c=self.cname))
                 known.append(parent)
-                self.org_depth[parent] = 0
+                gen.org_depth[parent] = 0
         chain = rng.choices([0, 1, 2, 3, 4], [1, 4, 3, 2, 1])[0]
-        top = parent
+        self.top = parent
         for _ in range(chain):
-            cls, label, stem = self.pick(UNITS)
-            iri = f"organisation:{stem}-{k}-{n}-{len(fresh)}"
-            describe_org(iri, cls, f"{label} {n}-{len(fresh)} of {cname}", parent=parent)
+            cls, label, stem = gen.pick(UNITS)
+            iri = f"organisation:{stem}-{self.k}-{self.n}-{len(self.fresh)}"
+            self.describe_org(iri, cls, f"{label} {self.n}-{len(self.fresh)} of {self.cname}", parent=parent)
             known.append(iri)
-            self.org_depth[iri] = self.org_depth.get(parent, 0) + 1
+            gen.org_depth[iri] = gen.org_depth.get(parent, 0) + 1
             parent = iri
-        local = list(fresh) or [top]
-        # An international organisation, described once by the first article that names it.
-        icls, ilabel, islug = self.pick(INTERNATIONAL)
-        intl = f"organisation:{islug}"
-        if intl not in self.described:
-            describe_org(intl, icls, ilabel, country=None)
-            self.international.append(intl)
-        # A partner organisation abroad.
-        other_code = self.pick(COUNTRIES)[0]
-        foreign = self.orgs.get(other_code) or []
-        partner = self.pick(foreign) if foreign and other_code != code else intl
+        self.local = list(self.fresh) or [self.top]
 
-        # Source document.
-        y, m, d = self.date(2010, 2025)
-        publisher = self.pick(local + [intl])
-        a.subject(src, [
+    def international(self) -> None:
+        """An international organisation (described by the first article naming it) and a partner abroad."""
+        gen = self.gen
+        icls, ilabel, islug = gen.pick(INTERNATIONAL)
+        self.intl = f"organisation:{islug}"
+        if self.intl not in gen.described:
+            self.describe_org(self.intl, icls, ilabel, country=None)
+            gen.international.append(self.intl)
+        self.other_code = gen.pick(COUNTRIES)[0]
+        foreign = gen.orgs.get(self.other_code) or []
+        self.partner = gen.pick(foreign) if foreign and self.other_code != self.code else self.intl
+
+    def source_document(self) -> None:
+        gen, n = self.gen, self.n
+        y, m, d = gen.date(2010, 2025)
+        publisher = gen.pick(self.local + [self.intl])
+        self.subject(self.src, [
             ("a", ["wps:NewsArticle"]),
-            ("dct:title", [_lit(f"Synthetic report {n}: {cname} advances women, peace and security")]),
+            ("dct:title", [_lit(f"Synthetic report {n}: {self.cname} advances women, peace and security")]),
             ("dct:publisher", [publisher]),
             ("dct:issued", [f'"{y}-{m:02d}-{d:02d}"^^xsd:date']),
             ("schema:url", [f"<https://news.example.org/{y}/{m:02d}/synthetic-report-{n}>"]),
             ("dct:identifier", [f'"synthetic_{n:07d}"']),
         ])
-        if fresh and rng.random() < 0.3:   # stated on an organisation this article describes
-            a.subject(self.pick(fresh), [("wps:partnerOf", [partner])])
+        if self.fresh and self.rng.random() < 0.3:   # stated on an organisation this article describes
+            self.subject(gen.pick(self.fresh), [("wps:partnerOf", [self.partner])])
 
-        # Posts and persons.
-        posts = []
+    def people(self) -> None:
+        """Posts in the country's organisations, most of them with a person holding them."""
+        gen, rng = self.gen, self.rng
         for i in range(rng.choices([0, 1, 2, 3], [2, 4, 3, 1])[0]):
-            title, slug = self.pick(POSTS)
-            org = self.pick(local)
-            post = f"post:{slug}-{n}-{i}"
-            a.subject(post, [("a", ["wps:Post"]), ("rdfs:label", [_lit(title)]), ("wps:postIn", [org]),
-                             ("wps:statedIn", stated)])
-            posts.append(post)
+            title, slug = gen.pick(POSTS)
+            org = gen.pick(self.local)
+            post = f"post:{slug}-{self.n}-{i}"
+            self.subject(post, [("a", ["wps:Post"]), ("rdfs:label", [_lit(title)]), ("wps:postIn", [org]),
+                                ("wps:statedIn", self.stated)])
+            self.posts.append(post)
             if rng.random() < 0.6:
-                name = f"{self.pick(GIVEN)} {self.pick(FAMILY)}"
+                name = f"{gen.pick(GIVEN)} {gen.pick(FAMILY)}"
                 pairs = [("a", ["wps:Person"]), ("rdfs:label", [_lit(name)]), ("wps:holdsPost", [post])]
                 if rng.random() < 0.4:
-                    pairs.append(("wps:rank", [f'"{self.pick(RANKS)}"']))
-                pairs.append(("wps:statedIn", stated))
-                a.subject(f"person:{name.lower().replace(' ', '-')}-{n}-{i}", pairs)
+                    pairs.append(("wps:rank", [f'"{gen.pick(RANKS)}"']))
+                pairs.append(("wps:statedIn", self.stated))
+                self.subject(f"person:{name.lower().replace(' ', '-')}-{self.n}-{i}", pairs)
 
-        # Memberships, now and then.
-        if rng.random() < 0.1:
-            a.subject(f"<https://w3id.org/wpsgraph/id/membership/synthetic-{n}>", [
-                ("a", ["wps:Membership"]), ("wps:member", [self.pick(local)]), ("wps:memberOf", [intl]),
-                ("wps:statedIn", stated)])
+    def membership(self) -> None:
+        if self.rng.random() < 0.1:
+            self.subject(f"<https://w3id.org/wpsgraph/id/membership/synthetic-{self.n}>", [
+                ("a", ["wps:Membership"]), ("wps:member", [self.gen.pick(self.local)]), ("wps:memberOf", [self.intl]),
+                ("wps:statedIn", self.stated)])
 
-        # A city of the country (described by the first article that names it).
-        cities = self.cities.setdefault(code, [])
-        if cities and rng.random() < 0.7:
-            city = self.pick(cities)
+    def place(self) -> None:
+        """A city of the country (described by the first article naming it) and a region events may be in."""
+        gen = self.gen
+        cities = gen.cities.setdefault(self.code, [])
+        if cities and self.rng.random() < 0.7:
+            self.city = gen.pick(cities)
         else:
-            name = f"{self.pick(CITY_WORDS)} {self.pick(CITY_STEMS)}"
-            city = f"place:{name.lower().replace(' ', '-')}-{k}-{len(cities)}"
-            if city not in self.described:
-                a.subject(city, [("a", ["wps:City"]), ("rdfs:label", [_lit(f'{name} ({cname})')]),
-                                 ("wps:inCountry", [f"country:{code}"]), ("wps:statedIn", stated)])
-                self.described.add(city)
-                cities.append(city)
-        region_slug, region_name = self.pick(REGIONS)
-        region = f"place:{region_slug}"
+            name = f"{gen.pick(CITY_WORDS)} {gen.pick(CITY_STEMS)}"
+            self.city = f"place:{name.lower().replace(' ', '-')}-{self.k}-{len(cities)}"
+            if self.city not in gen.described:
+                self.subject(self.city, [("a", ["wps:City"]), ("rdfs:label", [_lit(f'{name} ({self.cname})')]),
+                                         ("wps:inCountry", [f"country:{self.code}"]), ("wps:statedIn", self.stated)])
+                gen.described.add(self.city)
+                cities.append(self.city)
+        region_slug, self.region_name = gen.pick(REGIONS)
+        self.region = f"place:{region_slug}"
 
-        # Events.
-        weights = [w for _, _, w, _ in EVENT_KINDS]
-        events = []
-        for i in range(rng.choices([1, 2, 3], [5, 3, 1])[0]):
-            cls, stem, _, training = rng.choices(EVENT_KINDS, weights)[0]
-            ev = f"event:synthetic-{n}-{i}"
-            start, end = self.dates()
-            pairs = [("a", [cls]), ("rdfs:label", [_lit(f"{stem} {n}-{i} in {cname}")])]
-            if training:
-                pairs.append(("wps:deliveredBy", rng.sample(local + [intl] + posts, min(2, len(local) + 1))))
-                pairs.append(("wps:hasAudience", [self.pick(local)]))
-            else:
-                pairs.append(("wps:organisedBy", [self.pick(local + [intl])]))
-                pairs.append(("wps:hostedBy", [self.pick(local)] + ([partner] if rng.random() < 0.3 else [])))
-            if rng.random() < 0.3:
-                pairs.append(("wps:coChairedBy", [f"country:{code}", f"country:{other_code}"]))
-            if rng.random() < 0.4:
-                pairs.append(("wps:presentedBy", [self.pick(local)]))
-            pairs.append(("wps:participatingCountry", sorted({f"country:{code}", f"country:{other_code}"})))
-            if rng.random() < 0.5:
-                pairs.append(("wps:hasParticipant", [partner]))
-            pairs.append(("wps:heldIn", [city]))
-            if rng.random() < 0.3:
-                pairs.append(("wps:inRegion", [region]))
-                if region not in self.described:
-                    a.subject(region, [("a", ["wps:Region"]), ("rdfs:label", [_lit(region_name)]),
-                                       ("wps:statedIn", stated)])
-                    self.described.add(region)
-            pairs += [("wps:startDate", [start]), ("wps:endDate", [end])]
-            if rng.random() < 0.4:
-                pairs.append(("wps:participantCount", [f'"{rng.randint(8, 300)}"^^xsd:nonNegativeInteger']))
-            if rng.random() < 0.3:
-                pairs.append(("wps:durationDays", [f'"{rng.randint(1, 14)}"^^xsd:positiveInteger']))
-            if events and rng.random() < 0.5:
-                pairs.append(("wps:partOfEvent", [events[0]]))
-            elif self.events and rng.random() < 0.15:
-                pairs.append(("wps:partOfEvent", [self.pick(self.events)]))
-            if training and self.events and rng.random() < 0.1:
-                pairs.append(("wps:adaptedFrom", [self.pick(self.events)]))
-            if self.commitments and rng.random() < 0.3:
-                pairs.append(("wps:advances", [self.pick(self.commitments)]))
-            if rng.random() < 0.2:
-                pairs.append(("wps:coversBody", [intl]))
-            pairs.append(("wps:addresses", self.themes(rng.randint(1, 5))))
-            pairs.append(("wps:statedIn", stated))
-            a.subject(ev, pairs)
-            events.append(ev)
+    def meetings(self) -> None:
+        """One to three events: trainings delivered to an audience, or meetings organised and hosted."""
+        for i in range(self.rng.choices([1, 2, 3], [5, 3, 1])[0]):
+            self.event(i)
 
-        # A commitment, now and then.
-        if rng.random() < 0.35:
-            cls, label, slug = self.pick(COMMITMENT_KINDS)
-            c = f"commitment:{slug}-{k}-{n}"
-            pairs = [("a", [cls]), ("rdfs:label", [_lit(f"{label} of {cname} ({n})")])]
-            adopter = top
-            if cls == "wps:NationalActionPlan":
-                edition = rng.randint(1, 5)
-                y0 = rng.randint(2005, 2024)
-                pairs += [("wps:country", [f"country:{code}"]),
-                          ("wps:edition", [f'"{edition}"^^xsd:positiveInteger']),
-                          ("wps:adoptionDate", [f'"{y0}"^^xsd:gYear']),
-                          ("wps:periodStart", [f'"{y0}"^^xsd:gYear']),
-                          ("wps:periodEnd", [f'"{y0 + rng.randint(2, 5)}"^^xsd:gYear']),
-                          ("wps:implements", ["resolution:1325"] + (
-                              [f"resolution:{self.pick(RESOLUTIONS[1:])}"] if rng.random() < 0.4 else []))]
-            else:
-                pairs.append(("wps:issuedBy", [self.pick(local)]))
-            pairs.append(("wps:status", [f"status:{self.pick(STATUSES)}"]))
-            pairs.append(("wps:adoptedBy", [adopter]))
-            if rng.random() < 0.3:
-                pairs.append(("wps:signedBy", [self.pick(local)]))
-            if events and rng.random() < 0.4:
-                pairs.append(("wps:madeAt", [events[0]]))
-            states = []
-            if cls == "wps:Strategy":
-                for j in range(rng.randint(1, 3)):
-                    states.append(f"endstate:synthetic-{n}-{j}")
-                pairs.append(("wps:hasEndState", states))
-            pairs.append(("wps:addresses", self.themes(rng.randint(1, 4))))
-            pairs.append(("wps:statedIn", stated))
-            a.subject(c, pairs)
-            for st in states:
-                a.subject(st, [("a", ["wps:EndState"]), ("rdfs:label", [_lit(self.pick(END_STATES))]),
-                               ("wps:statedIn", stated)])
-            self.commitments.append(c)
-        self.events += events
-        return f"# synthetic article {n}: {cname}\n" + "\n".join(a.parts) + "\n", a.triples
+    def event(self, i: int) -> None:
+        gen, rng, local, intl = self.gen, self.rng, self.local, self.intl
+        cls, stem, _, training = rng.choices(EVENT_KINDS, [w for _, _, w, _ in EVENT_KINDS])[0]
+        ev = f"event:synthetic-{self.n}-{i}"
+        start, end = gen.dates()
+        pairs = [("a", [cls]), ("rdfs:label", [_lit(f"{stem} {self.n}-{i} in {self.cname}")])]
+        if training:
+            pairs.append(("wps:deliveredBy", rng.sample(local + [intl] + self.posts, min(2, len(local) + 1))))
+            pairs.append(("wps:hasAudience", [gen.pick(local)]))
+        else:
+            pairs.append(("wps:organisedBy", [gen.pick(local + [intl])]))
+            pairs.append(("wps:hostedBy", [gen.pick(local)] + ([self.partner] if rng.random() < 0.3 else [])))
+        if rng.random() < 0.3:
+            pairs.append(("wps:coChairedBy", [f"country:{self.code}", f"country:{self.other_code}"]))
+        if rng.random() < 0.4:
+            pairs.append(("wps:presentedBy", [gen.pick(local)]))
+        pairs.append(("wps:participatingCountry", sorted({f"country:{self.code}", f"country:{self.other_code}"})))
+        if rng.random() < 0.5:
+            pairs.append(("wps:hasParticipant", [self.partner]))
+        pairs.append(("wps:heldIn", [self.city]))
+        if rng.random() < 0.3:
+            pairs.append(("wps:inRegion", [self.region]))
+            if self.region not in gen.described:
+                self.subject(self.region, [("a", ["wps:Region"]), ("rdfs:label", [_lit(self.region_name)]),
+                                           ("wps:statedIn", self.stated)])
+                gen.described.add(self.region)
+        pairs += [("wps:startDate", [start]), ("wps:endDate", [end])]
+        if rng.random() < 0.4:
+            pairs.append(("wps:participantCount", [f'"{rng.randint(8, 300)}"^^xsd:nonNegativeInteger']))
+        if rng.random() < 0.3:
+            pairs.append(("wps:durationDays", [f'"{rng.randint(1, 14)}"^^xsd:positiveInteger']))
+        if self.events and rng.random() < 0.5:
+            pairs.append(("wps:partOfEvent", [self.events[0]]))
+        elif gen.events and rng.random() < 0.15:
+            pairs.append(("wps:partOfEvent", [gen.pick(gen.events)]))
+        if training and gen.events and rng.random() < 0.1:
+            pairs.append(("wps:adaptedFrom", [gen.pick(gen.events)]))
+        if gen.commitments and rng.random() < 0.3:
+            pairs.append(("wps:advances", [gen.pick(gen.commitments)]))
+        if rng.random() < 0.2:
+            pairs.append(("wps:coversBody", [intl]))
+        pairs.append(("wps:addresses", gen.themes(rng.randint(1, 5))))
+        pairs.append(("wps:statedIn", self.stated))
+        self.subject(ev, pairs)
+        self.events.append(ev)
+
+    def commitment(self) -> None:
+        """Now and then a commitment adopted by the country's root organisation: a NAP, a strategy or another."""
+        gen, rng = self.gen, self.rng
+        if rng.random() >= 0.35:
+            return
+        cls, label, slug = gen.pick(COMMITMENT_KINDS)
+        c = f"commitment:{slug}-{self.k}-{self.n}"
+        pairs = [("a", [cls]), ("rdfs:label", [_lit(f"{label} of {self.cname} ({self.n})")])]
+        if cls == "wps:NationalActionPlan":
+            edition = rng.randint(1, 5)
+            y0 = rng.randint(2005, 2024)
+            pairs += [("wps:country", [f"country:{self.code}"]),
+                      ("wps:edition", [f'"{edition}"^^xsd:positiveInteger']),
+                      ("wps:adoptionDate", [f'"{y0}"^^xsd:gYear']),
+                      ("wps:periodStart", [f'"{y0}"^^xsd:gYear']),
+                      ("wps:periodEnd", [f'"{y0 + rng.randint(2, 5)}"^^xsd:gYear']),
+                      ("wps:implements", ["resolution:1325"] + (
+                          [f"resolution:{gen.pick(RESOLUTIONS[1:])}"] if rng.random() < 0.4 else []))]
+        else:
+            pairs.append(("wps:issuedBy", [gen.pick(self.local)]))
+        pairs.append(("wps:status", [f"status:{gen.pick(STATUSES)}"]))
+        pairs.append(("wps:adoptedBy", [self.top]))
+        if rng.random() < 0.3:
+            pairs.append(("wps:signedBy", [gen.pick(self.local)]))
+        if self.events and rng.random() < 0.4:
+            pairs.append(("wps:madeAt", [self.events[0]]))
+        states = []
+        if cls == "wps:Strategy":
+            for j in range(rng.randint(1, 3)):
+                states.append(f"endstate:synthetic-{self.n}-{j}")
+            pairs.append(("wps:hasEndState", states))
+        pairs.append(("wps:addresses", gen.themes(rng.randint(1, 4))))
+        pairs.append(("wps:statedIn", self.stated))
+        self.subject(c, pairs)
+        for st in states:
+            self.subject(st, [("a", ["wps:EndState"]), ("rdfs:label", [_lit(gen.pick(END_STATES))]),
+                              ("wps:statedIn", self.stated)])
+        gen.commitments.append(c)
 
 
 def write(out: Path | str | IO[str], triples: int, seed: int = 0) -> int:

@@ -180,23 +180,72 @@ class Index:
 
 def index_text(text: str, path: Path | str = "", base: str | None = None) -> Index:
     """Build the position index of a Turtle document."""
-    path = Path(path)
-    newlines = [m.start() for m in re.finditer("\n", text)]
+    return _Indexer(text, Path(path), base).run()
 
-    def where(offset: int) -> tuple[int, int]:
-        line = bisect.bisect_left(newlines, offset)
-        return line + 1, offset - (newlines[line - 1] + 1 if line else 0) + 1
 
-    idx = Index(path)
-    prefixes: dict[str, str] = {}
-    base = base if base is not None else (path.resolve().as_uri() if str(path) else "")
-    counter = [0]
+@dataclass(slots=True)
+class _Frame:
+    """Where the reader is: the top level, inside ``[ ]`` or inside ``( )``.
 
-    def fresh():
-        counter[0] += 1
-        return ("_", f"#anon{counter[0]}")
+    ``state`` is what the frame expects next: 'subject', 'predicate', 'object', or 'after' (an object was read);
+    a list frame's is always 'item'. ``came_from`` is the state of the enclosing frame when the brackets opened,
+    which tells whether the bracketed node is a subject or an object there.
+    """
 
-    def add(s, p, o, s_pos, o_pos):
+    kind: str                       # 'top' | 'bnode' | 'list'
+    subject: object = None
+    predicate: object = None
+    state: str = "subject"
+    pos: tuple | None = None        # of the subject, or of the opening bracket
+    came_from: str = ""
+    items: list = field(default_factory=list)   # a list's (term, position) pairs
+
+
+class _Indexer:
+    """One pass over the tokens of a document, a method per kind of token."""
+
+    def __init__(self, text: str, path: Path, base: str | None):
+        self.text, self.idx = text, Index(path)
+        self.newlines = [m.start() for m in re.finditer("\n", text)]
+        self.base = base if base is not None else (path.resolve().as_uri() if str(path) else "")
+        self.prefixes: dict[str, str] = {}
+        self.stack = [_Frame("top")]
+        self.counter = 0
+        self.pending: tuple | None = None    # a string literal waiting for its @lang or ^^datatype
+        self.directive: tuple | None = None  # ('prefix' | 'base', parts read so far)
+
+    def run(self) -> Index:
+        for tok in tokens(self.text):
+            pos = self.where(tok.offset)
+            if self.pending is not None and self.finish_literal(tok):
+                continue
+            if self.directive is not None and self.continue_directive(tok):
+                continue
+            if tok.kind == "directive":
+                self.directive = (tok.value, [])
+            elif tok.kind == "literal":
+                self.pending = (("lit?", tok.value), pos)
+            elif tok.kind in ("number", "bool"):
+                self.place(self.literal_of(tok), pos)
+            elif tok.kind in ("iri", "pname", "a", "bnode"):
+                self.place(self.term_of(tok), pos)
+            elif tok.kind == "punct":
+                self.punctuation(tok.value, pos)
+        if self.pending is not None:
+            lit, lpos = self.pending
+            self.place(("lit", lit[1], XSD + "string", None), lpos)
+        return self.idx
+
+    def where(self, offset: int) -> tuple[int, int]:
+        line = bisect.bisect_left(self.newlines, offset)
+        return line + 1, offset - (self.newlines[line - 1] + 1 if line else 0) + 1
+
+    def fresh(self, form: str) -> tuple:
+        self.counter += 1
+        return ("_", form.format(self.counter))
+
+    def add(self, s, p, o, s_pos, o_pos) -> None:
+        idx = self.idx
         idx.triples.setdefault((s, p, o), []).append(o_pos)
         idx.by_sp.setdefault((s, p), []).append(o_pos)
         idx.subjects.setdefault(s, s_pos)
@@ -204,25 +253,22 @@ def index_text(text: str, path: Path | str = "", base: str | None = None) -> Ind
             idx.mentions.setdefault(term, pos)
         idx.statements += 1
 
-    # Each frame: [kind, subject, predicate, state, subject position, extra]
-    #   kind 'top' | 'bnode' | 'list'; state: 'subject' 'predicate' 'object' 'after' (after an object)
-    stack = [["top", None, None, "subject", None, None]]
-    it = tokens(text)
-    pending = None  # a term waiting for @lang or ^^ before it is complete
+    # -- terms
 
-    def term_of(tok):
+    def term_of(self, tok):
         if tok.kind == "iri":
-            return urljoin(base, tok.value) if base and not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", tok.value) \
-                else tok.value
+            absolute = re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", tok.value)
+            return urljoin(self.base, tok.value) if self.base and not absolute else tok.value
         if tok.kind == "pname":
             prefix, local = tok.value
-            return prefixes.get(prefix, prefix + ":") + local
+            return self.prefixes.get(prefix, prefix + ":") + local
         if tok.kind == "a":
             return RDF_TYPE
         if tok.kind == "bnode":
             return ("_", tok.value)
         return None
 
+    @staticmethod
     def literal_of(tok):
         if tok.kind == "number":
             m = tok.value
@@ -232,121 +278,113 @@ def index_text(text: str, path: Path | str = "", base: str | None = None) -> Ind
             return ("lit", tok.value, XSD + "boolean", None)
         return ("lit", tok.value, XSD + "string", None)
 
-    def place(term, pos, after_state="after"):
-        """Put a complete term where the current frame expects one."""
-        frame = stack[-1]
-        kind, state = frame[0], frame[3]
-        if kind == "list":
-            frame[5].append((term, pos))
-            return
-        if state == "subject":
-            frame[1], frame[4], frame[3] = term, pos, "predicate"
-        elif state == "predicate":
-            frame[2], frame[3] = term, "object"
-        elif state in ("object", "after"):
-            if frame[1] is not None and frame[2] is not None:
-                add(frame[1], frame[2], term, frame[4], pos)
-            frame[3] = after_state
-
-    directive = None
-    for tok in it:
-        pos = where(tok.offset)
-        if pending is not None:  # a literal may be followed by @lang or ^^datatype
-            lit, lpos = pending
-            if tok.kind == "lang":
-                pending = None
-                place(("lit", lit[1], RDF + "langString", tok.value.lower()), lpos)
-                continue
-            if tok.kind == "dt":
-                pending = (("lit^^", lit[1]), lpos)
-                continue
-            if lit[0] == "lit^^" and tok.kind in ("iri", "pname"):
-                pending = None
-                place(("lit", lit[1], term_of(tok), None), lpos)
-                continue
-            pending = None
-            place(("lit", lit[1], XSD + "string", None), lpos)
-        if directive is not None:
-            name, parts = directive
-            if tok.kind == "pname" and name == "prefix" and not parts:
-                parts.append(tok.value[0])
-                continue
-            if tok.kind == "iri":
-                iri = term_of(tok)
-                if name == "prefix" and parts:
-                    prefixes[parts[0]] = iri
-                elif name == "base":
-                    base = iri
-                directive = None
-                continue
-            directive = None
-        if tok.kind == "directive":
-            directive = (tok.value, [])
-            continue
+    def finish_literal(self, tok) -> bool:
+        """A string literal may be followed by @lang or ^^datatype; True when ``tok`` was consumed by it."""
+        assert self.pending is not None
+        lit, lpos = self.pending
+        if tok.kind == "lang":
+            self.pending = None
+            self.place(("lit", lit[1], RDF + "langString", tok.value.lower()), lpos)
+            return True
         if tok.kind == "dt":
-            continue
-        if tok.kind == "literal":
-            pending = (("lit?", tok.value), pos)
-            # peek is done through `pending` on the next token
-            continue
-        if tok.kind in ("number", "bool"):
-            place(literal_of(tok), pos)
-            continue
-        if tok.kind in ("iri", "pname", "a", "bnode"):
-            place(term_of(tok), pos)
-            continue
-        if tok.kind == "punct":
-            c = tok.value
-            frame = stack[-1]
-            if c == "[":
-                node = fresh()
-                state = frame[3] if frame[0] != "list" else "item"
-                if state in ("object", "after") and frame[0] != "list" and frame[1] is not None:
-                    add(frame[1], frame[2], node, frame[4], pos)
-                stack.append(["bnode", node, None, "predicate", pos, state])
-            elif c == "]" and len(stack) > 1 and frame[0] == "bnode":
-                stack.pop()
-                node, came_from = frame[1], frame[5]
-                parent = stack[-1]
-                if parent[0] == "list":
-                    parent[5].append((node, frame[4]))
-                elif came_from == "subject":
-                    parent[1], parent[4], parent[3] = node, frame[4], "predicate"
-                else:
-                    parent[3] = "after"
-            elif c == "(":
-                stack.append(["list", None, None, "item", pos, [], frame[3] if frame[0] != "list" else "item"])
-            elif c == ")" and len(stack) > 1 and frame[0] == "list":
-                stack.pop()
-                items, came_from = frame[5], frame[6]
-                head = ("_", f"#list{counter[0] + 1}") if items else RDF_NIL
-                counter[0] += 1
-                node = head
-                for k, (item, ipos) in enumerate(items):
-                    add(node, RDF_FIRST, item, ipos, ipos)
-                    nxt = ("_", f"#list{counter[0]}-{k + 1}") if k + 1 < len(items) else RDF_NIL
-                    add(node, RDF_REST, nxt, ipos, ipos)
-                    node = nxt
-                parent = stack[-1]
-                if parent[0] == "list":
-                    parent[5].append((head, frame[4]))
-                elif came_from == "subject":
-                    parent[1], parent[4], parent[3] = head, frame[4], "predicate"
-                elif parent[1] is not None:
-                    add(parent[1], parent[2], head, parent[4], frame[4])
-                    parent[3] = "after"
-            elif c == ",":
-                frame[3] = "object"
-            elif c == ";":
-                frame[3] = "predicate"
-            elif c == ".":
-                while len(stack) > 1:  # a stray dot inside brackets: recover at the top level
-                    stack.pop()
-                stack[0][1:4] = [None, None, "subject"]
-    if pending is not None:
-        lit, lpos = pending
-        place(("lit", lit[1], XSD + "string", None), lpos)
-    return idx
+            self.pending = (("lit^^", lit[1]), lpos)
+            return True
+        self.pending = None
+        if lit[0] == "lit^^" and tok.kind in ("iri", "pname"):
+            self.place(("lit", lit[1], self.term_of(tok), None), lpos)
+            return True
+        self.place(("lit", lit[1], XSD + "string", None), lpos)
+        return False
+
+    def continue_directive(self, tok) -> bool:
+        """Read the parts of @prefix / @base; True when ``tok`` belonged to the directive."""
+        assert self.directive is not None
+        name, parts = self.directive
+        if tok.kind == "pname" and name == "prefix" and not parts:
+            parts.append(tok.value[0])
+            return True
+        self.directive = None
+        if tok.kind != "iri":
+            return False
+        iri = self.term_of(tok)
+        if name == "prefix" and parts:
+            self.prefixes[parts[0]] = iri
+        elif name == "base":
+            self.base = iri
+        return True
+
+    def place(self, term, pos) -> None:
+        """Put a complete term where the current frame expects one."""
+        frame = self.stack[-1]
+        if frame.kind == "list":
+            frame.items.append((term, pos))
+        elif frame.state == "subject":
+            frame.subject, frame.pos, frame.state = term, pos, "predicate"
+        elif frame.state == "predicate":
+            frame.predicate, frame.state = term, "object"
+        elif frame.state in ("object", "after"):
+            if frame.subject is not None and frame.predicate is not None:
+                self.add(frame.subject, frame.predicate, term, frame.pos, pos)
+            frame.state = "after"
+
+    def place_bracketed(self, node, pos, came_from: str) -> None:
+        """A ``[ ]`` or ``( )`` node has closed: it is a list item, a subject, or an already-linked object."""
+        parent = self.stack[-1]
+        if parent.kind == "list":
+            parent.items.append((node, pos))
+        elif came_from == "subject":
+            parent.subject, parent.pos, parent.state = node, pos, "predicate"
+        else:
+            parent.state = "after"
+
+    # -- punctuation
+
+    def punctuation(self, c: str, pos) -> None:
+        frame = self.stack[-1]
+        if c == "[":
+            self.open_blank_node(frame, pos)
+        elif c == "]" and len(self.stack) > 1 and frame.kind == "bnode":
+            self.stack.pop()
+            self.place_bracketed(frame.subject, frame.pos, frame.came_from)
+        elif c == "(":
+            came_from = frame.state if frame.kind != "list" else "item"
+            self.stack.append(_Frame("list", state="item", pos=pos, came_from=came_from))
+        elif c == ")" and len(self.stack) > 1 and frame.kind == "list":
+            self.stack.pop()
+            self.close_list(frame)
+        elif c == ",":
+            frame.state = "object"
+        elif c == ";":
+            frame.state = "predicate"
+        elif c == ".":
+            del self.stack[1:]  # a stray dot inside brackets: recover at the top level
+            top = self.stack[0]
+            top.subject, top.predicate, top.state = None, None, "subject"
+
+    def open_blank_node(self, frame: _Frame, pos) -> None:
+        node = self.fresh("#anon{}")
+        state = frame.state if frame.kind != "list" else "item"
+        if state in ("object", "after") and frame.kind != "list" and frame.subject is not None:
+            self.add(frame.subject, frame.predicate, node, frame.pos, pos)
+        self.stack.append(_Frame("bnode", node, None, "predicate", pos, state))
+
+    def close_list(self, frame: _Frame) -> None:
+        """Write a closed collection as its rdf:first / rdf:rest chain, each link at its item's position."""
+        items = frame.items
+        head = ("_", f"#list{self.counter + 1}") if items else RDF_NIL
+        self.counter += 1
+        node = head
+        for k, (item, ipos) in enumerate(items):
+            self.add(node, RDF_FIRST, item, ipos, ipos)
+            nxt = ("_", f"#list{self.counter}-{k + 1}") if k + 1 < len(items) else RDF_NIL
+            self.add(node, RDF_REST, nxt, ipos, ipos)
+            node = nxt
+        parent = self.stack[-1]
+        if parent.kind == "list" or frame.came_from == "subject":
+            self.place_bracketed(head, frame.pos, frame.came_from)
+        elif parent.subject is not None:  # unlike a blank node, a list is linked to its subject once closed
+            self.add(parent.subject, parent.predicate, head, parent.pos, frame.pos)
+            parent.state = "after"
 
 
 _cache: dict = {}
@@ -377,9 +415,8 @@ def key_of(term) -> object:
 
 def long_token(text: str, limit: int):
     """(line, column) of the first token longer than ``limit`` characters, or None."""
-    newlines = None
     for tok in tokens(text):
         if tok.end - tok.offset > limit:
             line = text.count("\n", 0, tok.offset) + 1
             return line, tok.offset - (text.rfind("\n", 0, tok.offset) + 1) + 1
-    return newlines
+    return None
