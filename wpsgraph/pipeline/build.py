@@ -83,7 +83,7 @@ def build(data_files: Sequence[Path] | None = None, out: Path = Path("build"), n
         say(f"load: {size} asserted triples in {len(loaded.graphs)} graphs ({timings['load']:.2f} s)")
         large = size > LARGE
         writer = _StoreWriter(tmp / STORE_DIR, store, list(loaded.graphs), names.inferred_graph,
-                              tmp / OUTPUTS["inferred"], names.prefixes())
+                              tmp / OUTPUTS["inferred"], names.prefixes(), whole=not large)
         if large:
             say("store: writing the asserted graphs on disk in the background")
 
@@ -140,8 +140,9 @@ class _StoreWriter:
     """
 
     def __init__(self, path: Path, source: ox.Store, asserted: list, inferred: ox.NamedNode,
-                 inferred_file: Path, prefixes: dict):
+                 inferred_file: Path, prefixes: dict, whole: bool = False):
         self.path, self.source, self.asserted, self.inferred = path, source, asserted, inferred
+        self.whole = whole
         self.inferred_file, self.prefixes = inferred_file, prefixes
         self.ready = threading.Event()
         self.cancelled = False
@@ -152,20 +153,30 @@ class _StoreWriter:
     def _run(self):
         try:
             disk = ox.Store(str(self.path))
-            for graph in self.asserted:
+            if self.whole:
+                # Small: every bulk load costs a tenth of a second however small it is (an SST file written and
+                # ingested), so the store goes in as one load once reasoning is done, not a load per graph.
+                self.ready.wait()
                 if self.cancelled:
                     return
-                _copy_graph(self.source, disk, graph)
-            self.ready.wait()
-            if self.cancelled:
-                return
-            _copy_graph(self.source, disk, self.inferred)
+                data = self.source.dump(format=ox.RdfFormat.N_QUADS) or b""
+                load_keeping_blank_nodes(disk, data, ox.RdfFormat.N_QUADS)
+            else:
+                for graph in self.asserted:
+                    if self.cancelled:
+                        return
+                    _copy_graph(self.source, disk, graph)
+                self.ready.wait()
+                if self.cancelled:
+                    return
+                _copy_graph(self.source, disk, self.inferred)
             # To a path, not a Python file object: writing through Python would wait for the GIL at every chunk.
             self.source.dump(str(self.inferred_file), format=ox.RdfFormat.TURTLE, from_graph=self.inferred,
                              prefixes=self.prefixes)
             # The graphs went in as separate bulk loads whose key ranges overlap; compacting them into one sorted
             # run takes a second or two at a million triples and makes every later query about a third faster.
-            disk.optimize()
+            if not self.whole:
+                disk.optimize()
             disk.flush()
             del disk
         except BaseException as e:  # re-raised in the main thread by finish()
