@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import pickle
+import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -408,10 +409,13 @@ def _read_pairs(store: ox.Store, predicate: str) -> set:
     cut = len(predicate) + 2
     pairs = set()
     add = pairs.add
+    # Interned: a node is one string however many statements name it (at a million triples, a third of the
+    # reasoner's memory was copies of the same IRIs).
+    intern = sys.intern
     for line in text.split("\n"):
         if line:
             s, rest = line.split(" ", 1)
-            add((s, rest[cut - 1:-2]))
+            add((intern(s), intern(rest[cut - 1:-2])))
     return pairs
 
 
@@ -441,20 +445,38 @@ def _reason_compiled(store: ox.Store, rules: Rules, target: ox.NamedNode) -> int
     # The entailed TBox triples are written as they are; they were also put into ``edges`` and ``members`` (so that
     # rules fire on them) before the asserted snapshot was taken, so the differences below leave them out.
     g = str(target)
-    lines = [f"{s} {p} {o} {g} .\n" for s, p, o in set(tbox)]
-    for p, pairs in edges.items():
-        fresh = pairs - asserted_edges[p] if p in asserted_edges else pairs
-        lines += [f"{s} {p} {o} {g} .\n" for s, o in fresh]
-    for c, nodes in members.items():
-        fresh = nodes - asserted_members[c] if c in asserted_members else nodes
-        lines += [f"{n} {_RDF_TYPE} {c} {g} .\n" for n in fresh if n[0] != '"']
-    del edges, members, asserted_edges, asserted_members
-    count = len(lines)
-    text = "".join(lines).encode("utf-8")
-    del lines
-    # a transaction (load) is faster for small texts; bulk_load, without one, for large ones
-    load_keeping_blank_nodes(store, text, ox.RdfFormat.N_QUADS, bulk=len(text) > 20_000_000)
+
+    def statements():
+        yield from (f"{s} {p} {o} {g} .\n" for s, p, o in set(tbox))
+        for p, pairs in edges.items():
+            fresh = pairs - asserted_edges[p] if p in asserted_edges else pairs
+            yield from (f"{s} {p} {o} {g} .\n" for s, o in fresh)
+        for c, nodes in members.items():
+            fresh = nodes - asserted_members[c] if c in asserted_members else nodes
+            yield from (f"{n} {_RDF_TYPE} {c} {g} .\n" for n in fresh if n[0] != '"')
+
+    # Loaded a few hundred thousand statements at a time: the text of all of them at once (lines, joined string,
+    # bytes) was the reasoner's peak memory.
+    count = 0
+    chunk: list = []
+    for line in statements():
+        chunk.append(line)
+        if len(chunk) == _CHUNK:
+            count += _load_lines(store, chunk)
+            chunk = []
+    count += _load_lines(store, chunk)
     return count
+
+
+_CHUNK = 100_000
+
+
+def _load_lines(store: ox.Store, lines: list) -> int:
+    text = "".join(lines).encode("utf-8")
+    if text:
+        # a transaction (load) is faster for small texts; bulk_load, without one, for large ones
+        load_keeping_blank_nodes(store, text, ox.RdfFormat.N_QUADS, bulk=len(text) > 2_000_000)
+    return len(lines)
 
 
 def _rules_in_text(rules: Rules) -> Rules:
