@@ -37,6 +37,7 @@ figure). Prints Markdown tables and writes the figures as JSON to ``benchmarks/r
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import platform
@@ -266,11 +267,20 @@ report("validate", time.perf_counter() - t, conforms=bool(conforms))
 }
 
 
+PEER_MEMORY = 10 << 30  # address space a peer may take (pyrudof needs 3 GiB at 100k; the machine has 24)
+
+
+def _limit_memory() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (PEER_MEMORY, PEER_MEMORY))
+
+
 def run_worker(code: str, args: list, cap: float) -> dict:
-    """A worker process printing one JSON line per stage; stopped at ``cap`` seconds."""
+    """A worker process printing one JSON line per stage; stopped at ``cap`` seconds or when it asks for more
+    than PEER_MEMORY (so that a peer cannot take the machine's memory from everything else on it)."""
     stages, timed_out, error = {}, False, None
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
-        proc = subprocess.Popen([PYTHON, "-c", code, *map(str, args)], stdout=out, stderr=err, cwd=ROOT)
+        proc = subprocess.Popen([PYTHON, "-c", code, *map(str, args)], stdout=out, stderr=err, cwd=ROOT,
+                                preexec_fn=_limit_memory)
         t = time.perf_counter()
         try:
             proc.wait(timeout=cap)
@@ -285,8 +295,10 @@ def run_worker(code: str, args: list, cap: float) -> dict:
             stages[record.pop("stage")] = record
         if proc.returncode not in (0, None) and not timed_out:
             err.seek(0)
-            error = err.read().strip().splitlines()[-1:] or [f"exit {proc.returncode}"]
-            error = error[0]
+            lines = err.read().strip().splitlines()
+            error = (lines[-1] if lines else f"exit {proc.returncode}")
+            if proc.returncode < 0 or "memory" in error.lower():
+                error = f"stopped: over {PEER_MEMORY >> 30} GiB of memory ({error})"
     return {"stages": stages, "timed_out": timed_out, "wall": round(wall, 3), "error": error,
             "peak_rss_mb": max([st["peak_rss_mb"] for st in stages.values()], default=None)}
 
@@ -339,8 +351,11 @@ def progress(message):
     print(message, file=sys.stderr, flush=True)
 start = time.perf_counter()
 result = build(resources.reference_files() + [Path(p) for p in sys.argv[2:]], Path(sys.argv[1]), Names(), progress)
+# VmHWM, not ru_maxrss: the benchmark forks this process from a parent that may hold a lot, and ru_maxrss keeps
+# the parent's size across the fork and exec.
+hwm = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM"))
 print(json.dumps({"seconds": result.timings, "said": said, "conforms": result.report.conforms,
-                  "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+                  "peak_rss_mb": round(hwm / 1024, 1),
                   "wall": round(time.perf_counter() - start, 3)}))
 """
 
@@ -378,33 +393,34 @@ def edit_chain(path: Path, data: Path) -> str:
     raise SystemExit(f"{path}: nothing to edit")
 
 
-def _state(build: Path) -> dict:
-    """What a build holds, comparable as sets: the store's quads, the dumps' lines, the findings."""
+def _digest(lines: list, blank_ok: bool) -> str:
+    """A digest of a set of N-Quads lines (without the lines naming a blank node when ``blank_ok``: a full build
+    gives blank nodes other labels)."""
+    kept = sorted({line for line in lines if not (blank_ok and b"_:" in line)})
+    return hashlib.sha256(b"\n".join(kept)).hexdigest()
+
+
+def _state(build: Path, blank_ok: bool = False) -> dict:
+    """What a build holds, as digests comparable across builds: the store's quads and the dumps' statements (as
+    sets), the findings (as a set), the counts. Digests, so that the benchmark does not hold millions of lines
+    while it measures the next step."""
     import pyoxigraph as ox
 
     store = ox.Store.read_only(str(build / "store"))
-    quads = set((store.dump(format=ox.RdfFormat.N_QUADS) or b"").splitlines())
+    out = {"store": _digest((store.dump(format=ox.RdfFormat.N_QUADS) or b"").splitlines(), blank_ok)}
     del store
+    for key, name, fmt in (("dataset", "dataset.trig", ox.RdfFormat.TRIG),
+                           ("inferred", "inferred.ttl", ox.RdfFormat.TURTLE)):
+        text = ox.serialize(ox.parse(path=str(build / name), format=fmt), format=ox.RdfFormat.N_QUADS) or b""
+        out[key] = _digest(text.splitlines(), blank_ok)
     findings = json.loads((build / "validation.json").read_text(encoding="utf-8"))
-    return {"store": quads,
-            "dataset": set(ox.serialize(ox.parse(path=str(build / "dataset.trig"), format=ox.RdfFormat.TRIG),
-                                        format=ox.RdfFormat.N_QUADS).splitlines()),
-            "inferred": set(ox.serialize(ox.parse(path=str(build / "inferred.ttl"), format=ox.RdfFormat.TURTLE),
-                                         format=ox.RdfFormat.N_QUADS).splitlines()),
-            "findings": sorted(json.dumps(r, sort_keys=True) for r in findings["results"]),
-            "counts": json.loads((build / "manifest.json").read_text(encoding="utf-8"))["counts"]}
-
-
-def _differences(a: dict, b: dict, blank_ok: bool = False) -> list:
-    out = []
-    for key in a:
-        x, y = a[key], b[key]
-        if blank_ok and isinstance(x, set):  # a full build gives blank nodes other labels
-            x = {line for line in x if b"_:" not in line}
-            y = {line for line in y if b"_:" not in line}
-        if x != y:
-            out.append(key)
+    out["findings"] = sorted(json.dumps(r, sort_keys=True) for r in findings["results"])
+    out["counts"] = json.loads((build / "manifest.json").read_text(encoding="utf-8"))["counts"]
     return out
+
+
+def _differences(a: dict, b: dict) -> list:
+    return [key for key in a if a[key] != b[key]]
 
 
 def run_updates(size: int, seed: int, data: Path, build: Path, work: Path, check: bool) -> dict:
@@ -426,7 +442,7 @@ def run_updates(size: int, seed: int, data: Path, build: Path, work: Path, check
         if step == "add" and check:
             full = work / f"build-{size}-full-check"
             run_build_files([data, source], full)
-            steps["add_vs_full_build"] = _differences(_state(build), _state(full), blank_ok=True) or "same"
+            steps["add_vs_full_build"] = _differences(_state(build, True), _state(full, True)) or "same"
             shutil.rmtree(full, ignore_errors=True)
     steps["remove_vs_before_add"] = _differences(_state(build), before) or "same"
     steps["source_triples"] = n
@@ -440,8 +456,7 @@ def machine() -> dict:
                 if line.startswith("model name")), platform.processor())
     mem = next((int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
                 if line.startswith("MemTotal")), 0)
-    from importlib.metadata import version
-    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import PackageNotFoundError, version
 
     libs = {}
     for name in ("pyoxigraph", "rdflib", "owlrl", "pyshacl", "reasonable", "pyrudof"):
