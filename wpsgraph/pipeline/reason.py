@@ -21,6 +21,7 @@ import hashlib
 import pickle
 import sys
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -233,6 +234,7 @@ class Reasoned:
     engine: str            # "compiled" or "owlrl"
     note: str = ""
     rules: Rules | None = None  # the compiled rules used (kept by the build for incremental updates)
+    streamed: bool = False      # the entailments were also given to the caller's sink
 
 
 def ontology_rdflib(loaded: Loaded) -> rdflib.Graph:
@@ -378,8 +380,11 @@ def _transitive_closure(pairs: set) -> set:
     return out
 
 
-def reason(loaded: Loaded, cache_dir: Path | None = None) -> Reasoned:
-    """Materialise the OWL RL entailments of the asserted graphs into the inferred graph."""
+def reason(loaded: Loaded, cache_dir: Path | None = None, sink: Callable[[bytes], None] | None = None) -> Reasoned:
+    """Materialise the OWL RL entailments of the asserted graphs into the inferred graph.
+
+    ``sink``: also given the compiled reasoner's entailments as N-Quads, a slice at a time (the build writes them to
+    its on-disk store as they come); ``Reasoned.streamed`` says whether it was."""
     store, target = loaded.store, loaded.names.inferred_graph
     store.remove_graph(target) if target in set(store.named_graphs()) else None
     try:
@@ -388,7 +393,7 @@ def reason(loaded: Loaded, cache_dir: Path | None = None) -> Reasoned:
         rules = rules_for(loaded, cache_dir)
     except UnsupportedAxiom as e:
         return _reason_with_owlrl(loaded, f"owlrl used: {e}")
-    return Reasoned(_reason_compiled(store, rules, target), "compiled", rules=rules)
+    return Reasoned(_reason_compiled(store, rules, target, sink), "compiled", rules=rules, streamed=sink is not None)
 
 
 # Terms are handled as their N-Triples text: Oxigraph writes it (CONSTRUCT results serialised as N-Triples) and
@@ -419,7 +424,8 @@ def _read_pairs(store: ox.Store, predicate: str) -> set:
     return pairs
 
 
-def _reason_compiled(store: ox.Store, rules: Rules, target: ox.NamedNode) -> int:
+def _reason_compiled(store: ox.Store, rules: Rules, target: ox.NamedNode,
+                     sink: Callable[[bytes], None] | None = None) -> int:
     tbox = [(_nt(s), _nt(p), _nt(o)) for s, p, o in rules.tbox]
 
     # Only the triples a rule can fire on are read: rdf:type and the properties the rules mention.
@@ -462,17 +468,19 @@ def _reason_compiled(store: ox.Store, rules: Rules, target: ox.NamedNode) -> int
     for line in statements():
         chunk.append(line)
         if len(chunk) == _CHUNK:
-            count += _load_lines(store, chunk)
+            count += _load_lines(store, chunk, sink)
             chunk = []
-    count += _load_lines(store, chunk)
+    count += _load_lines(store, chunk, sink)
     return count
 
 
 _CHUNK = 100_000
 
 
-def _load_lines(store: ox.Store, lines: list) -> int:
+def _load_lines(store: ox.Store, lines: list, sink: Callable[[bytes], None] | None = None) -> int:
     text = "".join(lines).encode("utf-8")
+    if text and sink is not None:
+        sink(text)
     if text:
         # a transaction (load) is faster for small texts; bulk_load, without one, for large ones
         load_keeping_blank_nodes(store, text, ox.RdfFormat.N_QUADS, bulk=len(text) > 2_000_000)
