@@ -18,16 +18,32 @@ Not collected by pytest (it lives outside tests/). For each size it writes a syn
   the whole run stopped after 10 minutes (``--naive-cap``). A size is skipped for the naive stack once a smaller
   size has hit the cap (its cost grows faster than linearly).
 
-Prints a Markdown table and writes the figures as JSON to ``benchmarks/results.json``.
+Then, for the same file (issue 16):
+
+- **peers**, each in its own process, each stage timed, stopped at ``--peer-cap`` seconds: pyoxigraph alone
+  bulk-loading the file into an on-disk store; ``reasonable`` (Rust OWL 2 RL) reasoning over the ontology,
+  reference data, file and generated countries; pyrudof (Rust) and pySHACL validating the reasoned graph the build
+  wrote (``inference='none'``), each skipped at larger sizes once it has hit the cap;
+- **incremental updates** of the build folder (``wpsgraph build`` into it again): one new source of about 300
+  triples (the articles ``wpsgraph synth`` would write next, so it refers to organisations of the file), then an
+  edit of that source (one ``wps:subOrganisationOf`` pointed elsewhere: a transitive chain), then its removal;
+  after the removal the store, dumps and report must equal those before the addition, and at sizes up to
+  ``--check-up-to`` the state after the addition is also compared with a full build of the same files.
+
+The machine's load average is recorded before and after each size (other work on a shared machine slows every
+figure). Prints Markdown tables and writes the figures as JSON to ``benchmarks/results.json``.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import platform
+import re
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -54,7 +70,8 @@ def progress(message):
         stages[stage] = {"at": round(time.perf_counter() - start, 3),
                          "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
     print(message, file=sys.stderr, flush=True)
-result = build(resources.reference_files() + [Path(sys.argv[1])], Path(sys.argv[2]), Names(), progress)
+result = build(resources.reference_files() + [Path(p) for p in sys.argv[2:]], Path(sys.argv[1]), Names(), progress,
+               incremental=False)
 print(json.dumps({"stages": stages, "seconds": result.timings, "counts": {k: v for k, v in result.counts.items()
                   if k != "graphs"}, "conforms": result.report.conforms,
                   "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
@@ -93,8 +110,13 @@ def _children_peak_mb() -> float:
 
 
 def run_build(data: Path, out: Path) -> dict:
-    proc = subprocess.run([PYTHON, "-c", _BUILD_WORKER, str(data), str(out)], capture_output=True, text=True,
-                          cwd=ROOT)
+    return run_build_files([data], out)
+
+
+def run_build_files(files: list, out: Path) -> dict:
+    """A full build (``incremental=False``) of the reference data and ``files`` into ``out``."""
+    proc = subprocess.run([PYTHON, "-c", _BUILD_WORKER, str(out), *map(str, files)], capture_output=True,
+                          text=True, cwd=ROOT)
     if proc.returncode not in (0,):
         raise SystemExit(f"build failed ({proc.returncode}):\n{proc.stderr}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -173,6 +195,260 @@ def run_naive(data: Path, countries: Path, cap: float) -> dict:
             "peak_rss_mb": max([s["peak_rss_mb"] for s in stages.values()], default=None)}
 
 
+# ---------------------------------------------------------------------------------------------- peers
+
+_PEER_WORKERS = {
+    # pyoxigraph alone: the file bulk-loaded into an on-disk store (what the build's load must compare with)
+    "pyoxigraph": r"""
+import json, resource, sys, time
+import pyoxigraph as ox
+t = time.perf_counter()
+store = ox.Store(sys.argv[2])
+store.bulk_load(path=sys.argv[1], format=ox.RdfFormat.TURTLE)
+store.flush()
+n = len(store)
+print(json.dumps({"stage": "load", "seconds": round(time.perf_counter() - t, 3), "triples": n,
+                  "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}), flush=True)
+""",
+    # reasonable: OWL 2 RL over the same triples the build reasons over
+    "reasonable": r"""
+import json, resource, sys, time
+import reasonable
+from wpsgraph import resources
+def report(stage, seconds, **extra):
+    print(json.dumps({"stage": stage, "seconds": round(seconds, 3),
+                      "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1), **extra}),
+          flush=True)
+t = time.perf_counter()
+r = reasonable.PyReasoner()
+for path in resources.ontology_files() + resources.reference_files() + sys.argv[1:3]:
+    r.load_file(str(path))
+report("load", time.perf_counter() - t)
+t = time.perf_counter()
+triples = r.reason()
+report("reason", time.perf_counter() - t, triples=len(triples))
+""",
+    # pyrudof: SHACL on the reasoned graph the build wrote
+    "pyrudof": r"""
+import json, resource, sys, time
+import pyrudof
+from wpsgraph import resources
+def report(stage, seconds, **extra):
+    print(json.dumps({"stage": stage, "seconds": round(seconds, 3),
+                      "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1), **extra}),
+          flush=True)
+t = time.perf_counter()
+rudof = pyrudof.Rudof(pyrudof.RudofConfig())
+rudof.read_data(sys.argv[1], format=pyrudof.RDFFormat.NTriples)
+rudof.read_shacl(str(resources.DATA_SHAPES))
+report("load", time.perf_counter() - t)
+t = time.perf_counter()
+result = rudof.validate_shacl()
+report("validate", time.perf_counter() - t, conforms=bool(result.conforms), results=len(result.violations))
+""",
+    # pySHACL: the same, on an rdflib graph
+    "pyshacl": r"""
+import json, resource, sys, time
+import rdflib, pyshacl
+from wpsgraph import resources
+def report(stage, seconds, **extra):
+    print(json.dumps({"stage": stage, "seconds": round(seconds, 3),
+                      "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1), **extra}),
+          flush=True)
+t = time.perf_counter()
+g = rdflib.Graph().parse(sys.argv[1], format="nt")
+shapes = rdflib.Graph().parse(resources.DATA_SHAPES, format="turtle")
+report("load", time.perf_counter() - t, triples=len(g))
+t = time.perf_counter()
+conforms, _, _ = pyshacl.validate(g, shacl_graph=shapes, inference="none", advanced=True,
+                                  allow_warnings=True, allow_infos=True)
+report("validate", time.perf_counter() - t, conforms=bool(conforms))
+""",
+}
+
+
+PEER_MEMORY = 10 << 30  # address space a peer may take (pyrudof needs 3 GiB at 100k; the machine has 24)
+
+
+def _limit_memory() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (PEER_MEMORY, PEER_MEMORY))
+
+
+def run_worker(code: str, args: list, cap: float) -> dict:
+    """A worker process printing one JSON line per stage; stopped at ``cap`` seconds or when it asks for more
+    than PEER_MEMORY (so that a peer cannot take the machine's memory from everything else on it)."""
+    stages, timed_out, error = {}, False, None
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        proc = subprocess.Popen([PYTHON, "-c", code, *map(str, args)], stdout=out, stderr=err, cwd=ROOT,
+                                preexec_fn=_limit_memory)
+        t = time.perf_counter()
+        try:
+            proc.wait(timeout=cap)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+            timed_out = True
+        wall = time.perf_counter() - t
+        out.seek(0)
+        for line in out:
+            record = json.loads(line)
+            stages[record.pop("stage")] = record
+        if proc.returncode not in (0, None) and not timed_out:
+            err.seek(0)
+            lines = err.read().strip().splitlines()
+            error = (lines[-1] if lines else f"exit {proc.returncode}")
+            if proc.returncode < 0 or "memory" in error.lower():
+                error = f"stopped: over {PEER_MEMORY >> 30} GiB of memory ({error})"
+    return {"stages": stages, "timed_out": timed_out, "wall": round(wall, 3), "error": error,
+            "peak_rss_mb": max([st["peak_rss_mb"] for st in stages.values()], default=None)}
+
+
+def reasoned_ntriples(build: Path, out: Path) -> Path:
+    """The reasoned graph the build wrote (every graph of its store, as one graph), as N-Triples."""
+    import pyoxigraph as ox
+
+    if not out.exists():
+        store = ox.Store.read_only(str(build / "store"))
+        with open(out, "wb") as f:
+            ox.serialize((ox.Triple(q.subject, q.predicate, q.object)
+                          for q in store.quads_for_pattern(None, None, None, None)), f,
+                         format=ox.RdfFormat.N_TRIPLES)
+    return out
+
+
+def run_peers(data: Path, build: Path, work: Path, cap: float, skip: set) -> dict:
+    peers = {}
+    for name in ("pyoxigraph", "reasonable", "pyrudof", "pyshacl"):
+        if name in skip:
+            peers[name] = {"skipped": "hit the cap at a smaller size"}
+            continue
+        print(f"   peer {name}", file=sys.stderr, flush=True)
+        if name == "pyoxigraph":
+            target = Path(tempfile.mkdtemp(prefix="peer-store-", dir=work))
+            peers[name] = run_worker(_PEER_WORKERS[name], [data, target], cap)
+            shutil.rmtree(target, ignore_errors=True)
+        elif name == "reasonable":
+            peers[name] = run_worker(_PEER_WORKERS[name], [data, countries_file(data, build)], cap)
+        else:
+            peers[name] = run_worker(_PEER_WORKERS[name], [reasoned_ntriples(build, data.with_suffix(".reasoned.nt"))],
+                                     cap)
+        print(json.dumps(peers[name]), file=sys.stderr, flush=True)
+    return peers
+
+
+# ---------------------------------------------------------------------------------------------- updates
+
+_UPDATE_WORKER = r"""
+import json, resource, sys, time
+from pathlib import Path
+from wpsgraph import resources
+from wpsgraph.pipeline.build import build
+from wpsgraph.namespaces import Names
+
+said = []
+def progress(message):
+    said.append(message)
+    print(message, file=sys.stderr, flush=True)
+start = time.perf_counter()
+result = build(resources.reference_files() + [Path(p) for p in sys.argv[2:]], Path(sys.argv[1]), Names(), progress)
+# VmHWM, not ru_maxrss: the benchmark forks this process from a parent that may hold a lot, and ru_maxrss keeps
+# the parent's size across the fork and exec.
+hwm = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM"))
+print(json.dumps({"seconds": result.timings, "said": said, "conforms": result.report.conforms,
+                  "peak_rss_mb": round(hwm / 1024, 1),
+                  "wall": round(time.perf_counter() - start, 3)}))
+"""
+
+
+def new_source(size: int, seed: int, out: Path, triples: int = 300) -> int:
+    """The articles ``wpsgraph synth --triples SIZE`` would write next, about ``triples`` of them, as one file."""
+    from wpsgraph.pipeline.synth import PREFIXES, Generator
+
+    gen = Generator(seed)
+    written = 0
+    while written < size:
+        written += gen.article_text()[1]
+    parts, n = [], 0
+    while n < triples:
+        text, k = gen.article_text()
+        parts.append(text)
+        n += k
+    out.write_text(PREFIXES + "".join(parts), encoding="utf-8")
+    return n
+
+
+def edit_chain(path: Path, data: Path) -> str:
+    """Point the new source's first wps:subOrganisationOf at another organisation of the file (a transitive
+    chain moves), or failing that its first wps:hostedBy (an inverse)."""
+    text = path.read_text(encoding="utf-8")
+    for predicate in ("subOrganisationOf", "hostedBy"):
+        m = re.search(rf"wps:{predicate} (organisation:[A-Za-z0-9_-]+)", text)
+        if m:
+            with open(data, encoding="utf-8") as f:
+                head = f.read(200_000)
+            others = [o for o in dict.fromkeys(re.findall(r"^(organisation:[A-Za-z0-9_-]+)\n", head, re.M))
+                      if o != m.group(1)]
+            path.write_text(text[:m.start(1)] + others[0] + text[m.end(1):], encoding="utf-8")
+            return f"wps:{predicate} {m.group(1)} -> {others[0]}"
+    raise SystemExit(f"{path}: nothing to edit")
+
+
+def _digest(lines: list, blank_ok: bool) -> str:
+    """A digest of a set of N-Quads lines (without the lines naming a blank node when ``blank_ok``: a full build
+    gives blank nodes other labels)."""
+    kept = sorted({line for line in lines if not (blank_ok and b"_:" in line)})
+    return hashlib.sha256(b"\n".join(kept)).hexdigest()
+
+
+def _state(build: Path, blank_ok: bool = False) -> dict:
+    """What a build holds, as digests comparable across builds: the store's quads and the dumps' statements (as
+    sets), the findings (as a set), the counts. Digests, so that the benchmark does not hold millions of lines
+    while it measures the next step."""
+    import pyoxigraph as ox
+
+    store = ox.Store.read_only(str(build / "store"))
+    out = {"store": _digest((store.dump(format=ox.RdfFormat.N_QUADS) or b"").splitlines(), blank_ok)}
+    del store
+    for key, name, fmt in (("dataset", "dataset.trig", ox.RdfFormat.TRIG),
+                           ("inferred", "inferred.ttl", ox.RdfFormat.TURTLE)):
+        text = ox.serialize(ox.parse(path=str(build / name), format=fmt), format=ox.RdfFormat.N_QUADS) or b""
+        out[key] = _digest(text.splitlines(), blank_ok)
+    findings = json.loads((build / "validation.json").read_text(encoding="utf-8"))
+    out["findings"] = sorted(json.dumps(r, sort_keys=True) for r in findings["results"])
+    out["counts"] = json.loads((build / "manifest.json").read_text(encoding="utf-8"))["counts"]
+    return out
+
+
+def _differences(a: dict, b: dict) -> list:
+    return [key for key in a if a[key] != b[key]]
+
+
+def run_updates(size: int, seed: int, data: Path, build: Path, work: Path, check: bool) -> dict:
+    """Add a ~300-triple source to the build, edit it, remove it; each an update in its own process."""
+    source = work / f"new-source-{size}.ttl"
+    n = new_source(size, seed, source)
+    before = _state(build)
+    steps = {}
+    for step in ("add", "edit", "remove"):
+        files = [data] if step == "remove" else [data, source]
+        if step == "edit":
+            steps["edit_what"] = edit_chain(source, data)
+        proc = subprocess.run([PYTHON, "-c", _UPDATE_WORKER, str(build), *map(str, files)], capture_output=True,
+                              text=True, cwd=ROOT)
+        if proc.returncode not in (0, 1):
+            raise SystemExit(f"update ({step}) failed ({proc.returncode}):\n{proc.stderr}")
+        steps[step] = json.loads(proc.stdout.strip().splitlines()[-1])
+        print(f"   update {step}: {steps[step]['wall']:.2f} s", file=sys.stderr, flush=True)
+        if step == "add" and check:
+            full = work / f"build-{size}-full-check"
+            run_build_files([data, source], full)
+            steps["add_vs_full_build"] = _differences(_state(build, True), _state(full, True)) or "same"
+            shutil.rmtree(full, ignore_errors=True)
+    steps["remove_vs_before_add"] = _differences(_state(build), before) or "same"
+    steps["source_triples"] = n
+    return steps
+
+
 # ---------------------------------------------------------------------------------------------- report
 
 def machine() -> dict:
@@ -180,8 +456,14 @@ def machine() -> dict:
                 if line.startswith("model name")), platform.processor())
     mem = next((int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
                 if line.startswith("MemTotal")), 0)
-    from importlib.metadata import version
-    libs = {name: version(name) for name in ("pyoxigraph", "rdflib", "owlrl", "pyshacl")}
+    from importlib.metadata import PackageNotFoundError, version
+
+    libs = {}
+    for name in ("pyoxigraph", "rdflib", "owlrl", "pyshacl", "reasonable", "pyrudof"):
+        try:
+            libs[name] = version(name)
+        except PackageNotFoundError:
+            libs[name] = None
     return {"nproc": os.cpu_count(), "cpu": cpu, "ram_gib": round(mem / 1024 / 1024, 1),
             "python": platform.python_version(), "system": platform.platform(), **libs}
 
@@ -231,6 +513,64 @@ def table(results: list[dict]) -> str:
     return "\n".join(rows)
 
 
+def _stage(run: dict | None, stage: str) -> str:
+    if run is None or "skipped" in run:
+        return "not run"
+    if run.get("error"):
+        return f"failed ({run['error'][:60]})"
+    if stage in run["stages"]:
+        return fmt_s(run["stages"][stage]["seconds"])
+    return f"stopped at {run['wall']:.0f} s" if run["timed_out"] else "—"
+
+
+def peer_table(results: list[dict]) -> str:
+    """Each stage beside the peers that do it, in the same run."""
+    rows = ["| triples | stage | wpsgraph (s) | peer | peer (s) | peer peak RSS (MiB) | note |",
+            "|---|---|---:|---|---:|---:|---|"]
+    for r in results:
+        peers, b = r.get("peers") or {}, r["build"]
+        for stage, ours, peer, peer_stage in (("load", "load", "pyoxigraph", "load"),
+                                              ("whole build", None, "pyoxigraph", "load"),
+                                              ("reason", "reason", "reasonable", "reason"),
+                                              ("validate", "validate", "pyrudof", "validate"),
+                                              ("validate", "validate", "pyshacl", "validate")):
+            run = peers.get(peer)
+            mine = b["wall"] if ours is None else b["seconds"].get(ours)
+            note = ""
+            if run and "stages" in run and peer_stage in run["stages"]:
+                extra = run["stages"][peer_stage]
+                if "triples" in extra:
+                    note = f"{extra['triples']:,} triples"
+                if "conforms" in extra:
+                    note = f"conforms: {extra['conforms']}" + (f", {extra['results']} results"
+                                                               if "results" in extra else "")
+            if ours is None and run and peer_stage in run.get("stages", {}):
+                note = f"build / bulk load = {b['wall'] / run['stages'][peer_stage]['seconds']:.1f}"
+            peak = run.get("peak_rss_mb") if run else None
+            rows.append(f"| {r['size']:,} | {stage} | {fmt_s(mine)} | {peer} | {_stage(run, peer_stage)} "
+                        f"| {'' if peak is None else round(peak)} | {note} |")
+    return "\n".join(rows)
+
+
+def update_table(results: list[dict]) -> str:
+    rows = ["| triples | full build (s) | add a source (s) | edit it (s) | remove it (s) | update / full "
+            "| peak RSS of an update (MiB) | checks |",
+            "|---|---:|---:|---:|---:|---:|---:|---|"]
+    for r in results:
+        u = r.get("updates")
+        if not u:
+            continue
+        worst = max(u[s]["wall"] for s in ("add", "edit", "remove"))
+        peak = max(u[s]["peak_rss_mb"] for s in ("add", "edit", "remove"))
+        checks = [f"after removal = before addition: {u['remove_vs_before_add']}"]
+        if "add_vs_full_build" in u:
+            checks.append(f"after addition = full build: {u['add_vs_full_build']}")
+        rows.append(f"| {r['size']:,} | {r['build']['wall']:.2f} | {u['add']['wall']:.2f} | {u['edit']['wall']:.2f} "
+                    f"| {u['remove']['wall']:.2f} | {worst / r['build']['wall']:.3f} | {peak:.0f} "
+                    f"| {'; '.join(checks)} |")
+    return "\n".join(rows)
+
+
 def query_table(results: list[dict]) -> str:
     """Per query: rows and the slowest of its runs at each size."""
     head = "| query | " + " | ".join(f"rows at {r['size']:,} | s at {r['size']:,}" for r in results) + " |"
@@ -249,8 +589,19 @@ def verdict(results: list[dict]) -> str:
     for r in results:
         b, q = r["build"], r["queries"]
         over = sorted(name for name in q if worst(q[name]) > 1.5)
-        lines.append(f"{r['size']:,} triples: build {b['wall']:.1f} s (target 60), peak {b['peak_rss_mb']:.0f} MiB "
-                     f"(target 4096); queries over 1.5 s in any run: {', '.join(over) or 'none'}")
+        line = (f"{r['size']:,} triples: build {b['wall']:.1f} s, peak {b['peak_rss_mb']:.0f} MiB (target 2560); "
+                f"queries over 1.5 s in any run: {', '.join(over) or 'none'}")
+        bulk = (r.get("peers") or {}).get("pyoxigraph", {}).get("stages", {}).get("load")
+        if bulk:
+            line += f"; build / pyoxigraph bulk load {b['wall'] / bulk['seconds']:.1f} (target 6)"
+        u = r.get("updates")
+        if u:
+            ratio = max(u[s]["wall"] for s in ("add", "edit", "remove")) / b["wall"]
+            line += f"; slowest update / full build {ratio:.3f} (target 0.1)"
+        la, lb = r.get("load_average_before"), r.get("load_average_after")
+        if la and lb:
+            line += f"; load average {la[0]:.1f} before, {lb[0]:.1f} after"
+        lines.append(line)
     return "\n".join(lines)
 
 
@@ -260,6 +611,13 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--naive-cap", type=float, default=600.0, help="seconds (default 600)")
     parser.add_argument("--no-naive", action="store_true")
+    parser.add_argument("--naive-up-to", type=int, default=10_000,
+                        help="largest size for the naive stack (default 10000: it hit the cap at 100k before)")
+    parser.add_argument("--no-peers", action="store_true")
+    parser.add_argument("--peer-cap", type=float, default=300.0, help="seconds per peer run (default 300)")
+    parser.add_argument("--no-updates", action="store_true")
+    parser.add_argument("--check-up-to", type=int, default=100_000,
+                        help="largest size at which an update is also compared with a full build (default 100000)")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each query (the slowest is reported)")
     parser.add_argument("--work", type=Path, default=None, help="folder for data and builds (default: a temp dir)")
     parser.add_argument("--json", type=Path, default=ROOT / "benchmarks" / "results.json")
@@ -267,7 +625,7 @@ def main(argv=None):
 
     work = args.work or Path(tempfile.mkdtemp(prefix="wpsgraph-bench-"))
     work.mkdir(parents=True, exist_ok=True)
-    results, naive_capped = [], False
+    results, naive_capped, peers_capped = [], False, set()
     info = machine()
     print(json.dumps(info), file=sys.stderr)
     for size in args.sizes:
@@ -277,21 +635,33 @@ def main(argv=None):
                             str(args.seed), "--out", str(data)], check=True, cwd=ROOT)
         out = work / f"build-{size}"
         print(f"== {size}: wpsgraph build", file=sys.stderr, flush=True)
-        record = {"size": size, "build": run_build(data, out)}
+        record = {"size": size, "load_average_before": os.getloadavg(), "build": run_build(data, out)}
         print(json.dumps(record["build"]), file=sys.stderr, flush=True)
         record["queries"] = run_queries(out, args.repeat)
         print(json.dumps(record["queries"]), file=sys.stderr, flush=True)
-        if not args.no_naive and not naive_capped:
+        if not args.no_peers:
+            print(f"== {size}: peers (cap {args.peer_cap:.0f} s)", file=sys.stderr, flush=True)
+            record["peers"] = run_peers(data, out, work, args.peer_cap, peers_capped)
+            peers_capped |= {name for name, r in record["peers"].items() if r.get("timed_out")}
+        if not args.no_updates:
+            print(f"== {size}: incremental updates", file=sys.stderr, flush=True)
+            record["updates"] = run_updates(size, args.seed, data, out, work, size <= args.check_up_to)
+        if not args.no_naive and not naive_capped and size <= args.naive_up_to:
             print(f"== {size}: naive stack (cap {args.naive_cap:.0f} s)", file=sys.stderr, flush=True)
             record["naive"] = run_naive(data, countries_file(data, out), args.naive_cap)
             naive_capped = record["naive"]["timed_out"]
             print(json.dumps(record["naive"]), file=sys.stderr, flush=True)
+        record["load_average_after"] = os.getloadavg()
         results.append(record)
         args.json.write_text(json.dumps({"machine": info, "results": results}, indent=1), encoding="utf-8")
     print(f"Machine: {info['nproc']} × {info['cpu']}, {info['ram_gib']} GiB RAM; Python {info['python']}, "
           f"pyoxigraph {info['pyoxigraph']}, rdflib {info['rdflib']}, owlrl {info['owlrl']}, "
-          f"pyshacl {info['pyshacl']}\n")
+          f"pyshacl {info['pyshacl']}, reasonable {info['reasonable']}, pyrudof {info['pyrudof']}\n")
     print(table(results))
+    print()
+    print(peer_table(results))
+    print()
+    print(update_table(results))
     print()
     print(query_table(results))
     print()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import queue
 import shutil
 import sys
 import threading
@@ -84,14 +85,14 @@ def build(data_files: Sequence[Path] | None = None, out: Path = Path("build"), n
         say(f"load: {size} asserted triples in {len(loaded.graphs)} graphs ({timings['load']:.2f} s)")
         large = size > LARGE
         writer = _StoreWriter(tmp / STORE_DIR, store, list(loaded.graphs), names.inferred_graph,
-                              tmp / OUTPUTS["inferred"], names.prefixes())
+                              tmp / OUTPUTS["inferred"], names.prefixes(), whole=not large)
         if large:
             say("store: writing the asserted graphs on disk in the background")
 
         clock = time.perf_counter()
         if large:
             say("reason: OWL 2 RL ...")
-        reasoned = reason(loaded, rules_cache())
+        reasoned = reason(loaded, rules_cache(), sink=writer.take if large else None)
         timings["reason"] = time.perf_counter() - clock
         say(f"reason: {reasoned.inferred} inferred triples, {reasoned.engine} engine ({timings['reason']:.2f} s)")
         writer.inferred_ready()
@@ -141,8 +142,13 @@ class _StoreWriter:
     """
 
     def __init__(self, path: Path, source: ox.Store, asserted: list, inferred: ox.NamedNode,
-                 inferred_file: Path, prefixes: dict):
+                 inferred_file: Path, prefixes: dict, whole: bool = False):
         self.path, self.source, self.asserted, self.inferred = path, source, asserted, inferred
+        self.whole = whole
+        # The inferred graph's text, a slice at a time as the reasoner writes it (None: the end). Bounded, so that
+        # a writer slower than the reasoner holds the reasoner back rather than the text piling up in memory.
+        self.slices: queue.Queue = queue.Queue(maxsize=16)
+        self.streamed = False
         self.inferred_file, self.prefixes = inferred_file, prefixes
         self.ready = threading.Event()
         self.cancelled = False
@@ -153,36 +159,72 @@ class _StoreWriter:
     def _run(self):
         try:
             disk = ox.Store(str(self.path))
-            for graph in self.asserted:
+            if self.whole:
+                # Small: every bulk load costs a tenth of a second however small it is (an SST file written and
+                # ingested), so the store goes in as one load once reasoning is done, not a load per graph.
+                self.ready.wait()
                 if self.cancelled:
                     return
-                _copy_graph(self.source, disk, graph)
-            self.ready.wait()
-            if self.cancelled:
-                return
-            _copy_graph(self.source, disk, self.inferred)
+                data = self.source.dump(format=ox.RdfFormat.N_QUADS) or b""
+                load_keeping_blank_nodes(disk, data, ox.RdfFormat.N_QUADS)
+            else:
+                for graph in self.asserted:
+                    if self.cancelled:
+                        return
+                    _copy_graph(self.source, disk, graph)
+                while True:  # the inferred graph as the reasoner writes it, not dumped again afterwards
+                    text = self.slices.get()
+                    if text is None or self.cancelled:
+                        break
+                    load_keeping_blank_nodes(disk, text, ox.RdfFormat.N_QUADS)
+                self.ready.wait()
+                if self.cancelled:
+                    return
+                if not self.streamed:  # owlrl reasoned: the graph is copied whole
+                    _copy_graph(self.source, disk, self.inferred)
             write_stable_turtle(self.source, disk, self.inferred, self.inferred_file, self.prefixes)
             # The graphs went in as separate bulk loads whose key ranges overlap; compacting them into one sorted
             # run takes a second or two at a million triples and makes every later query about a third faster.
-            disk.optimize()
+            if not self.whole:
+                disk.optimize()
             disk.flush()
             del disk
         except BaseException as e:  # re-raised in the main thread by finish()
             self.error = e
 
+    def take(self, text: bytes) -> None:
+        """A slice of the inferred graph (N-Quads), written to the store in the background."""
+        self.streamed = True
+        if not self._put(text) and self.error is not None:
+            raise self.error
+
+    def _put(self, item) -> bool:
+        """Queue ``item`` unless the writer has stopped (it would never take it)."""
+        while self.thread.is_alive():
+            try:
+                self.slices.put(item, timeout=0.5)
+                return True
+            except queue.Full:
+                continue
+        return False
+
     def inferred_ready(self):
-        """The reasoner has written the inferred graph: copy it too."""
+        """The reasoner has written the inferred graph: copy it too (what was not given slice by slice)."""
+        if not self.ready.is_set():
+            self._put(None)
         self.ready.set()
 
     def finish(self):
-        self.ready.set()
+        self.inferred_ready()
         self.thread.join()
         if self.error is not None:
             raise self.error
 
     def abandon(self):
         self.cancelled = True
-        self.ready.set()
+        while not self.slices.empty():  # a reasoner blocked on a full queue is gone; the writer stops at once
+            self.slices.get_nowait()
+        self.inferred_ready()
         self.thread.join()
 
 

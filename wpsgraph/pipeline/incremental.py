@@ -236,12 +236,15 @@ def _rules_from_json(d: dict) -> _TermRules:
 
 
 def _patterns_json(patterns: set) -> list:
-    return sorted(([[None if p is None else p.value, inverse] for p, inverse in steps] for steps in patterns),
-                  key=json.dumps)
+    return sorted(([[[kind, str(term)] for kind, term in targets],
+                    [[None if p is None else p.value, inverse] for p, inverse in steps]]
+                   for targets, steps in patterns), key=json.dumps)
 
 
 def _patterns_from_json(data: list) -> set:
-    return {tuple((None if p is None else ox.NamedNode(p), inverse) for p, inverse in steps) for steps in data}
+    return {(tuple((kind, _term(term)) for kind, term in targets),
+             tuple((None if p is None else ox.NamedNode(p), inverse) for p, inverse in steps))
+            for targets, steps in data}
 
 
 def write_state(path: Path, rules: Rules | _TermRules, patterns: set | None = None) -> None:
@@ -267,8 +270,11 @@ def _patterns(state: dict, names: Names, cache_dir: Path | None) -> set:
     from wpsgraph.validation.engines import compiled_shapes
 
     if "patterns" in state:
-        return _patterns_from_json(state["patterns"])
-    key = hashlib.sha256(json.dumps(_fixed_inputs(names)["shapes"]).encode() + names.base.encode()
+        try:
+            return _patterns_from_json(state["patterns"])
+        except (TypeError, ValueError):
+            pass  # written by an older wpsgraph: computed again
+    key = hashlib.sha256(b"patterns 2" + json.dumps(_fixed_inputs(names)["shapes"]).encode() + names.base.encode()
                          + __version__.encode()).hexdigest()[:20]
     cache = Path(cache_dir) / f"read-patterns-{key}.json" if cache_dir is not None else None
     if cache is not None and cache.exists():
@@ -548,14 +554,17 @@ _MAX_NESTING = 8
 
 
 def read_patterns(compiled) -> set:
-    """Every way the shapes read the data from a focus node: tuples of steps (predicate or None for any,
-    inverse), each step read from the node the steps before it reach. Raises _Unbounded for what has no such
-    bound (zero-or-more paths, deeply nested shapes, SPARQL reading past the focus and value nodes)."""
+    """Every way the shapes read the data from a focus node: (targets, steps), where ``targets`` are the targets
+    of the shape the focus node is validated against (as sorted (kind, term) pairs) and ``steps`` a tuple of
+    (predicate or None for any, inverse), each step read from the node the steps before it reach. Raises
+    _Unbounded for what has no such bound (zero-or-more paths, deeply nested shapes, SPARQL reading past the
+    focus and value nodes)."""
     patterns: set = set()
+    targets: tuple = ()
 
     def add(steps: tuple) -> None:
         for i in range(1, len(steps) + 1):
-            patterns.add(steps[:i])
+            patterns.add((targets, steps[:i]))
 
     def expand(path) -> list:
         kind, arg = path
@@ -606,6 +615,7 @@ def read_patterns(compiled) -> set:
                 visit(prop, v, depth + 1)
 
     for root in compiled.roots:
+        targets = tuple(sorted(((kind, term) for kind, term in root.targets), key=lambda t: (t[0], str(t[1]))))
         for kind, term in root.targets:
             if kind == "targetClass":
                 add(((RDF_TYPE, False),))
@@ -659,12 +669,56 @@ def _sparql_reads(constraint: dict) -> list:
     return reads
 
 
+class _Targets:
+    """Whether a node is a focus node of a shape (one of its targets), in a store's current state."""
+
+    def __init__(self, store: ox.Store):
+        self.store = store
+        self._classes: dict = {}
+        self._types: dict = {}
+        self._memo: dict = {}
+
+    def _subclasses(self, cls) -> set:
+        if cls not in self._classes:
+            classes, todo = {cls}, [cls]
+            while todo:
+                c = todo.pop()
+                for q in self.store.quads_for_pattern(None, _SUBCLASS, c):
+                    if q.subject not in classes:
+                        classes.add(q.subject)
+                        todo.append(q.subject)
+            self._classes[cls] = classes
+        return self._classes[cls]
+
+    def __call__(self, node, targets: tuple) -> bool:
+        key = (node, targets)
+        if key not in self._memo:
+            self._memo[key] = any(self._one(node, kind, term) for kind, term in targets)
+        return self._memo[key]
+
+    def _one(self, node, kind: str, term) -> bool:
+        if kind == "targetNode":
+            return node == term
+        if kind == "targetObjectsOf":
+            return next(iter(self.store.quads_for_pattern(None, term, node)), None) is not None
+        if _literal(node):
+            return False
+        if kind == "targetSubjectsOf":
+            return next(iter(self.store.quads_for_pattern(node, term, None)), None) is not None
+        if node not in self._types:
+            self._types[node] = {q.object for q in self.store.quads_for_pattern(node, RDF_TYPE, None)}
+        return not self._types[node].isdisjoint(self._subclasses(term))
+
+
 def affected_focus(changed: set, patterns: set, store: ox.Store) -> set:
-    """The nodes whose validation can read one of the ``changed`` triples in ``store``'s current state."""
+    """The nodes whose validation can read one of the ``changed`` triples in ``store``'s current state: walked
+    back from each changed triple along the steps of the read patterns that end with its predicate, kept when
+    they are focus nodes of the pattern's shape."""
     by_last = defaultdict(list)
-    for steps in patterns:
+    for targets, steps in patterns:
         p, inverse = steps[-1]
-        by_last[p].append((inverse, steps[:-1]))
+        by_last[p].append((inverse, steps[:-1], targets))
+    is_target = _Targets(store)
     memo: dict = {}
 
     def back(x, prefix: tuple) -> set:
@@ -673,7 +727,7 @@ def affected_focus(changed: set, patterns: set, store: ox.Store) -> set:
             return memo[key]
         nodes = {x}
         for q, inverse in reversed(prefix):
-            step = set()
+            step: set = set()
             for y in nodes:
                 if inverse:
                     if not _literal(y):
@@ -687,32 +741,54 @@ def affected_focus(changed: set, patterns: set, store: ox.Store) -> set:
     focus = set()
     for s, p, o in changed:
         for key in (p, _WILD):
-            for inverse, prefix in by_last.get(key, ()):
-                focus |= back(o if inverse else s, prefix)
+            for inverse, prefix, targets in by_last.get(key, ()):
+                focus |= {f for f in back(o if inverse else s, prefix) if f not in focus and is_target(f, targets)}
     return focus
 
 
 def reach(focus: set, patterns: set, store: ox.Store) -> dict:
     """Where the shapes read when validating ``focus``: (predicate, inverse) -> the nodes it is read from (the
-    focus nodes, and the nodes their read patterns pass through)."""
-    frontier: dict = {(): set(focus)}
+    focus nodes that are targets of a pattern's shape, and the nodes its steps pass through)."""
+    is_target = _Targets(store)
     need: dict = defaultdict(set)
-    for steps in sorted(patterns, key=len):
-        start = frontier.get(steps[:-1])
-        if start is None:
-            continue
-        need[steps[-1]] |= start
-        if not any(len(other) > len(steps) and other[:len(steps)] == steps for other in patterns):
-            continue
-        q, inverse = steps[-1]
-        found: set = set()
-        for x in start:
-            if inverse:
-                found |= {t.subject for t in store.quads_for_pattern(None, q, x)}
-            elif not _literal(x):
-                found |= {t.object for t in store.quads_for_pattern(x, q, None)}
-        frontier[steps] = found
+    by_targets = defaultdict(set)
+    for targets, steps in patterns:
+        by_targets[targets].add(steps)
+    for targets, all_steps in by_targets.items():
+        frontier: dict = {(): {f for f in focus if is_target(f, targets)}}
+        for steps in sorted(all_steps, key=len):
+            start = frontier.get(steps[:-1])
+            if not start:
+                continue
+            need[steps[-1]] |= start
+            if not any(len(other) > len(steps) and other[:len(steps)] == steps for other in all_steps):
+                continue
+            q, inverse = steps[-1]
+            found: set = set()
+            for x in start:
+                if inverse:
+                    found.update(t.subject for t in store.quads_for_pattern(None, q, x))
+                elif not _literal(x):
+                    found.update(t.object for t in store.quads_for_pattern(x, q, None))
+            frontier[steps] = found
     return need
+
+
+def _read_many(store: ox.Store, nodes: set, p, inverse: bool) -> dict:
+    """node -> its values along ``p`` (or its inverse), for the nodes that have some (a lookup per node: a query
+    naming the nodes in VALUES is answered by a scan of the predicate)."""
+    out: dict = {}
+    for n in nodes:
+        values: dict
+        if inverse:
+            values = dict.fromkeys(q.subject for q in store.quads_for_pattern(None, p, n))
+        elif _literal(n):
+            continue
+        else:
+            values = dict.fromkeys(q.object for q in store.quads_for_pattern(n, p, None))
+        if values:
+            out[n] = list(values)
+    return out
 
 
 class _OnDemand(dict):
@@ -722,9 +798,9 @@ class _OnDemand(dict):
     def __init__(self, store: ox.Store, p, inverse: bool, nodes: set):
         super().__init__()
         self.store, self.p, self.inverse = store, p, inverse
-        self.asked: set = set()
-        for n in nodes:
-            self.get(n)
+        self.asked: set = set(nodes)
+        for n, values in _read_many(store, nodes, p, inverse).items():
+            self[n] = values
 
     def get(self, node, default=None):
         if node not in self and node not in self.asked:
@@ -748,8 +824,8 @@ class NearData(Data):
     def __init__(self, store: ox.Store, focus: set, patterns: set):
         super().__init__(store)
         self.need = reach(focus, patterns, store)
-        self._types = {n: set() if _literal(n) else {q.object for q in store.quads_for_pattern(n, RDF_TYPE, None)}
-                       for n in self.need.get((RDF_TYPE, False), set())}
+        self._types = {n: set(values) for n, values in
+                       _read_many(store, self.need.get((RDF_TYPE, False), set()), RDF_TYPE, False).items()}
 
     def _index(self, p, inverse: bool) -> dict:
         cache = self._in if inverse else self._out
@@ -775,21 +851,6 @@ _SUBCLASS = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf")
 
 # ---------------------------------------------------------------------------------------------- dumps
 
-def _blocks(data: bytes, start: re.Pattern) -> list:
-    """(key, start offset) of each top-level block of a dump written by Oxigraph: a line that is not indented and
-    not a directive opens a block (literals are written on one line, with \\n escapes)."""
-    # A pattern that starts with a newline is searched at C speed; a multi-line "^" one is several times slower.
-    found = [(m.group(1), m.start() + 1) for m in start.finditer(data)]
-    first = start.match(b"\n" + data[:4096])
-    if first is not None and first.start() == 0:
-        found.insert(0, (first.group(1), 0))
-    return found
-
-
-_TRIG_BLOCK = re.compile(rb"\n([^\t\n@}][^ \n]*) \{\n")
-_TTL_BLOCK = re.compile(rb"\n([^\t\n@][^ \n]*) ")
-
-
 def _key(term, prefixes: dict) -> bytes:
     """The text Oxigraph writes for ``term`` as a subject or graph name, with these prefixes."""
     text = ox.serialize([ox.Triple(term, RDF_TYPE, RDF_TYPE)], format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b""
@@ -800,15 +861,45 @@ def _strip_prefixes(text: bytes) -> bytes:
     return b"".join(line for line in text.splitlines(keepends=True) if not line.startswith(b"@prefix "))
 
 
-def splice(path: Path, target: Path, keys: set, blocks: bytes, pattern: re.Pattern) -> None:
-    """Write ``target``: the dump at ``path`` less its blocks whose key is in ``keys``, then ``blocks``."""
+def _keys_pattern(keys: set, terminator: bytes) -> re.Pattern:
+    """A pattern for a block opened by one of ``keys``: the keys as a trie, so that each line start costs a few
+    byte comparisons however many keys there are."""
+    trie: dict = {}
+    for key in keys:
+        node = trie
+        for byte in key:
+            node = node.setdefault(byte, {})
+        node[None] = {}
+
+    def emit(node: dict) -> bytes:
+        branches = [re.escape(bytes([b])) + emit(child) for b, child in sorted(
+            (b, c) for b, c in node.items() if b is not None)]
+        if not branches:
+            return b""
+        if len(branches) == 1 and None not in node:
+            return branches[0]
+        group = b"(?:" + b"|".join(branches) + b")"
+        return group + b"?" if None in node else group
+
+    return re.compile(b"\n(" + emit(trie) + b")" + re.escape(terminator))
+
+
+def splice(path: Path, target: Path, keys: set, blocks: bytes, trig: bool = False) -> None:
+    """Write ``target``: the dump at ``path`` (Turtle, or TriG) less its blocks opened by one of ``keys`` (a
+    subject, or a graph name), then ``blocks``."""
     data = path.read_bytes()
-    found = _blocks(data, pattern)
     cuts = []
-    for i, (key, start) in enumerate(found):
-        if key in keys:
-            end = found[i + 1][1] if i + 1 < len(found) else len(data)
-            cuts.append((start, end))
+    if keys:
+        wanted = _keys_pattern(keys, b" {\n" if trig else b" ")
+        head = wanted.match(b"\n" + data[:4096])
+        starts = ([0] if head is not None else []) + [m.start() + 1 for m in wanted.finditer(data)]
+        for start in starts:
+            if trig:  # a graph's block ends with a line "}"
+                end = data.find(b"\n}\n", start)
+                cuts.append((start, end + 3 if end >= 0 else len(data)))
+            else:     # a subject's block ends where the next line that is not indented starts
+                following = _TTL_START.search(data, start + 1)
+                cuts.append((start, following.start() + 1 if following else len(data)))
     with open(target, "wb") as f:
         at = 0
         for start, end in cuts:
@@ -819,6 +910,26 @@ def splice(path: Path, target: Path, keys: set, blocks: bytes, pattern: re.Patte
             if not data.endswith(b"\n"):
                 f.write(b"\n")
             f.write(blocks)
+
+
+_TTL_START = re.compile(rb"\n[^\t\n@]")
+
+
+def _inferred_text(store: ox.Store, graph: ox.NamedNode, subjects: set) -> bytes:
+    """The statements of ``subjects`` in ``graph``, as N-Triples (which is Turtle), written by Oxigraph."""
+    iris = sorted(s.value for s in subjects if isinstance(s, ox.NamedNode))
+    parts = []
+    for i in range(0, len(iris), 2000):
+        values = " ".join(f"<{iri}>" for iri in iris[i:i + 2000])
+        result = store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph.value}> {{ VALUES ?s {{ {values} }} "
+                             f"?s ?p ?o }} }}")
+        assert isinstance(result, ox.QueryTriples)
+        parts.append(result.serialize(format=ox.RdfFormat.N_TRIPLES) or b"")
+    others = [ox.Triple(q.subject, q.predicate, q.object) for s in subjects if not isinstance(s, ox.NamedNode)
+              for q in store.quads_for_pattern(s, None, None, graph)]
+    if others:
+        parts.append(ox.serialize(others, format=ox.RdfFormat.N_TRIPLES) or b"")
+    return b"".join(parts)
 
 
 # ---------------------------------------------------------------------------------------------- reports
@@ -995,15 +1106,17 @@ def update(p: Plan, say: Callable[[str], None], cache_dir: Path | None = None):
         trig_keys = {_key(g, prefixes) for g in new_graphs}
         fresh = [q for g in new_graphs for q in store.quads_for_pattern(None, None, None, g)]
         splice(out / OUTPUTS["dataset"], tmp / OUTPUTS["dataset"], trig_keys,
-               _strip_prefixes(ox.serialize(fresh, format=ox.RdfFormat.TRIG, prefixes=prefixes) or b""),
-               _TRIG_BLOCK)
-        subjects = {t[0] for t in delta.inferred_added | delta.inferred_removed}
+               _strip_prefixes(ox.serialize(fresh, format=ox.RdfFormat.TRIG, prefixes=prefixes) or b""), trig=True)
+        # A subject that lost inferred statements is written anew (its blocks cut, its statements now appended);
+        # one that only gained some gets them appended (Turtle lets a subject open several blocks).
         inferred = names.inferred_graph
-        triples = [ox.Triple(q.subject, q.predicate, q.object) for s in subjects
-                   for q in store.quads_for_pattern(s, None, None, inferred)]
-        splice(out / OUTPUTS["inferred"], tmp / OUTPUTS["inferred"], {_key(s, prefixes) for s in subjects},
-               _strip_prefixes(ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b""),
-               _TTL_BLOCK)
+        rewritten = {t[0] for t in delta.inferred_removed}
+        appended = [ox.Triple(*t) for t in delta.inferred_added if t[0] not in rewritten]
+        text = _inferred_text(store, inferred, rewritten)
+        if appended:
+            text += ox.serialize(appended, format=ox.RdfFormat.N_TRIPLES) or b""
+        splice(out / OUTPUTS["inferred"], tmp / OUTPUTS["inferred"],
+               {_key(s, prefixes) for s in rewritten} | {str(s).encode() for s in rewritten}, text)
         counts = {"asserted": sum(per_graph.values()), "inferred": old_counts["inferred"] + inferred_change,
                   "graphs": per_graph}
         timings["write"] = time.perf_counter() - clock

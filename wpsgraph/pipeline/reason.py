@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -232,6 +234,7 @@ class Reasoned:
     engine: str            # "compiled" or "owlrl"
     note: str = ""
     rules: Rules | None = None  # the compiled rules used (kept by the build for incremental updates)
+    streamed: bool = False      # the entailments were also given to the caller's sink
 
 
 def ontology_rdflib(loaded: Loaded) -> rdflib.Graph:
@@ -493,8 +496,11 @@ def _transitive_closure(pairs: set) -> set:
     return out
 
 
-def reason(loaded: Loaded, cache_dir: Path | None = None) -> Reasoned:
-    """Materialise the OWL RL entailments of the asserted graphs into the inferred graph."""
+def reason(loaded: Loaded, cache_dir: Path | None = None, sink: Callable[[bytes], None] | None = None) -> Reasoned:
+    """Materialise the OWL RL entailments of the asserted graphs into the inferred graph.
+
+    ``sink``: also given the compiled reasoner's entailments as N-Quads, a slice at a time (the build writes them to
+    its on-disk store as they come); ``Reasoned.streamed`` says whether it was."""
     store, target = loaded.store, loaded.names.inferred_graph
     store.remove_graph(target) if target in set(store.named_graphs()) else None
     try:
@@ -503,7 +509,7 @@ def reason(loaded: Loaded, cache_dir: Path | None = None) -> Reasoned:
         rules = rules_for(loaded, cache_dir)
     except UnsupportedAxiom as e:
         return _reason_with_owlrl(loaded, f"owlrl used: {e}")
-    return Reasoned(_reason_compiled(store, rules, target), "compiled", rules=rules)
+    return Reasoned(_reason_compiled(store, rules, target, sink), "compiled", rules=rules, streamed=sink is not None)
 
 
 # Terms are handled as their N-Triples text: Oxigraph writes it (CONSTRUCT results serialised as N-Triples) and
@@ -524,14 +530,18 @@ def _read_pairs(store: ox.Store, predicate: str) -> set:
     cut = len(predicate) + 2
     pairs = set()
     add = pairs.add
+    # Interned: a node is one string however many statements name it (at a million triples, a third of the
+    # reasoner's memory was copies of the same IRIs).
+    intern = sys.intern
     for line in text.split("\n"):
         if line:
             s, rest = line.split(" ", 1)
-            add((s, rest[cut - 1:-2]))
+            add((intern(s), intern(rest[cut - 1:-2])))
     return pairs
 
 
-def _reason_compiled(store: ox.Store, rules: Rules, target: ox.NamedNode) -> int:
+def _reason_compiled(store: ox.Store, rules: Rules, target: ox.NamedNode,
+                     sink: Callable[[bytes], None] | None = None) -> int:
     tbox = [(_nt(s), _nt(p), _nt(o)) for s, p, o in rules.tbox]
 
     # Only the triples a rule can fire on are read: rdf:type and the properties the rules mention.
@@ -557,20 +567,40 @@ def _reason_compiled(store: ox.Store, rules: Rules, target: ox.NamedNode) -> int
     # The entailed TBox triples are written as they are; they were also put into ``edges`` and ``members`` (so that
     # rules fire on them) before the asserted snapshot was taken, so the differences below leave them out.
     g = str(target)
-    lines = [f"{s} {p} {o} {g} .\n" for s, p, o in set(tbox)]
-    for p, pairs in edges.items():
-        fresh = pairs - asserted_edges[p] if p in asserted_edges else pairs
-        lines += [f"{s} {p} {o} {g} .\n" for s, o in fresh]
-    for c, nodes in members.items():
-        fresh = nodes - asserted_members[c] if c in asserted_members else nodes
-        lines += [f"{n} {_RDF_TYPE} {c} {g} .\n" for n in fresh if n[0] != '"']
-    del edges, members, asserted_edges, asserted_members
-    count = len(lines)
-    text = "".join(lines).encode("utf-8")
-    del lines
-    # a transaction (load) is faster for small texts; bulk_load, without one, for large ones
-    load_keeping_blank_nodes(store, text, ox.RdfFormat.N_QUADS, bulk=len(text) > 20_000_000)
+
+    def statements():
+        yield from (f"{s} {p} {o} {g} .\n" for s, p, o in set(tbox))
+        for p, pairs in edges.items():
+            fresh = pairs - asserted_edges[p] if p in asserted_edges else pairs
+            yield from (f"{s} {p} {o} {g} .\n" for s, o in fresh)
+        for c, nodes in members.items():
+            fresh = nodes - asserted_members[c] if c in asserted_members else nodes
+            yield from (f"{n} {_RDF_TYPE} {c} {g} .\n" for n in fresh if n[0] != '"')
+
+    # Loaded a few hundred thousand statements at a time: the text of all of them at once (lines, joined string,
+    # bytes) was the reasoner's peak memory.
+    count = 0
+    chunk: list = []
+    for line in statements():
+        chunk.append(line)
+        if len(chunk) == _CHUNK:
+            count += _load_lines(store, chunk, sink)
+            chunk = []
+    count += _load_lines(store, chunk, sink)
     return count
+
+
+_CHUNK = 100_000
+
+
+def _load_lines(store: ox.Store, lines: list, sink: Callable[[bytes], None] | None = None) -> int:
+    text = "".join(lines).encode("utf-8")
+    if text and sink is not None:
+        sink(text)
+    if text:
+        # a transaction (load) is faster for small texts; bulk_load, without one, for large ones
+        load_keeping_blank_nodes(store, text, ox.RdfFormat.N_QUADS, bulk=len(text) > 2_000_000)
+    return len(lines)
 
 
 def _rules_in_text(rules: Rules) -> Rules:
