@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import random
 import re
-import shutil
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -27,6 +26,7 @@ from rdflib.compare import isomorphic
 from wpsgraph import resources
 from wpsgraph.bulk import has_blank
 from wpsgraph.errors import InputError
+from wpsgraph.folders import current_version, remove_output, versions
 from wpsgraph.pipeline import incremental
 from wpsgraph.pipeline.build import build
 from wpsgraph.pipeline.synth import write as synth
@@ -186,7 +186,7 @@ def test_update_equals_full_rebuild(corpus, tmp_path_factory, edits):
         full = root / "full"
         build(resources.reference_files() + files.files, full, incremental=False)
         assert_same_build(updated, full), what
-        shutil.rmtree(full)
+        remove_output(full)
 
 
 def test_a_typical_edit_is_incremental_and_reported(corpus, tmp_path):
@@ -250,7 +250,10 @@ def test_interrupted_update_leaves_the_previous_build(corpus, tmp_path, monkeypa
     with pytest.raises(KeyboardInterrupt):
         build(resources.reference_files() + files.files, out)
     assert _snapshot(out) == before
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.")]
+    # nothing staged is left; the build is still the one version it was (plus the switch's lock file)
+    assert versions(out) == [current_version(out)]
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.") and ".v-" not in p.name
+                and p.name != ".out.lock"]
     monkeypatch.undo()
     build(resources.reference_files() + files.files, out)   # and the next run updates it
     assert _snapshot(out) != before
