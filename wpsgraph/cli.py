@@ -368,11 +368,16 @@ def plot(kind, subject, out, db, base):
               help="Data files or folders to build from (default: the shipped reference data and sources).")
 @click.option("--out", type=click.Path(path_type=Path), default=Path("build"), show_default=True)
 @click.option("--quiet", is_flag=True, help="No progress lines on stderr.")
+@click.option("--full", is_flag=True,
+              help="Build anew, even when --out is a build that only changed data files could update.")
 @max_input_option
 @base_option
 @_guard
-def build(data, out, quiet, base):
-    """Load, reason, validate; write the dataset (TriG), inferred triples, validation report and a query store."""
+def build(data, out, quiet, full, base):
+    """Load, reason, validate; write the dataset (TriG), inferred triples, validation report and a query store.
+
+    When --out holds an earlier build and only data files changed (added, edited, removed), it is updated: the
+    result equals a full build's."""
     from wpsgraph import resources
     from wpsgraph.pipeline.build import build as run_build
     from wpsgraph.pipeline.build import stderr_progress
@@ -381,7 +386,7 @@ def build(data, out, quiet, base):
     if data:
         files = resources.reference_files() + _input_files(data)
         files = list(dict.fromkeys(p.resolve() for p in files))
-    result = run_build(files, out, Names(base), progress=None if quiet else stderr_progress)
+    result = run_build(files, out, Names(base), progress=None if quiet else stderr_progress, incremental=not full)
     c = result.report.counts()
     click.echo(f"built {result.out}: {result.counts['asserted']} asserted + {result.counts['inferred']} inferred "
                f"triples; {c['violation']} violation(s), {c['warning']} warning(s)")
