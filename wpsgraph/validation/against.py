@@ -289,11 +289,15 @@ class _Copier:
             for n in nodes:
                 found.update(q.subject for q in self.view.quads_for_pattern(None, None, n, None))
         elif inverse:
-            named = [n for n in nodes if isinstance(n, ox.NamedNode)]
-            for p in inverse:
-                self._construct(f"?s <{p.value}> ?n", named)
-                for n in named:
-                    found.update(q.subject for q in self.view.quads_for_pattern(None, p, n, None))
+            # one index lookup per node and property (a VALUES join here makes Oxigraph read the whole property)
+            for n in nodes:
+                if isinstance(n, ox.Literal):
+                    continue
+                for p in inverse:
+                    into = [ox.Quad(q.subject, q.predicate, q.object) for q in
+                            self.build.quads_for_pattern(None, p, n, None)]
+                    self.view.extend(into)
+                    found.update(q.subject for q in into)
         return {n for n in found if not isinstance(n, ox.Literal)}
 
 
