@@ -15,19 +15,19 @@ results a full build of that graph plus the file would give, without rebuilding 
 
 from __future__ import annotations
 
-import itertools
 import json
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from wpsgraph.bulk import load_keeping_blank_nodes
 from wpsgraph.errors import InputError
 from wpsgraph.namespaces import Names
 from wpsgraph.pipeline.load import Loaded, graph_for
 from wpsgraph.validation.shacl import reach
-from wpsgraph.validation.shacl.graph import RDF_TYPE, RDFS_SUBCLASSOF
+from wpsgraph.validation.shacl.data import Data
+from wpsgraph.validation.shacl.engine import Engine
 
-FEW = 64  # statements of a node read whole at once
 BASE_INFERRED = ox.NamedNode("urn:wpsgraph:build-inferred")  # the build's entailments, kept apart while reasoning
 
 
@@ -104,7 +104,9 @@ def prepare(build: Build, files: list[Path], parsed: dict, cache) -> tuple:
     overlay.extend(new_quads)
     overlay.extend(countries)
     overlay.extend(inferred)
-    changed = _triples(new_quads) | _triples(countries) | _triples(inferred)
+    # a statement the build already makes (a file restating a type or a label) changes nothing
+    changed = {t for t in _triples(new_quads) if not any(True for _ in build.quads(*t))}
+    changed |= _triples(countries) | _triples(inferred)
     from wpsgraph import resources
     from wpsgraph.validation.engines import compiled_shapes
 
@@ -113,77 +115,45 @@ def prepare(build: Build, files: list[Path], parsed: dict, cache) -> tuple:
     focus = reach.restrictions(compiled, quads, sorted(changed, key=str), mentioned | {q.subject for q in new_quads})
     if focus is None:
         return _full(build, files, parsed, cache, "a shape's reading cannot be bounded")
-    # every statement of the nodes each shape reads, along that shape's own paths (sh:class reads their types)
+    # every statement of the nodes each shape reads, along that shape's own paths (sh:class reads their types),
+    # copied from the build set at a time by Oxigraph (CONSTRUCT, loaded back as N-Triples)
     view = ox.Store()
     view.extend(build.quads(None, None, None, names.ontology_graph))
     view.extend(overlay)
+    copy = _Copier(build.store, view)
+    copy.statements_of(focus)
     memo: dict = {}
-    fetched: dict = {}   # (node, predicate or None for all) -> quads
-    batch: list = []
-
-    def whole(n):
-        """Every statement of n, read once; None for a hub (a country, a theme: thousands of statements), which is
-        read a predicate at a time, only for the predicates a shape reads."""
-        if n not in fetched:
-            few = list(itertools.islice(build.store.quads_for_pattern(n, None, None, None), FEW + 1))
-            if len(few) <= FEW:
-                fetched[n] = few + list(overlay.quads_for_pattern(n, None, None, None))
-                batch.extend(fetched[n])
-            else:
-                fetched[n] = None
-        return fetched[n]
-
-    def out(n, p):
-        full = whole(n)
-        if full is not None:
-            return full if p is None else [q for q in full if q.predicate == p]
-        if (n, p) not in fetched:
-            fetched[(n, p)] = list(quads(n, p, None))
-            batch.extend(fetched[(n, p)])
-        return fetched[(n, p)]
-
-    def reads(n, predicates):
-        full = whole(n)
-        return full if full is not None else [q for p in predicates for q in out(n, p)]
-
-    types = {n: {q.object for q in out(n, RDF_TYPE)} for n in focus if not isinstance(n, ox.Literal)}
-    subclasses: dict = {}
-    into_done: set = set()
+    # shapes that read at most one step away are walked together (their paths merged: a step further is never
+    # taken, so merging adds little); each deeper shape is walked on its own, so that a hub reached in one step is
+    # not left through another shape's properties
+    groups: dict = {}
+    data = Data(view)
+    engine = Engine(compiled, data)
     for shape in compiled.roots:
         r = reach.of(shape, memo)
-        forward_typed = r.forward | {RDF_TYPE}
-        mine = _targeted(shape, focus, types, subclasses, view, quads, out)
-        frontier, seen, steps = set(mine), set(mine), 0
-        while frontier:
-            nxt: set = set()
-            every_out = r.read_out is None or (r.read_out != reach.NEVER and steps <= r.read_out)
-            every_in = r.read_in is None or (r.read_in != reach.NEVER and steps <= r.read_in)
-            last = r.depth is not None and steps >= r.depth
-            for n in frontier:
-                if isinstance(n, ox.Literal):
-                    continue
-                read = out(n, None) if every_out or r.walk_any else \
-                    reads(n, forward_typed)
-                if every_in and n not in into_done:
-                    into_done.add(n)
-                    batch.extend(quads(None, None, n))
-                if last:
-                    continue
-                nxt.update(q.object for q in read if r.walk_any or q.predicate in r.forward)
-                for p in r.inverse:
-                    if (n, "in", p) not in fetched:
-                        fetched[(n, "in", p)] = list(quads(None, p, n))
-                        batch.extend(fetched[(n, "in", p)])
-                    nxt.update(q.subject for q in fetched[(n, "in", p)])
-                if r.walk_any:
-                    nxt.update(q.subject for q in quads(None, None, n))
+        shallow = r.depth is not None and r.depth <= 1 and r.read_out in (reach.NEVER, 0, 1) \
+            and r.read_in in (reach.NEVER, 0, 1) and not r.walk_any
+        key = ("shallow", r.depth) if shallow else ("deep", id(shape))
+        merged, nodes = groups.setdefault(key, (reach.Reach(depth=0), set()))
+        merged.add(r, 0)
+        nodes |= set(engine.focus_nodes(shape, focus))  # the view holds every statement of the focus nodes
+    for r, mine in groups.values():
+        level, seen, steps = set(mine), set(mine), 0
+        while level:
+            if r.read_in is None or (r.read_in != reach.NEVER and steps <= r.read_in) or r.walk_any:
+                copy.statements_into(level)
+            if r.depth is not None and steps >= r.depth:
+                break
+            nxt = copy.neighbours(level, None if r.walk_any else r.forward, None if r.walk_any else r.inverse)
             steps += 1
-            frontier = nxt - seen
-            seen |= frontier
-    view.extend(batch)
+            level = nxt - seen
+            seen |= level
+            copy.statements_of(level)
     files_of: dict = {g: p for g, p in build.files.items() if p is not None and p.exists()}
     files_of.update(zip(graphs, files))
-    return Loaded(view, names, files_of), focus, graphs, None, None
+    loaded = Loaded(view, names, files_of)
+    loaded.located_in = Loaded(_Union(build.store, overlay), names, files_of)  # type: ignore[attr-defined,arg-type]
+    return loaded, focus, graphs, None, None
 
 
 def entailments(build: Build, new_quads: list, cache) -> list | None:
@@ -257,24 +227,89 @@ def _full(build: Build, files: list[Path], parsed: dict, cache, why: str) -> tup
 
 
 
-def _targeted(shape, focus: set, types: dict, subclasses: dict, ontology: ox.Store, quads, out) -> set:
-    """The nodes of ``focus`` that are focus nodes of ``shape`` (its targets, read from the build and the file)."""
-    found: set = set()
-    for kind, term in shape.targets:
-        if kind == "targetClass":
-            if term not in subclasses:
-                classes, todo = {term}, [term]
-                while todo:
-                    for q in ontology.quads_for_pattern(None, RDFS_SUBCLASSOF, todo.pop(), None):
-                        if q.subject not in classes:
-                            classes.add(q.subject)
-                            todo.append(q.subject)
-                subclasses[term] = classes
-            found |= {n for n, ts in types.items() if not ts.isdisjoint(subclasses[term])}
-        elif kind == "targetSubjectsOf":
-            found |= {n for n in types if out(n, term)}
-        elif kind == "targetObjectsOf":
-            found |= {n for n in focus if any(True for _ in quads(None, term, n))}
-        elif term in focus:
-            found.add(term)
-    return found
+
+
+class _Copier:
+    """Copies statements from the build into the view, a set of nodes at a time, each node once."""
+
+    def __init__(self, build: ox.Store, view: ox.Store):
+        self.build, self.view = build, view
+        self.out_done: set = set()
+        self.in_done: set = set()
+
+    @staticmethod
+    def _values(nodes) -> str:
+        return " ".join(str(n) for n in nodes)
+
+    def _construct(self, pattern: str, nodes: list) -> None:
+        for i in range(0, len(nodes), 2000):
+            self._load(f"CONSTRUCT {{ {pattern} }} WHERE {{ VALUES ?n {{ {self._values(nodes[i:i + 2000])} }} "
+                       f"{pattern} }}")
+
+    def _load(self, query: str) -> None:
+        result = self.build.query(query, use_default_graph_as_union=True)
+        assert isinstance(result, ox.QueryTriples)
+        data = result.serialize(format=ox.RdfFormat.N_TRIPLES)
+        if data:
+            load_keeping_blank_nodes(self.view, data, ox.RdfFormat.N_TRIPLES, bulk=False)
+
+    def _todo(self, nodes, done: set) -> tuple[list, list]:
+        todo = [n for n in nodes if n not in done and not isinstance(n, ox.Literal)]
+        done.update(todo)
+        return [n for n in todo if isinstance(n, ox.NamedNode)], [n for n in todo if isinstance(n, ox.BlankNode)]
+
+    def statements_of(self, nodes) -> None:
+        named, blank = self._todo(nodes, self.out_done)
+        self._construct("?n ?p ?o", named)
+        for n in blank:  # a VALUES block cannot name a blank node
+            self.view.extend(ox.Quad(q.subject, q.predicate, q.object) for q in
+                             self.build.quads_for_pattern(n, None, None, None))
+
+    def statements_into(self, nodes) -> None:
+        named, blank = self._todo(nodes, self.in_done)
+        self._construct("?s ?p ?n", named)
+        for n in blank:
+            self.view.extend(ox.Quad(q.subject, q.predicate, q.object) for q in
+                             self.build.quads_for_pattern(None, None, n, None))
+
+    def neighbours(self, nodes, forward, inverse) -> set:
+        """Objects of ``forward`` predicates (read from the view, which holds the nodes' statements) and subjects
+        of ``inverse`` ones (read from the build, and copied); None: every predicate."""
+        found: set = set()
+        for n in nodes:
+            if isinstance(n, ox.Literal):
+                continue
+            if forward is None:
+                found.update(q.object for q in self.view.quads_for_pattern(n, None, None, None))
+            else:
+                for p in forward:
+                    found.update(q.object for q in self.view.quads_for_pattern(n, p, None, None))
+        if inverse is None:
+            self.statements_into(nodes)
+            for n in nodes:
+                found.update(q.subject for q in self.view.quads_for_pattern(None, None, n, None))
+        elif inverse:
+            # one index lookup per node and property (a VALUES join here makes Oxigraph read the whole property)
+            for n in nodes:
+                if isinstance(n, ox.Literal):
+                    continue
+                for p in inverse:
+                    into = [ox.Quad(q.subject, q.predicate, q.object) for q in
+                            self.build.quads_for_pattern(None, p, n, None)]
+                    self.view.extend(into)
+                    found.update(q.subject for q in into)
+        return {n for n in found if not isinstance(n, ox.Literal)}
+
+
+class _Union:
+    """The build and the file's statements, with their graphs, as far as locating findings reads a store."""
+
+    def __init__(self, build: ox.Store, overlay: ox.Store):
+        self.build, self.overlay = build, overlay
+
+    def quads_for_pattern(self, s, p, o, g=None):
+        yield from self.build.quads_for_pattern(s, p, o, g)
+        yield from self.overlay.quads_for_pattern(s, p, o, g)
+
+    def query(self, text: str, **options):
+        return self.build.query(text, **options)

@@ -101,7 +101,8 @@ def validate(loaded: Loaded, shapes: list[Path] | None = None, engine: str = "fa
         report = Report(findings, len(loaded.store))
         shapes_used = compiled_shapes(shapes, loaded.names).graph
     report.shapes_graph = shapes_used
-    locate(report.findings, loaded)
+    # a graph copied for checking (validate --db) locates its findings in the graph they were copied from
+    locate(report.findings, getattr(loaded, "located_in", loaded))
     report.sort()
     return report
 

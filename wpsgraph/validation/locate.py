@@ -155,13 +155,13 @@ class _Block:
             if pm:
                 prefixes[pm.group(1)] = pm.group(2)
         iri = subject.value
-        spellings = [re.escape(f"<{iri}>")] + [re.escape(f"{p}:{iri[len(ns):]}") for p, ns in prefixes.items()
-                                               if iri.startswith(ns) and iri != ns]
+        spellings = [f"<{iri}>"] + [f"{p}:{iri[len(ns):]}" for p, ns in prefixes.items()
+                                    if iri.startswith(ns) and iri != ns]
         header = text[:head_end]
         self.head_lines = header.count("\n")
+        starts = _line_starts(path, text)
         self.windows = []  # (index, file line = window line + offset), a window per block about the subject
-        for found in re.finditer(r"(?m)^(?:" + "|".join(spellings) + r")(?=[\s;,.])", text[head_end:]):
-            start = head_end + found.start()
+        for start in sorted(o for spelling in spellings for o in starts.get(spelling, ())):
             end = text.find("\n\n", start)
             end = len(text) if end < 0 else end
             offset = text.count("\n", 0, start) - self.head_lines
@@ -185,3 +185,19 @@ class _Block:
             if placed:
                 return placed[0]
         return None
+
+
+_starts: dict = {}
+
+
+def _line_starts(path: Path, text: str) -> dict:
+    """Where each name that opens a line opens it (offsets), for a large file: read once."""
+    import re
+
+    if path not in _starts:
+        found: dict = {}
+        for m in re.finditer(r"(?m)^([^\s#@;,.][^\s;,]*)", text):
+            name = m.group(1).rstrip(".")
+            found.setdefault(name, []).append(m.start())
+        _starts[path] = found
+    return _starts[path]

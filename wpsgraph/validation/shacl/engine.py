@@ -17,7 +17,8 @@ qualifiedValueShape with qualifiedMin/MaxCount, closed, and SPARQL-based constra
 ``sh:select``). A shapes graph using anything else is refused (``Unsupported``): use ``--engine pyshacl``.
 
 pySHACL stays the reference: tests/test_shacl_engine.py checks that both engines give the same results
-(focus, path, value, severity, message, source shape) on the shipped data and every fixture.
+(focus, path, value, constraint component, severity, source shape, message) on the shipped data and every fixture,
+and tests/test_w3c_shacl.py runs the W3C SHACL test suite against this engine.
 """
 
 from __future__ import annotations
