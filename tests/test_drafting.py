@@ -562,3 +562,10 @@ def test_cli_bad_input_is_one_line_and_exit_2(args, stdin):
     r = CliRunner().invoke(main, args, input=stdin)
     assert r.exit_code == 2
     assert r.output.count("\n") == 1 and r.output.startswith("error:") and "Traceback" not in r.output
+
+
+def test_a_known_name_at_the_head_of_a_longer_name_is_not_that_resource():
+    """"U.S. Army Pacific" names another command than the U.S. Army the graph knows; a title after the name
+    ("U.S. Army Gender Advisor") keeps the link to the Army."""
+    assert "organisation/us-army" not in linked("Officers of the U.S. Army Pacific met in Manila on May 3, 2021.")
+    assert "organisation/us-army" in linked("The U.S. Army Gender Advisor spoke in Manila on May 3, 2021.")

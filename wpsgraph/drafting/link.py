@@ -158,6 +158,8 @@ class Linker:
                     continue
                 if kind not in ("theme", "country") and len(m.surface.split()) <= 2 and not at_start:
                     continue
+                if m.how == "label" and at_start and _longer_name(after):
+                    continue               # "U.S. Army South" is not the U.S. Army: a name of its own, drafted new
             out.append(m)
         return out
 
@@ -168,6 +170,16 @@ class Linker:
             return None
         hit = process.extractOne(key, self.choices, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
         return (hit[0], hit[1]) if hit else None
+
+
+def _longer_name(after: str) -> bool:
+    """The words after a known name inside a longer capitalised name make it another name ("U.S. Army South"),
+    unless they start a title or rank ("UN Women Representative", "U.S. Army Gender Advisor") or a list."""
+    from wpsgraph.drafting.cues import CONNECTORS, RANKS, TITLES
+
+    first = after.split()[0] if after.split() else ""
+    qualifiers = {t.split()[0].lower() for t in TITLES} | {r.split()[0].lower() for r in RANKS} | {"gender"}
+    return bool(first) and first[:1].isalpha() and first not in CONNECTORS and first not in qualifiers
 
 
 def choose(found: list[Mention]) -> list[Mention]:
