@@ -175,24 +175,8 @@ def countries_file(data: Path, build: Path) -> Path:
 
 
 def run_naive(data: Path, countries: Path, cap: float) -> dict:
-    stages, timed_out = {}, False
-    with tempfile.TemporaryFile("w+") as out:
-        proc = subprocess.Popen([PYTHON, "-c", _NAIVE_WORKER, str(data), str(countries)], stdout=out,
-                                stderr=subprocess.DEVNULL, cwd=ROOT)
-        t = time.perf_counter()
-        try:
-            proc.wait(timeout=cap)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-            timed_out = True
-        wall = time.perf_counter() - t
-        out.seek(0)
-        for line in out:
-            record = json.loads(line)
-            stages[record.pop("stage")] = record
-    return {"stages": stages, "timed_out": timed_out, "wall": round(wall, 3),
-            "peak_rss_mb": max([s["peak_rss_mb"] for s in stages.values()], default=None)}
+    """rdflib + owlrl + pySHACL in a worker process, under the same time and memory caps as the peers."""
+    return run_worker(_NAIVE_WORKER, [data, countries], cap)
 
 
 # ---------------------------------------------------------------------------------------------- peers

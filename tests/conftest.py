@@ -55,3 +55,15 @@ def ids(paths):
 
 
 __all__ = ["TESTS", "FIXTURES", "EXPECTED", "resources", "ids"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium (Debian's package, installed by tests/headless.py when missing), one per test module."""
+    from headless import Chromium, ensure_chromium
+
+    binary = ensure_chromium()
+    assert binary, "chromium is not installed and could not be: run `apt-get install -y chromium` as root"
+    chromium = Chromium(binary)
+    yield chromium
+    chromium.close()

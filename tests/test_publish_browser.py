@@ -17,7 +17,6 @@ import pytest
 
 from wpsgraph.publishing.conneg import make_server
 
-from headless import Chromium, ensure_chromium
 
 # Resource IRIs are opened extension-less, through content negotiation, as a browser would follow them.
 PAGES = [
@@ -40,15 +39,6 @@ def served(published):
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
     server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    binary = ensure_chromium()
-    assert binary, "chromium is not installed and could not be: run `apt-get install -y chromium` as root"
-    chromium = Chromium(binary)
-    yield chromium
-    chromium.close()
 
 
 def shots() -> Path | None:

@@ -25,7 +25,6 @@ from wpsgraph.endpoints.workbench import STATIC, Workbench, config
 from wpsgraph.namespaces import Names
 from wpsgraph.query.catalogue import catalogue
 
-from headless import Chromium, ensure_chromium
 from servers import built, free_port, http, port_closed
 
 WPSGRAPH = [sys.executable, "-m", "wpsgraph.cli"]
@@ -109,15 +108,6 @@ def test_serve_shows_the_project_page_and_passes_queries_on(served):
     assert http(served + "update", b"INSERT DATA { <a:b> <a:b> <a:b> }",
                 {"Content-Type": "application/sparql-update"})[0] == 403
     assert http(served + "query?" + urllib.parse.urlencode({"query": "SELECT nonsense"}))[0] == 400
-
-
-@pytest.fixture(scope="module")
-def browser():
-    binary = ensure_chromium()
-    assert binary, "chromium is not installed and could not be: run `apt-get install -y chromium` as root"
-    chromium = Chromium(binary)
-    yield chromium
-    chromium.close()
 
 
 def wait_for(browser, expression, seconds=20.0):
