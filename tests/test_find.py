@@ -121,7 +121,8 @@ def cli(*args):
     return CliRunner().invoke(main, [str(a) for a in args])
 
 
-def test_cli_find():
+def test_cli_find(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")  # wide enough for whole labels, whatever terminal the tests run in
     result = cli("find", "USNORTHCOM", "--limit", "3")
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
