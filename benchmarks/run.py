@@ -78,16 +78,18 @@ print(json.dumps({"stages": stages, "seconds": result.timings, "counts": {k: v f
                   "wall": round(time.perf_counter() - start, 3)}))
 """
 
-_NAIVE_WORKER = r"""
+# What every worker script starts with: one JSON line per stage, with the process's peak memory so far.
+_WORKER_PRELUDE = r"""
 import json, resource, sys, time
-import rdflib, owlrl, pyshacl
-from wpsgraph import resources
-
 def report(stage, seconds, **extra):
     print(json.dumps({"stage": stage, "seconds": round(seconds, 3),
                       "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1), **extra}),
           flush=True)
+"""
 
+_NAIVE_WORKER = _WORKER_PRELUDE + r"""
+import rdflib, owlrl, pyshacl
+from wpsgraph import resources
 t = time.perf_counter()
 g = rdflib.Graph()
 for path in resources.ontology_files() + resources.reference_files() + sys.argv[1:]:
@@ -195,14 +197,9 @@ print(json.dumps({"stage": "load", "seconds": round(time.perf_counter() - t, 3),
                   "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}), flush=True)
 """,
     # reasonable: OWL 2 RL over the same triples the build reasons over
-    "reasonable": r"""
-import json, resource, sys, time
+    "reasonable": _WORKER_PRELUDE + r"""
 import reasonable
 from wpsgraph import resources
-def report(stage, seconds, **extra):
-    print(json.dumps({"stage": stage, "seconds": round(seconds, 3),
-                      "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1), **extra}),
-          flush=True)
 t = time.perf_counter()
 r = reasonable.PyReasoner()
 for path in resources.ontology_files() + resources.reference_files() + sys.argv[1:3]:
@@ -213,14 +210,9 @@ triples = r.reason()
 report("reason", time.perf_counter() - t, triples=len(triples))
 """,
     # pyrudof: SHACL on the reasoned graph the build wrote
-    "pyrudof": r"""
-import json, resource, sys, time
+    "pyrudof": _WORKER_PRELUDE + r"""
 import pyrudof
 from wpsgraph import resources
-def report(stage, seconds, **extra):
-    print(json.dumps({"stage": stage, "seconds": round(seconds, 3),
-                      "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1), **extra}),
-          flush=True)
 t = time.perf_counter()
 rudof = pyrudof.Rudof(pyrudof.RudofConfig())
 rudof.read_data(sys.argv[1], format=pyrudof.RDFFormat.NTriples)
@@ -231,14 +223,9 @@ result = rudof.validate_shacl()
 report("validate", time.perf_counter() - t, conforms=bool(result.conforms), results=len(result.violations))
 """,
     # pySHACL: the same, on an rdflib graph
-    "pyshacl": r"""
-import json, resource, sys, time
+    "pyshacl": _WORKER_PRELUDE + r"""
 import rdflib, pyshacl
 from wpsgraph import resources
-def report(stage, seconds, **extra):
-    print(json.dumps({"stage": stage, "seconds": round(seconds, 3),
-                      "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1), **extra}),
-          flush=True)
 t = time.perf_counter()
 g = rdflib.Graph().parse(sys.argv[1], format="nt")
 shapes = rdflib.Graph().parse(resources.DATA_SHAPES, format="turtle")
