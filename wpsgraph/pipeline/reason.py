@@ -241,7 +241,8 @@ def ontology_rdflib(loaded: Loaded) -> rdflib.Graph:
     return rdflib_graph(loaded.store.quads_for_pattern(None, None, None, loaded.names.ontology_graph))
 
 
-def _versions() -> list[str]:
+def dependency_versions() -> list[str]:
+    """The versions a cached result depends on: this package's and the libraries' that parse, reason and name."""
     from importlib.metadata import PackageNotFoundError, version
 
     from wpsgraph import __version__
@@ -262,7 +263,7 @@ def _cache_key(ontology: rdflib.Graph) -> str:
     from rdflib.compare import to_canonical_graph
 
     lines = sorted(f"{s.n3()} {p.n3()} {o.n3()}" for s, p, o in to_canonical_graph(ontology))
-    return hashlib.sha256("\n".join(_versions() + lines).encode()).hexdigest()[:24]
+    return hashlib.sha256("\n".join(dependency_versions() + lines).encode()).hexdigest()[:24]
 
 
 def _tree_key(quads) -> str | None:
@@ -292,7 +293,7 @@ def _tree_key(quads) -> str | None:
                        if not (isinstance(s, ox.BlankNode) and referenced.get(s)))
     except ValueError:
         return None
-    return "tree-" + hashlib.sha256("\n".join(_versions() + lines).encode()).hexdigest()[:24]
+    return "tree-" + hashlib.sha256("\n".join(dependency_versions() + lines).encode()).hexdigest()[:24]
 
 
 _COMPILED: dict[str, Rules] = {}

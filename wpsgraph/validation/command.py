@@ -27,10 +27,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from wpsgraph import __version__, resources
+from wpsgraph import resources
 from wpsgraph.errors import InputError
+from wpsgraph.folders import OutputError, atomic_write
 from wpsgraph.namespaces import Names
 from wpsgraph.pipeline.load import Loaded, graph_for, load, parse_file, schema_statement
+from wpsgraph.pipeline.reason import dependency_versions
 from wpsgraph.validation.engines import Changes, validate, validate_ontology
 from wpsgraph.validation.findings import Finding, Location, Report
 from wpsgraph.validation.locate import locate
@@ -85,20 +87,8 @@ def parse_one(path: Path, names: Names):
 
 # ---------------------------------------------------------------------------------------------- the shipped graph
 
-def _versions() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    out = []
-    for package in ("pyoxigraph", "owlrl", "rdflib", "pycountry"):
-        try:
-            out.append(f"{package} {version(package)}")
-        except PackageNotFoundError:
-            out.append(f"{package} -")
-    return "\n".join(out)
-
-
 def _digest(paths, names: Names) -> str:
-    h = hashlib.sha256(f"{__version__}\n{_versions()}\n{names.base}\n".encode())
+    h = hashlib.sha256("\n".join([*dependency_versions(), names.base, ""]).encode())
     # the code that makes the cached graph: a change to it invalidates the cache
     package = Path(__file__).resolve().parents[1]
     for code in ("pipeline/load.py", "pipeline/reason.py", "pipeline/countries.py", "namespaces.py"):
@@ -141,10 +131,8 @@ def shipped(names: Names, cache: Path | None) -> Loaded:
             for path, content in ((nq, data), (meta, json.dumps({
                     "sha256": hashlib.sha256(data).hexdigest(),
                     "graphs": {g.value: (str(p) if p else None) for g, p in loaded.graphs.items()}}).encode())):
-                tmp = path.with_name(f".{path.name}.{os.getpid()}")
-                tmp.write_bytes(content)
-                tmp.replace(path)
-        except OSError:
+                atomic_write(path, content)
+        except (OSError, OutputError):
             pass  # an unwritable cache only costs time
     return loaded
 
