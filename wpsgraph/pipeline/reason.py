@@ -323,14 +323,12 @@ def rules_for(loaded: Loaded, cache_dir: Path | None = None) -> Rules:
     rules = compile_rules(ontology)
     _COMPILED[key] = rules
     if cache is not None:
-        import os
+        from wpsgraph.folders import OutputError, atomic_write
 
-        try:  # written beside and renamed: a reader sees a whole entry or none
+        try:  # a reader sees a whole entry or none
             cache.parent.mkdir(parents=True, exist_ok=True)
-            tmp = cache.with_name(f".{cache.name}.{os.getpid()}")
-            tmp.write_text(rules_to_json(rules, key), encoding="utf-8")
-            tmp.replace(cache)
-        except OSError:
+            atomic_write(cache, rules_to_json(rules, key))
+        except (OSError, OutputError):
             pass  # an unwritable cache only costs time
     return rules
 
