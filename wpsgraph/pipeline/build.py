@@ -95,7 +95,7 @@ def build(data_files: Sequence[Path] | None = None, out: Path = Path("build"), n
         reasoned = reason(loaded, rules_cache(), sink=writer.take if large else None)
         timings["reason"] = time.perf_counter() - clock
         say(f"reason: {reasoned.inferred} inferred triples, {reasoned.engine} engine ({timings['reason']:.2f} s)")
-        writer.inferred_ready()
+        writer.inferred_ready(reasoned.ordered)
         if large:
             say("store: writing the inferred graph on disk in the background")
 
@@ -151,6 +151,7 @@ class _StoreWriter:
         self.streamed = False
         self.inferred_file, self.prefixes = inferred_file, prefixes
         self.ready = threading.Event()
+        self.ordered = False  # the inferred graph can be dumped from the store as it is (``Reasoned.ordered``)
         self.cancelled = False
         self.error: BaseException | None = None
         self.thread = threading.Thread(target=self._run, name="wpsgraph-store-writer", daemon=True)
@@ -182,7 +183,8 @@ class _StoreWriter:
                     return
                 if not self.streamed:  # owlrl reasoned: the graph is copied whole
                     _copy_graph(self.source, disk, self.inferred)
-            write_stable_turtle(self.source, disk, self.inferred, self.inferred_file, self.prefixes)
+            # From the in-memory store: reading 2M statements back from the on-disk one costs seven times as much.
+            write_stable_turtle(self.source, self.inferred, self.inferred_file, self.prefixes, self.ordered)
             # The graphs went in as separate bulk loads whose key ranges overlap; compacting them into one sorted
             # run takes a second or two at a million triples and makes every later query about a third faster.
             if not self.whole:
@@ -208,9 +210,11 @@ class _StoreWriter:
                 continue
         return False
 
-    def inferred_ready(self):
-        """The reasoner has written the inferred graph: copy it too (what was not given slice by slice)."""
+    def inferred_ready(self, ordered: bool = False):
+        """The reasoner has written the inferred graph (``ordered``: in the order its Turtle is written in): copy
+        it too (what was not given slice by slice)."""
         if not self.ready.is_set():
+            self.ordered = ordered
             self._put(None)
         self.ready.set()
 

@@ -235,6 +235,9 @@ class Reasoned:
     note: str = ""
     rules: Rules | None = None  # the compiled rules used (kept by the build for incremental updates)
     streamed: bool = False      # the entailments were also given to the caller's sink
+    # The store gives the inferred graph back sorted, with no blank node to relabel: its dump is stable as it is
+    # (the compiled engine's loading order, ``_reason_compiled``).
+    ordered: bool = False
 
 
 def ontology_rdflib(loaded: Loaded) -> rdflib.Graph:
@@ -508,7 +511,8 @@ def reason(loaded: Loaded, cache_dir: Path | None = None, sink: Callable[[bytes]
         rules = rules_for(loaded, cache_dir)
     except UnsupportedAxiom as e:
         return _reason_with_owlrl(loaded, f"owlrl used: {e}")
-    return Reasoned(_reason_compiled(store, rules, target, sink), "compiled", rules=rules, streamed=sink is not None)
+    count, blank = _reason_compiled(store, rules, target, sink)
+    return Reasoned(count, "compiled", rules=rules, streamed=sink is not None, ordered=not blank)
 
 
 # Terms are handled as their N-Triples text: Oxigraph writes it (CONSTRUCT results serialised as N-Triples) and
@@ -540,7 +544,9 @@ def _read_pairs(store: ox.Store, predicate: str) -> set:
 
 
 def _reason_compiled(store: ox.Store, rules: Rules, target: ox.NamedNode,
-                     sink: Callable[[bytes], None] | None = None) -> int:
+                     sink: Callable[[bytes], None] | None = None) -> tuple[int, bool]:
+    """Materialise into ``target``; the number of statements written, and whether any text of them held "_:" (a
+    blank node, or those characters inside a literal)."""
     tbox = [(_nt(s), _nt(p), _nt(o)) for s, p, o in rules.tbox]
 
     # Only the triples a rule can fire on are read: rdf:type and the properties the rules mention.
@@ -566,40 +572,42 @@ def _reason_compiled(store: ox.Store, rules: Rules, target: ox.NamedNode,
     # The entailed TBox triples are written as they are; they were also put into ``edges`` and ``members`` (so that
     # rules fire on them) before the asserted snapshot was taken, so the differences below leave them out.
     g = str(target)
-
-    def statements():
-        yield from (f"{s} {p} {o} {g} .\n" for s, p, o in set(tbox))
-        for p, pairs in edges.items():
-            fresh = pairs - asserted_edges[p] if p in asserted_edges else pairs
-            yield from (f"{s} {p} {o} {g} .\n" for s, o in fresh)
-        for c, nodes in members.items():
-            fresh = nodes - asserted_members[c] if c in asserted_members else nodes
-            yield from (f"{n} {_RDF_TYPE} {c} {g} .\n" for n in fresh if n[0] != '"')
-
-    # Loaded a few hundred thousand statements at a time: the text of all of them at once (lines, joined string,
-    # bytes) was the reasoner's peak memory.
-    count = 0
-    chunk: list = []
-    for line in statements():
-        chunk.append(line)
-        if len(chunk) == _CHUNK:
-            count += _load_lines(store, chunk, sink)
-            chunk = []
-    count += _load_lines(store, chunk, sink)
-    return count
+    lines = [f"{s} {p} {o} {g} .\n" for s, p, o in set(tbox)]
+    # Each relation dropped once written out, so that the sets and the lines are not all held at once.
+    while edges:
+        p, pairs = edges.popitem()
+        fresh = pairs - asserted_edges.pop(p) if p in asserted_edges else pairs
+        lines.extend(f"{s} {p} {o} {g} .\n" for s, o in fresh)
+        del pairs, fresh
+    while members:
+        c, nodes = members.popitem()
+        fresh = nodes - asserted_members.pop(c) if c in asserted_members else nodes
+        lines.extend(f"{n} {_RDF_TYPE} {c} {g} .\n" for n in fresh if n[0] != '"')
+        del nodes, fresh
+    # Loaded in descending order: the in-memory store hands a graph's quads back newest first, so the inferred
+    # graph comes out sorted by subject (one Turtle block each) and the same bytes whatever Python's hash seed,
+    # straight from the store (``stable.write_stable_turtle``), without reading the slow on-disk copy back.
+    lines.sort(reverse=True)
+    # Loaded a hundred thousand statements at a time: the text of all of them at once (joined string, bytes) would
+    # double the reasoner's peak memory.
+    blank = False
+    for start in range(0, len(lines), _CHUNK):
+        blank |= _load_lines(store, lines[start:start + _CHUNK], sink)
+    return len(lines), blank
 
 
 _CHUNK = 100_000
 
 
-def _load_lines(store: ox.Store, lines: list, sink: Callable[[bytes], None] | None = None) -> int:
+def _load_lines(store: ox.Store, lines: list, sink: Callable[[bytes], None] | None = None) -> bool:
+    """Load N-Quads lines; whether their text holds "_:"."""
     text = "".join(lines).encode("utf-8")
     if text and sink is not None:
         sink(text)
     if text:
         # a transaction (load) is faster for small texts; bulk_load, without one, for large ones
         load_keeping_blank_nodes(store, text, ox.RdfFormat.N_QUADS, bulk=len(text) > 2_000_000)
-    return len(lines)
+    return b"_:" in text
 
 
 def _rules_in_text(rules: Rules) -> Rules:

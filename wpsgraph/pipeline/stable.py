@@ -1,10 +1,10 @@
 """Outputs that are the same bytes for the same inputs: quads in a fixed order, blank nodes labelled canonically.
 
-Oxigraph gives every parsed blank node a random label, and neither its in-memory store nor Python's sets keep an
-order from run to run; the dumps of a build would differ each time. Here the quads that mention a blank node are
-relabelled by RDF Dataset Canonicalization (RDFC-1.0, Oxigraph's own), which depends only on those quads, and the
-quads of such a graph are sorted by their N-Quads text. A graph without blank nodes is written in an order that
-is already stable (``graph_quads``, ``write_stable_turtle``), at no cost.
+Oxigraph gives every parsed blank node a random label, and Python's sets keep no order from run to run (Oxigraph's
+in-memory store gives a graph's quads back newest first); the dumps of a build would differ each time. Here the
+quads that mention a blank node are relabelled by RDF Dataset Canonicalization (RDFC-1.0, Oxigraph's own), which
+depends only on those quads, and the quads of such a graph are sorted by their N-Quads text. A graph without blank
+nodes is written in an order that is already stable (``graph_quads``, ``write_stable_turtle``), at no cost.
 """
 
 from __future__ import annotations
@@ -52,15 +52,15 @@ def graph_quads(store: ox.Store, graph: ox.NamedNode) -> Iterable[ox.Quad]:
     return stable_quads(quads) if has_blank_nodes(store, graph) else quads
 
 
-def write_stable_turtle(source: ox.Store, disk: ox.Store, graph: ox.NamedNode, path, prefixes: dict[str, str]) -> None:
-    """One graph as Turtle at ``path``. Written by the on-disk store when the graph has no blank node: its order is
-    that of its indexes (terms by value or by a fixed hash), the same whatever order the reasoner added the triples
-    in, and the dump runs without the GIL. Otherwise relabelled and sorted from ``source`` (``stable_quads``)."""
-    if not has_blank_nodes(disk, graph):
-        disk.dump(str(path), format=ox.RdfFormat.TURTLE, from_graph=graph, prefixes=prefixes)
+def write_stable_turtle(store: ox.Store, graph: ox.NamedNode, path, prefixes: dict[str, str], as_stored: bool) -> None:
+    """One graph of the in-memory ``store`` as Turtle at ``path``. ``as_stored``: the store gives the graph back in
+    a fixed order with no blank node (the compiled reasoner loads it so, ``reason._reason_compiled``), and it is
+    dumped as it is; otherwise relabelled and sorted (``stable_quads``)."""
+    if as_stored:
+        store.dump(str(path), format=ox.RdfFormat.TURTLE, from_graph=graph, prefixes=prefixes)
         return
     with open(path, "wb") as f:
-        ox.serialize(stable_triples(source.quads_for_pattern(None, None, None, graph)), f,
+        ox.serialize(stable_triples(store.quads_for_pattern(None, None, None, graph)), f,
                      format=ox.RdfFormat.TURTLE, prefixes=prefixes)
 
 
