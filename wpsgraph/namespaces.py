@@ -120,7 +120,7 @@ class Names:
         return self._compactor(iri, empty_local)
 
     # The one base-IRI rewriter: files are written under the default base and moved at parse time (data, shapes,
-    # queries); these are its three forms.
+    # queries): an IRI, and a term (query.sparql.rebase_query applies it to the IRI tokens of a query).
     def rebase(self, iri: str) -> str:
         """Rewrite an IRI written under the default base into the configured base."""
         if self.base != DEFAULT_BASE and iri.startswith(DEFAULT_BASE):
@@ -134,7 +134,3 @@ class Names:
         if isinstance(term, Literal) and term.datatype.value.startswith(DEFAULT_BASE):
             return Literal(term.value, datatype=NamedNode(self.rebase(term.datatype.value)))
         return term
-
-    def rebase_text(self, text: str) -> str:
-        """SPARQL (or any) text with every mention of the default base moved to the configured one."""
-        return text if self.base == DEFAULT_BASE else text.replace(DEFAULT_BASE, self.base)

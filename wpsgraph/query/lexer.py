@@ -24,6 +24,11 @@ _LEXEMES = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!
                       r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>\s"{}|^`\\]*>|#[^\n]*')
 
 
+def iri_tokens(text: str) -> list[re.Match]:
+    """Every IRI written ``<...>`` outside comments and strings, those of PREFIX and BASE declarations included."""
+    return [m for m in _LEXEMES.finditer(text) if m.group(0)[0] == "<"]
+
+
 _FORM = re.compile(r"(?<![?$:\w])(SELECT|CONSTRUCT|ASK|DESCRIBE)\b(?!:)", re.IGNORECASE)
 
 
