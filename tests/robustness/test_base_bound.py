@@ -12,9 +12,11 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import rdflib
+from click.testing import CliRunner
 
 from wpsgraph import query as q
 from wpsgraph import resources
+from wpsgraph.cli import main
 from wpsgraph.endpoints import remote
 from wpsgraph.namespaces import DEFAULT_BASE, Names
 from wpsgraph.query.catalogue import read_query
@@ -82,6 +84,22 @@ def test_iris_in_every_position_move():
     query = q.Query("t", Path("t.rq"), "", "", [], text)
     row = q.run(query, ox.Store(), names=OTHER).rows[0]
     assert [t.value for t in row] == [OTHER.base + "x", OTHER.base + "id/y", OTHER.id + "z", "http://other/"]
+
+
+def test_escaped_iris_move_too():
+    text = (r"SELECT ?a ?b WHERE { BIND(<https\u003A//w3id.org/wpsgraph/x> AS ?a) "
+            r"BIND(<https://w3id.org/wpsgraph/\u0079> AS ?b) }")
+    query = q.Query("t", Path("t.rq"), "", "", [], text)
+    assert [t.value for t in q.run(query, ox.Store(), names=OTHER).rows[0]] == [OTHER.base + "x", OTHER.base + "y"]
+
+
+def test_an_invalid_iri_under_the_base_is_a_one_line_error(tmp_path):
+    path = tmp_path / "bad.rq"
+    path.write_text("SELECT * WHERE { <https://w3id.org/wpsgraph/%zz> ?p ?o }\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["query", str(path), "--base-iri", OTHER.base])
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith(f"error: {path}: <https://w3id.org/wpsgraph/%zz> is not a valid IRI")
+    assert len(result.output.strip().splitlines()) == 1
 
 
 # ---------------------------------------------------------------------------------------------- canned queries

@@ -70,11 +70,11 @@ def bindings(query: Query, given: dict[str, str], names: Names) -> dict[str, obj
 def query_text(query: Query, names: Names, bound: dict | None = None) -> str:
     """The query text to send: the project's namespace moved to the configured base (``rebase_query``), parameters
     bound (``bind``)."""
-    text = rebase_query(query.text, names)
+    text = rebase_query(query.text, names, query.path)
     return bind(text, bound, query.path) if bound else text
 
 
-def rebase_query(text: str, names: Names) -> str:
+def rebase_query(text: str, names: Names, where_from="the query") -> str:
     """``text`` with every IRI under the default base moved to the configured base, as a term: each ``<IRI>``
     token the lexer finds (those of PREFIX and BASE declarations too, so prefixed and relative names follow) is
     replaced by the rebased IRI as Oxigraph writes it. Comments and strings stay as written: a query that compares
@@ -85,12 +85,14 @@ def rebase_query(text: str, names: Names) -> str:
     if names.base == DEFAULT_BASE:
         return text
     parts, last = [], 0
-    for token in iri_tokens(text):
-        iri = token.group(0)[1:-1]
+    for start, end, iri in iri_tokens(text):
         moved = names.rebase(iri)
         if moved != iri:
-            parts += [text[last:token.start()], str(ox.NamedNode(moved))]
-            last = token.end()
+            try:
+                parts += [text[last:start], str(ox.NamedNode(moved))]
+            except ValueError as e:  # UnicodeEncodeError (a lone surrogate) is one too
+                raise QueryError(f"{where_from}: {text[start:end]} is not a valid IRI: {e}") from None
+            last = end
     return "".join(parts) + text[last:]
 
 
