@@ -21,6 +21,7 @@ from wpsgraph.endpoints import remote
 from wpsgraph.namespaces import DEFAULT_BASE, Names
 from wpsgraph.query.catalogue import read_query
 from wpsgraph.terms import to_rdflib
+from wpsgraph.validation import qc
 from wpsgraph.validation.pyshacl_reference import shapes_graph
 
 from conftest import ids
@@ -160,6 +161,24 @@ def test_the_remote_text_follows_the_base(other_endpoint, default_rows, as_writt
         same_moved(remote.run(q.find(name), other_endpoint, names=OTHER), default_rows[name])
     result = remote.run(as_written, other_endpoint, names=OTHER)
     assert [[t.value for t in row] for row in result.rows] == [EXPECTED_ROW]
+
+
+# ---------------------------------------------------------------------------------------------- ontology QC checks
+
+def test_qc_checks_follow_the_base(other_store):
+    from test_qc import BREAK, CHECKS, PREFIXES
+
+    for check in CHECKS:
+        assert qc.run_check(check, other_store, OTHER) == []
+    # a class without parent, written under the default base and moved, is found under the other base
+    broken = ox.Store()
+    broken.extend(other_store)
+    broken.extend(ox.Quad(*(OTHER.rebase_term(t) for t in (triple.subject, triple.predicate, triple.object)),
+                          OTHER.ontology_graph)
+                  for triple in ox.parse((PREFIXES + BREAK["class-without-parent"]).encode(),
+                                         format=ox.RdfFormat.TURTLE))
+    check = next(c for c in CHECKS if c.name == "class-without-parent")
+    assert qc.run_check(check, broken, OTHER) == [{"focus": ox.NamedNode(OTHER.wps + "Broken")}]
 
 
 # ---------------------------------------------------------------------------------------------- shapes (pySHACL)
