@@ -20,6 +20,7 @@ from wpsgraph.cli import main
 from wpsgraph.endpoints import remote
 from wpsgraph.namespaces import DEFAULT_BASE, Names
 from wpsgraph.query.catalogue import read_query
+from wpsgraph.query.lexer import mask
 from wpsgraph.terms import to_rdflib
 from wpsgraph.validation import qc
 from wpsgraph.validation.pyshacl_reference import shapes_graph
@@ -31,6 +32,7 @@ from servers import http, oxigraph
 # are SPARQL punctuation.
 OTHER = Names("https://example.org/o'k(1);a=b/")
 QUERIES = resources.query_files()
+QC = sorted(qc.QC_DIR.glob("*.rq"))
 
 AS_WRITTEN = '''# title: t
 # description: the default base https://w3id.org/wpsgraph/ in a comment stays as written
@@ -104,6 +106,12 @@ def test_an_invalid_iri_under_the_base_is_a_one_line_error(tmp_path):
 
 
 # ---------------------------------------------------------------------------------------------- canned queries
+
+@pytest.mark.parametrize("path", QUERIES + QC, ids=ids(QUERIES + QC))
+def test_no_query_holds_the_base_in_a_string(path):
+    # a string is never moved: a comparison with the base is written with a term, STR(wps:)
+    assert DEFAULT_BASE not in mask(path.read_text(encoding="utf-8"), strings=False)
+
 
 @pytest.fixture(scope="module")
 def other_store(shipped):
