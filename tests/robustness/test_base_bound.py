@@ -61,6 +61,16 @@ def test_the_base_is_a_legal_iri():
     assert OTHER.base == "https://example.org/o'k(1);a=b/"
 
 
+@pytest.mark.parametrize("base", ["https://example.org/kg#", "https://example.org/kg#x/", "https://example.org/?/",
+                                  "https://example.org/%zz/"])
+def test_a_base_the_projects_iris_cannot_extend_is_exit_2(base):
+    # the project's IRIs are the base followed by ontology#..., id/...: a base with a fragment (or a query, or a bad
+    # escape) makes every one of them invalid
+    result = CliRunner().invoke(main, ["query", "wps-resolutions", "--base-iri", base])
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith("error: invalid base IRI") and len(result.output.strip().splitlines()) == 1
+
+
 def test_only_iri_tokens_move(as_written):
     text = q.query_text(as_written, OTHER)
     assert text.count(DEFAULT_BASE) == AS_WRITTEN.count(DEFAULT_BASE) - 1  # the PREFIX declaration only
