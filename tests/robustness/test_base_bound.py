@@ -57,10 +57,6 @@ def moved(rows):
     return [[None if t is None else OTHER.rebase_term(t) for t in row] for row in rows]
 
 
-def test_the_base_is_a_legal_iri():
-    assert OTHER.base == "https://example.org/o'k(1);a=b/"
-
-
 @pytest.mark.parametrize("base", ["https://example.org/kg#", "https://example.org/kg#x/", "https://example.org/?/",
                                   "https://example.org/%zz/"])
 def test_a_base_the_projects_iris_cannot_extend_is_exit_2(base):
@@ -113,6 +109,18 @@ def test_an_invalid_iri_under_the_base_is_a_one_line_error(tmp_path):
     assert result.exit_code == 2, result.output
     assert result.output.startswith(f"error: {path}: <https://w3id.org/wpsgraph/%zz> is not a valid IRI")
     assert len(result.output.strip().splitlines()) == 1
+
+
+def test_an_adhoc_query_on_the_command_line(tmp_path):
+    # its undeclared prefixes are declared under the default base, then moved with the rest of its IRIs
+    path = tmp_path / "adhoc.rq"
+    path.write_text("SELECT ?c ?s WHERE { BIND(wps:Country AS ?c) BIND('https://w3id.org/wpsgraph/' AS ?s) }\n",
+                    encoding="utf-8")
+    minimal = Path(__file__).resolve().parents[1] / "fixtures" / "valid" / "minimal.ttl"
+    result = CliRunner().invoke(main, ["query", str(path), "--data", str(minimal), "--base-iri", OTHER.base,
+                                       "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == ["c,s", f"{OTHER.wps}Country,{DEFAULT_BASE}"]
 
 
 # ---------------------------------------------------------------------------------------------- canned queries
