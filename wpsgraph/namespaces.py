@@ -34,8 +34,9 @@ def base_iri(override: str | None = None) -> str:
 
 
 def checked_base(base: str) -> str:
-    """``base`` if it is an absolute http(s) IRI with nothing that would need escaping in SPARQL or Turtle (it is
-    written into IRIs of queries and pages); else a one-line error."""
+    """``base`` if it is an absolute http(s) IRI without query or fragment (the project's IRIs are the base followed
+    by paths and fragments) and with nothing that would need escaping in SPARQL or Turtle (pages write it out);
+    else a one-line error."""
     import re
     import urllib.parse
 
@@ -43,13 +44,13 @@ def checked_base(base: str) -> str:
 
     parts = urllib.parse.urlsplit(base)
     try:
-        NamedNode(base)
+        NamedNode(base + "ontology#x")  # the project's IRIs extend the base with paths and fragments
     except ValueError:
         parts = None  # type: ignore[assignment]
-    if (parts is None or parts.scheme not in ("http", "https") or not parts.netloc or parts.query
+    if (parts is None or parts.scheme not in ("http", "https") or not parts.netloc or "?" in base or "#" in base
             or re.search(r"[\x00-\x20<>\"{}|\\^`]", base)):
-        raise WpsError(f"invalid base IRI {base!r}: give an absolute http(s) IRI ending with / or # "
-                       f"(--base-iri or ${BASE_ENV}), for example https://example.org/wps/")
+        raise WpsError(f"invalid base IRI {base!r}: give an absolute http(s) IRI ending with /, with no query or "
+                       f"fragment (--base-iri or ${BASE_ENV}), for example https://example.org/wps/")
     return base
 
 
@@ -120,7 +121,7 @@ class Names:
         return self._compactor(iri, empty_local)
 
     # The one base-IRI rewriter: files are written under the default base and moved at parse time (data, shapes,
-    # queries); these are its three forms.
+    # queries): an IRI, and a term (query.sparql.rebase_query applies it to the IRI tokens of a query).
     def rebase(self, iri: str) -> str:
         """Rewrite an IRI written under the default base into the configured base."""
         if self.base != DEFAULT_BASE and iri.startswith(DEFAULT_BASE):
@@ -134,7 +135,3 @@ class Names:
         if isinstance(term, Literal) and term.datatype.value.startswith(DEFAULT_BASE):
             return Literal(term.value, datatype=NamedNode(self.rebase(term.datatype.value)))
         return term
-
-    def rebase_text(self, text: str) -> str:
-        """SPARQL (or any) text with every mention of the default base moved to the configured one."""
-        return text if self.base == DEFAULT_BASE else text.replace(DEFAULT_BASE, self.base)

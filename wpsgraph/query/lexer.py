@@ -21,7 +21,23 @@ def mask(text: str, strings: bool) -> str:
 
 
 _LEXEMES = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
-                      r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>\s"{}|^`\\]*>|#[^\n]*')
+                      r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
+                      r'|<(?:[^<>\s"{}|^`\\]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>|#[^\n]*')
+
+
+def iri_tokens(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, IRI) of every IRI written ``<...>`` outside comments and strings, those of PREFIX and BASE
+    declarations included; the IRI with its ``\\u`` escapes decoded."""
+    return [(m.start(), m.end(), _UCHAR.sub(_decoded, m.group(0)[1:-1]))
+            for m in _LEXEMES.finditer(text) if m.group(0)[0] == "<"]
+
+
+_UCHAR = re.compile(r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}")
+
+
+def _decoded(escape: re.Match) -> str:
+    code = int(escape.group(0)[2:], 16)
+    return escape.group(0) if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF else chr(code)  # no character: as is
 
 
 _FORM = re.compile(r"(?<![?$:\w])(SELECT|CONSTRUCT|ASK|DESCRIBE)\b(?!:)", re.IGNORECASE)

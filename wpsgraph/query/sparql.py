@@ -2,7 +2,8 @@
 ``run``) and elsewhere by a VALUES block opened at the start of the WHERE clause.
 
 Each term is written by Oxigraph's serialiser (which validates IRIs and escapes literals), never by pasting the
-user's text; the same bound text runs on Oxigraph, rdflib or any remote endpoint.
+user's text; so is every IRI moved under a configured base (``rebase_query``). The same text runs on Oxigraph,
+rdflib or any remote endpoint.
 """
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ import re
 import pyoxigraph as ox
 
 from wpsgraph.errors import QueryError
-from wpsgraph.namespaces import XSD, Names
+from wpsgraph.namespaces import DEFAULT_BASE, XSD, Names
 from wpsgraph.query.catalogue import Param, Query
-from wpsgraph.query.lexer import mask
+from wpsgraph.query.lexer import iri_tokens, mask
 
 
 def term_for(param: Param, value: str, names: Names):
@@ -67,9 +68,32 @@ def bindings(query: Query, given: dict[str, str], names: Names) -> dict[str, obj
 
 
 def query_text(query: Query, names: Names, bound: dict | None = None) -> str:
-    """The query text to send: the project's namespace moved to the configured base, parameters bound (``bind``)."""
-    text = names.rebase_text(query.text)
+    """The query text to send: the project's namespace moved to the configured base (``rebase_query``), parameters
+    bound (``bind``)."""
+    text = rebase_query(query.text, names, query.path)
     return bind(text, bound, query.path) if bound else text
+
+
+def rebase_query(text: str, names: Names, where_from="the query") -> str:
+    """``text`` with every IRI under the default base moved to the configured base, as a term: each ``<IRI>``
+    token the lexer finds (those of PREFIX and BASE declarations too, so prefixed and relative names follow) is
+    replaced by the rebased IRI as Oxigraph writes it. Comments and strings stay as written: a query that compares
+    with the base says ``STR(wps:)``, never the base as a string.
+
+    No engine option does this: Oxigraph's ``prefixes=`` gives way to the query's own PREFIX declarations, and its
+    ``substitutions=`` binds variables only."""
+    if names.base == DEFAULT_BASE:
+        return text
+    parts, last = [], 0
+    for start, end, iri in iri_tokens(text):
+        moved = names.rebase(iri)
+        if moved != iri:
+            try:
+                parts += [text[last:start], str(ox.NamedNode(moved))]
+            except ValueError as e:  # UnicodeEncodeError (a lone surrogate) is one too
+                raise QueryError(f"{where_from}: {text[start:end]} is not a valid IRI: {e}") from None
+            last = end
+    return "".join(parts) + text[last:]
 
 
 def bind(text: str, bound: dict, where_from="the query") -> str:

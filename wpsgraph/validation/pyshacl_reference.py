@@ -9,6 +9,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from wpsgraph.errors import require
+from wpsgraph.namespaces import DEFAULT_BASE
 from wpsgraph.validation.findings import SEVERITIES, Finding, default_message
 
 
@@ -71,15 +72,28 @@ def _prepared_queries():
 
 
 def shapes_graph(paths, names=None):
-    """The shapes files parsed by rdflib (rebased under a custom base as text, the way queries are)."""
+    """The shapes files parsed by rdflib; under a custom base their terms are rebased after parsing, by the same
+    ``Names.rebase_term`` as the fast engine's shapes and the data (strings, SPARQL texts included, as written)."""
     import rdflib
 
     g = rdflib.Graph()
     for path in paths:
-        text = Path(path).read_text(encoding="utf-8")
-        g.parse(data=names.rebase_text(text) if names is not None else text, format="turtle",
-                publicID=Path(path).resolve().as_uri())
-    return g
+        g.parse(data=Path(path).read_text(encoding="utf-8"), format="turtle", publicID=Path(path).resolve().as_uri())
+    if names is None or names.base == DEFAULT_BASE:
+        return g
+    from wpsgraph.terms import from_rdflib, to_rdflib
+
+    def rebased(term):
+        if isinstance(term, rdflib.URIRef) or str(getattr(term, "datatype", None) or "").startswith(DEFAULT_BASE):
+            return to_rdflib(names.rebase_term(from_rdflib(term)))
+        return term  # blank nodes and other literals: nothing to move, kept exactly as rdflib read them
+
+    moved = rdflib.Graph()
+    for prefix, namespace in g.namespaces():
+        moved.bind(prefix, names.rebase(str(namespace)), override=True, replace=True)
+    for triple in g:
+        moved.add(tuple(rebased(t) for t in triple))
+    return moved
 
 
 def _path(g, node):

@@ -3,7 +3,7 @@
 Each query selects ``?focus`` (the term at fault) and optionally ``?value`` and ``?other``; it returns no rows
 when all is well. Its header gives ``# title:``, ``# description:`` and ``# severity:`` (violation, warning or
 info). The queries run over the reasoned graph (the ontology, its entailments and the data), with the project's
-prefixes (``wps:`` under the configured base) declared for them.
+prefixes (``wps:`` under the configured base) given to the engine as its default prefixes.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import pyoxigraph as ox
 
 from wpsgraph import resources
 from wpsgraph.namespaces import Names
+from wpsgraph.query.sparql import rebase_query
 
 QC_DIR = resources.QUERIES_DIR / "qc"
 SEVERITIES = ("violation", "warning", "info")
@@ -52,13 +53,11 @@ def checks(folder: Path | None = None) -> list[Check]:
     return [parse(p) for p in sorted(Path(folder or QC_DIR).glob("*.rq"))]
 
 
-def with_prefixes(text: str, names: Names) -> str:
-    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in names.prefixes().items()) + text
-
-
 def run_check(check: Check, store: ox.Store, names: Names) -> list[dict]:
     rows = []
-    solutions = store.query(with_prefixes(check.text, names), use_default_graph_as_union=True)
+    # the prefixes given to the engine, not pasted in front of the text; IRIs written out moved like a canned query's
+    solutions = store.query(rebase_query(check.text, names, check.path), prefixes=names.prefixes(),
+                            use_default_graph_as_union=True)
     assert isinstance(solutions, ox.QuerySolutions), f"{check.name}: a QC check is a SELECT query"
     variables = [v.value for v in solutions.variables]
     for row in solutions:
