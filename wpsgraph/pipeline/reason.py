@@ -439,15 +439,24 @@ def materialise_sets(edges: dict, members: dict, rules: Rules) -> tuple[dict, di
                     edges[q] |= fresh
                     nxt[q] |= fresh
         for p1, p2, q in rules.chains:
-            if changed.get(p1) or changed.get(p2) or nxt.get(p1) or nxt.get(p2):
-                succ = defaultdict(list)
-                for y, z in edges.get(p2, ()):
-                    succ[y].append(z)
-                joined = {(x, z) for x, y in edges.get(p1, ()) for z in succ.get(y, ())}
-                fresh = joined - edges[q]
-                if fresh:
-                    edges[q] |= fresh
-                    nxt[q] |= fresh
+            # Semi-naive: only joins with a pair this chain has not met yet. Every pair of a relation passes
+            # through ``changed`` or ``nxt`` in the round it is added or the next, and the loop runs until neither
+            # has any, so each is met once against the whole other relation as it is then.
+            new1 = changed.get(p1, _NONE) | nxt.get(p1, _NONE)
+            new2 = changed.get(p2, _NONE) | nxt.get(p2, _NONE)
+            if not new1 and not new2:
+                continue
+            joined: set = set()
+            if new1:
+                succ = _by_first(edges.get(p2, ()), {y for _, y in new1})
+                joined.update((x, z) for x, y in new1 for z in succ.get(y, ()))
+            if new2:
+                pred = _by_second(edges.get(p1, ()), {y for y, _ in new2})
+                joined.update((x, z) for y, z in new2 for x in pred.get(y, ()))
+            fresh = joined - edges[q]
+            if fresh:
+                edges[q] |= fresh
+                nxt[q] |= fresh
         delta = {p: pairs for p, pairs in nxt.items() if pairs}
 
     members = defaultdict(set, members)
@@ -468,6 +477,27 @@ def materialise_sets(edges: dict, members: dict, rules: Rules) -> tuple[dict, di
         for d in rules.superclasses.get(c, ()):
             members[d] |= nodes
     return edges, members
+
+
+_NONE: frozenset = frozenset()
+
+
+def _by_first(pairs, keep: set) -> dict:
+    """first -> [second] for the pairs whose first element is in ``keep``."""
+    index: dict = defaultdict(list)
+    for a, b in pairs:
+        if a in keep:
+            index[a].append(b)
+    return index
+
+
+def _by_second(pairs, keep: set) -> dict:
+    """second -> [first] for the pairs whose second element is in ``keep``."""
+    index: dict = defaultdict(list)
+    for a, b in pairs:
+        if b in keep:
+            index[b].append(a)
+    return index
 
 
 def _transitive_closure(pairs: set) -> set:
