@@ -90,18 +90,23 @@ def _syntax(path: Path, e: SyntaxError) -> InputError:
     return InputError(path, message, e.lineno, e.offset)
 
 
-_BASE = re.compile(rb"(?:^|[\s.])(?:@base|BASE)\s*<([^<>\s]*)>", re.IGNORECASE)
+# Searched for in the lowercased text: a pattern that starts with a plain word is found by a fast scan for it,
+# where one that starts with a choice of preceding characters is tried at every position (1.5 s for 50 MB).
+_BASE = re.compile(rb"base\s*<([^<>\s]*)>")
+_BEFORE_BASE = frozenset(b" \t\n\r\f\v.")
 _RELATIVE = re.compile(rb"<([^<>\s:]*)>")
 
 
 def _check_base(path: Path, data: bytes, names: Names) -> None:
     """A file's @base, and every IRI it writes relative to it, must stay under the project's namespace."""
-    if b"base" not in data.lower():
+    lowered = data.lower()
+    if b"base" not in lowered:
         return
     from urllib.parse import urljoin
 
     allowed = (names.base, DEFAULT_BASE)
-    bases = [(m.start(1), m.group(1).decode("utf-8", "replace")) for m in _BASE.finditer(data)]
+    bases = [(m.start(1), data[m.start(1):m.end(1)].decode("utf-8", "replace")) for m in _BASE.finditer(lowered)
+             if _directive_starts(lowered, m.start())]
     if not bases:
         return
     for start, iri in bases:
@@ -116,6 +121,14 @@ def _check_base(path: Path, data: bytes, names: Names) -> None:
         if not resolved.startswith(allowed):
             raise InputError(path, f"<{m.group(1).decode('utf-8', 'replace')}> resolves to <{resolved}>, outside the "
                                    f"project's namespace <{names.base}>", _line(data, m.start()))
+
+
+def _directive_starts(lowered: bytes, i: int) -> bool:
+    """Whether the word "base" at ``i`` is a directive (@base or BASE, any case): at the start of the text, or
+    after white space or a full stop."""
+    if i and lowered[i - 1] == ord("@"):
+        i -= 1
+    return i == 0 or lowered[i - 1] in _BEFORE_BASE
 
 
 def _line(data: bytes, offset: int) -> int:
