@@ -1,0 +1,162 @@
+"""``incremental.json``: what an update needs besides the previous build's store.
+
+The compiled OWL RL rules of ``reason`` (as Oxigraph terms, indexed for lookups from either side: ``TermRules``)
+and the shapes' read patterns (``patterns.read_patterns``). A full build writes them and each update rewrites
+them, so that an update neither compiles the ontology nor the shapes again. Terms are kept as their N-Triples
+text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from wpsgraph import __version__, resources
+from wpsgraph.folders import OutputError, atomic_write
+from wpsgraph.namespaces import RDF_TYPE, Names
+from wpsgraph.pipeline.incremental.patterns import read_patterns
+from wpsgraph.pipeline.incremental.plan import FORMAT, fixed_inputs
+from wpsgraph.pipeline.reason import Rules
+from wpsgraph.terms import from_rdflib
+
+
+@dataclass
+class TermRules:
+    """The compiled rules with Oxigraph terms, indexed for lookups from either side."""
+
+    implied: dict = field(default_factory=lambda: defaultdict(list))      # p -> [(q, flipped)]
+    implied_by: dict = field(default_factory=lambda: defaultdict(list))   # q -> [(p, flipped)]
+    transitive: set = field(default_factory=set)
+    chains_first: dict = field(default_factory=lambda: defaultdict(list))   # p1 -> [(p2, q)]
+    chains_second: dict = field(default_factory=lambda: defaultdict(list))  # p2 -> [(p1, q)]
+    chains_head: dict = field(default_factory=lambda: defaultdict(list))    # q -> [(p1, p2)]
+    domains: dict = field(default_factory=dict)
+    ranges: dict = field(default_factory=dict)
+    superclasses: dict = field(default_factory=dict)
+    props: set = field(default_factory=set)
+    tbox: set = field(default_factory=set)                 # (s, p, o)
+    tbox_types: dict = field(default_factory=lambda: defaultdict(set))
+
+
+def _indexed(t, implied, transitive, chains, domains: dict, ranges: dict, superclasses: dict, props,
+             tbox) -> TermRules:
+    """TermRules from the rules' parts, each term made by ``t`` (from rdflib, or from N-Triples text)."""
+    r = TermRules()
+    for p, q, flipped in implied:
+        r.implied[t(p)].append((t(q), flipped))
+        r.implied_by[t(q)].append((t(p), flipped))
+    r.transitive = {t(p) for p in transitive}
+    for p1, p2, q in chains:
+        r.chains_first[t(p1)].append((t(p2), t(q)))
+        r.chains_second[t(p2)].append((t(p1), t(q)))
+        r.chains_head[t(q)].append((t(p1), t(p2)))
+    r.domains = {t(p): {t(c) for c in cs} for p, cs in domains.items()}
+    r.ranges = {t(p): {t(c) for c in cs} for p, cs in ranges.items()}
+    r.superclasses = {t(c): {t(d) for d in ds} for c, ds in superclasses.items()}
+    r.props = {t(p) for p in props}
+    for s, p, o in tbox:
+        triple = (t(s), t(p), t(o))
+        r.tbox.add(triple)
+        if triple[1] == RDF_TYPE:
+            r.tbox_types[triple[0]].add(triple[2])
+    return r
+
+
+def term_rules(rules: Rules) -> TermRules:
+    implied = [(p, q, flipped) for p, qs in rules.implied.items() for q, flipped in qs]
+    return _indexed(from_rdflib, implied, rules.transitive, rules.chains, rules.domains, rules.ranges,
+                    rules.superclasses, rules.properties, rules.tbox)
+
+
+def _text(term) -> str:
+    return str(term)  # N-Triples
+
+
+def _term(text: str):
+    if text.startswith("<"):
+        return ox.NamedNode(text[1:-1])
+    if text.startswith("_:"):
+        return ox.BlankNode(text[2:])
+    return next(iter(ox.parse(f"<x:s> <x:p> {text} .", format=ox.RdfFormat.N_TRIPLES))).object
+
+
+def _rules_json(r: TermRules) -> dict:
+    t = _text
+    return {
+        "implied": [[t(p), t(q), f] for p, qs in r.implied.items() for q, f in qs],
+        "transitive": sorted(t(p) for p in r.transitive),
+        "chains": [[t(p1), t(p2), t(q)] for q, pairs in r.chains_head.items() for p1, p2 in pairs],
+        "domains": {t(p): sorted(t(c) for c in cs) for p, cs in r.domains.items()},
+        "ranges": {t(p): sorted(t(c) for c in cs) for p, cs in r.ranges.items()},
+        "superclasses": {t(c): sorted(t(d) for d in ds) for c, ds in r.superclasses.items()},
+        "props": sorted(t(p) for p in r.props),
+        "tbox": sorted([t(s), t(p), t(o)] for s, p, o in r.tbox),
+    }
+
+
+def rules_from_json(d: dict) -> TermRules:
+    return _indexed(_term, d["implied"], d["transitive"], d["chains"], d["domains"], d["ranges"],
+                    d["superclasses"], d["props"], d["tbox"])
+
+
+def _patterns_json(patterns: set) -> list:
+    return sorted(([[[kind, str(term)] for kind, term in targets],
+                    [[None if p is None else p.value, inverse] for p, inverse in steps]]
+                   for targets, steps in patterns), key=json.dumps)
+
+
+def _patterns_from_json(data: list) -> set:
+    return {(tuple((kind, _term(term)) for kind, term in targets),
+             tuple((None if p is None else ox.NamedNode(p), inverse) for p, inverse in steps))
+            for targets, steps in data}
+
+
+def write_state(path: Path, rules: Rules | TermRules, patterns: set | None = None) -> None:
+    """What an update of this build needs besides the store (the build writes it; each update rewrites it)."""
+    rules = rules if isinstance(rules, TermRules) else term_rules(rules)
+    state: dict = {"format": FORMAT, "rules": _rules_json(rules)}
+    if patterns is not None:
+        state["patterns"] = _patterns_json(patterns)
+    path.write_text(json.dumps(state), encoding="utf-8")
+
+
+def read_state(path: Path) -> dict:
+    """The state a build wrote; empty when absent, unreadable or of another format."""
+    try:
+        state = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return state if isinstance(state, dict) and state.get("format") == FORMAT else {}
+
+
+def shape_patterns(state: dict, names: Names, cache_dir: Path | None) -> set:
+    """The shapes' read patterns: from the build's state, else the cache (keyed by the shapes' content), else
+    computed (about a second: rdflib parses the SPARQL constraints). Raises patterns.Unbounded."""
+    from wpsgraph.validation.engines import compiled_shapes
+
+    if "patterns" in state:
+        try:
+            return _patterns_from_json(state["patterns"])
+        except (TypeError, ValueError):
+            pass  # written by an older wpsgraph: computed again
+    key = hashlib.sha256(b"patterns 2" + json.dumps(fixed_inputs(names)["shapes"]).encode() + names.base.encode()
+                         + __version__.encode()).hexdigest()[:20]
+    cache = Path(cache_dir) / f"read-patterns-{key}.json" if cache_dir is not None else None
+    if cache is not None and cache.exists():
+        try:
+            return _patterns_from_json(json.loads(cache.read_text(encoding="utf-8")))
+        except (OSError, ValueError, TypeError):
+            pass
+    patterns = read_patterns(compiled_shapes([resources.DATA_SHAPES], names))
+    if cache is not None:
+        try:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(cache, json.dumps(_patterns_json(patterns)))
+        except (OSError, OutputError):
+            pass  # a cache that cannot be written is only slower
+    return patterns
