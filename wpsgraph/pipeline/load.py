@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pyoxigraph import NamedNode, Quad, RdfFormat, Store, parse
+from pyoxigraph import NamedNode, Quad, RdfFormat, Store, Variable, parse
 
 from wpsgraph import inputs, resources
 from wpsgraph.errors import InputError
@@ -146,20 +146,20 @@ def schema_statement(q, names: Names) -> str | None:
 def _refuse_schema_statements(store: Store, names: Names, files: dict) -> None:
     """The first statement of a data file that redefines the vocabulary, as an error (one query over the data, one
     lookup per ontology term)."""
-    onto = names.ontology_graph.value
+    onto = {Variable("onto"): names.ontology_graph}  # bound by the engine (substitution projects it)
     rows = list(store.query(f"""
-        SELECT ?g ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }}
-          FILTER(?g != <{onto}>)
+        SELECT ?g ?s ?p ?o ?onto WHERE {{ GRAPH ?g {{ ?s ?p ?o }}
+          FILTER(?g != ?onto)
           FILTER((STRSTARTS(STR(?p), "{OWL}") && ?p NOT IN (<{OWL}versionInfo>, <{OWL}deprecated>))
                  || ?p IN (<{RDFS}subClassOf>, <{RDFS}subPropertyOf>, <{RDFS}domain>, <{RDFS}range>)
                  || (?p = <{RDF}type> && isIRI(?o) && (STRSTARTS(STR(?o), "{OWL}") || STRSTARTS(STR(?o), "{RDFS}"))
-                     && ?o NOT IN (<{OWL}NamedIndividual>, <{OWL}Thing>))) }} LIMIT 1"""))
-    terms = " ".join(sorted({f"<{q.subject.value}>" for q in store.quads_for_pattern(
+                     && ?o NOT IN (<{OWL}NamedIndividual>, <{OWL}Thing>))) }} LIMIT 1""", substitutions=onto))
+    terms = " ".join(sorted({str(q.subject) for q in store.quads_for_pattern(
         None, None, None, names.ontology_graph) if isinstance(q.subject, NamedNode)
-        and q.subject.value.startswith(names.wps)}))
+        and q.subject.value.startswith(names.wps)}))  # each written by Oxigraph's serialiser
     if not rows and terms:
-        rows = list(store.query(f"SELECT ?g ?s ?p ?o WHERE {{ VALUES ?s {{ {terms} }} GRAPH ?g {{ ?s ?p ?o }} "
-                                f"FILTER(?g != <{onto}>) }} LIMIT 1"))
+        rows = list(store.query(f"SELECT ?g ?s ?p ?o ?onto WHERE {{ VALUES ?s {{ {terms} }} GRAPH ?g {{ ?s ?p ?o }} "
+                                "FILTER(?g != ?onto) } LIMIT 1", substitutions=onto))
     if rows:
         row = rows[0]
         q = Quad(row["s"], row["p"], row["o"], row["g"])

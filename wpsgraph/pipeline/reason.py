@@ -448,10 +448,10 @@ def materialise_sets(edges: dict, members: dict, rules: Rules) -> tuple[dict, di
                 continue
             joined: set = set()
             if new1:
-                succ = _by_first(edges.get(p2, ()), {y for _, y in new1})
+                succ = _grouped(edges.get(p2, ()), {y for _, y in new1})
                 joined.update((x, z) for x, y in new1 for z in succ.get(y, ()))
             if new2:
-                pred = _by_second(edges.get(p1, ()), {y for y, _ in new2})
+                pred = _grouped(edges.get(p1, ()), {y for y, _ in new2}, by_second=True)
                 joined.update((x, z) for y, z in new2 for x in pred.get(y, ()))
             fresh = joined - edges[q]
             if fresh:
@@ -482,21 +482,15 @@ def materialise_sets(edges: dict, members: dict, rules: Rules) -> tuple[dict, di
 _NONE: frozenset = frozenset()
 
 
-def _by_first(pairs, keep: set) -> dict:
-    """first -> [second] for the pairs whose first element is in ``keep``."""
+def _grouped(pairs, keep: set, by_second: bool = False) -> dict:
+    """first -> [second] for the pairs whose first element is in ``keep`` (``by_second``: second -> [first], for
+    those whose second element is)."""
     index: dict = defaultdict(list)
     for a, b in pairs:
+        if by_second:
+            a, b = b, a
         if a in keep:
             index[a].append(b)
-    return index
-
-
-def _by_second(pairs, keep: set) -> dict:
-    """second -> [first] for the pairs whose second element is in ``keep``."""
-    index: dict = defaultdict(list)
-    for a, b in pairs:
-        if b in keep:
-            index[b].append(a)
     return index
 
 

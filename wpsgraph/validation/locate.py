@@ -17,14 +17,18 @@ _SUB = ("(<http://www.w3.org/2000/01/rdf-schema#subPropertyOf>"
 _INV = "(<http://www.w3.org/2002/07/owl#inverseOf>|^<http://www.w3.org/2002/07/owl#inverseOf>)"
 
 
+_Q, _P = ox.Variable("q"), ox.Variable("p")
+_IMPLIES = f"ASK {{ ?q {_SUB} ?p }}"
+_IMPLIES_FLIPPED = (f"ASK {{ {{ ?q {_SUB}/{_INV}/{_SUB} ?p }} UNION "
+                    f"{{ ?q a <http://www.w3.org/2002/07/owl#SymmetricProperty> ; {_SUB} ?p }} }}")
+
+
 def _implies(store: ox.Store, q, p, flipped: bool) -> bool:
     """Whether an asserted q-statement entails a p-statement (the other way round when ``flipped``)."""
-    if not flipped:
-        return q == p or bool(store.query(f"ASK {{ <{q.value}> {_SUB} <{p.value}> }}", use_default_graph_as_union=True))
-    return bool(store.query(
-        f"ASK {{ {{ <{q.value}> {_SUB}/{_INV}/{_SUB} <{p.value}> }} UNION "
-        f"{{ <{q.value}> a <http://www.w3.org/2002/07/owl#SymmetricProperty> ; {_SUB} <{p.value}> }} }}",
-        use_default_graph_as_union=True))
+    if not flipped and q == p:
+        return True
+    return bool(store.query(_IMPLIES_FLIPPED if flipped else _IMPLIES, substitutions={_Q: q, _P: p},
+                            use_default_graph_as_union=True))
 
 
 def locate(findings: list[Finding], loaded: Loaded) -> None:
