@@ -80,12 +80,7 @@ class _Closure:
         return t in self.added or (t not in self.gone and self.old.has(t))
 
     def out(self, s, p) -> set:
-        found = self.old.out(s, p)
-        gone = self._gone_out.get((s, p))
-        if gone:
-            found = found - gone
-        more = self._added_out.get((s, p))
-        return found | more if more else found
+        return _less_more(self.old.out(s, p), self._gone_out.get((s, p)), self._added_out.get((s, p)))
 
     def any_out(self, s, p) -> bool:
         """Whether ``s`` has a ``p`` statement (without reading them all, for nodes with many)."""
@@ -101,12 +96,14 @@ class _Closure:
         return any(q.subject not in gone for q in self.old.store.quads_for_pattern(None, p, o))
 
     def into(self, o, p) -> set:
-        found = self.old.into(o, p)
-        gone = self._gone_in.get((o, p))
-        if gone:
-            found = found - gone
-        more = self._added_in.get((o, p))
-        return found | more if more else found
+        return _less_more(self.old.into(o, p), self._gone_in.get((o, p)), self._added_in.get((o, p)))
+
+
+def _less_more(found: set, gone: set | None, more: set | None) -> set:
+    """``found`` less ``gone`` plus ``more`` (``found`` itself, not a copy, when both are empty)."""
+    if gone:
+        found = found - gone
+    return found | more if more else found
 
 
 def _consequences(t, rules: TermRules, closure) -> list:
