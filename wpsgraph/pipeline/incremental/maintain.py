@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from wpsgraph.namespaces import RDF_TYPE, Names
-from wpsgraph.pipeline.incremental.state import TermRules
+from wpsgraph.pipeline.incremental.rules import TermRules
 
 
 def _literal(term) -> bool:

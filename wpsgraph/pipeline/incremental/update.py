@@ -27,7 +27,8 @@ from wpsgraph.pipeline.incremental.maintain import Delta, apply_delta, graph_tri
 from wpsgraph.pipeline.incremental.patterns import Unbounded
 from wpsgraph.pipeline.incremental.plan import FullBuild, Plan, inputs_record, plan
 from wpsgraph.pipeline.incremental.reports import merge_reports, old_foci, summary_finding
-from wpsgraph.pipeline.incremental.state import read_state, rules_from_json, shape_patterns, term_rules, write_state
+from wpsgraph.pipeline.incremental.rules import term_rules
+from wpsgraph.pipeline.incremental.state import read_state, rules_from_json, shape_patterns, write_state
 from wpsgraph.pipeline.load import Loaded, country_graph_quads, load
 from wpsgraph.pipeline.reason import _schema_in_data, rules_for
 from wpsgraph.validation.findings import Report, term_text
