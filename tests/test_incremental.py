@@ -27,8 +27,8 @@ from wpsgraph import resources
 from wpsgraph.bulk import has_blank
 from wpsgraph.errors import InputError
 from wpsgraph.folders import current_version, remove_output, versions
-from wpsgraph.pipeline import incremental
 from wpsgraph.pipeline.build import build
+from wpsgraph.pipeline.incremental import dumps
 from wpsgraph.pipeline.synth import write as synth
 from wpsgraph.terms import to_rdflib
 
@@ -246,7 +246,7 @@ def test_interrupted_update_leaves_the_previous_build(corpus, tmp_path, monkeypa
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(incremental, "splice", interrupted)
+    monkeypatch.setattr(dumps, "splice", interrupted)
     with pytest.raises(KeyboardInterrupt):
         build(resources.reference_files() + files.files, out)
     assert _snapshot(out) == before
