@@ -59,7 +59,7 @@ def build(data_files: Sequence[Path] | None = None, out: Path = Path("build"), n
           progress: Callable[[str], None] | None = None, incremental: bool = True) -> BuildResult:
     """Load, reason, validate and write ``out``.
 
-    When ``out`` is a previous build and only data files changed, it is updated instead (``incremental.py``);
+    When ``out`` is a previous build and only data files changed, it is updated instead (``pipeline/incremental/``);
     ``incremental=False`` always builds anew.
 
     The work happens in an in-memory Oxigraph store; the on-disk store that ``query --db`` opens is written by a

@@ -191,7 +191,7 @@ def materialise(triples_by_property: dict, types: dict, rules: Rules) -> tuple[d
     while todo:
         p, s, o = todo.pop()
         for q, flipped in rules.implied.get(p, ()):
-            if not (flipped and _is_literal(o)):
+            if not (flipped and is_literal(o)):
                 emit(q, o, s) if flipped else emit(q, s, o)
         if p in rules.transitive:
             for z in list(out_index[p].get(o, ())):
@@ -210,7 +210,7 @@ def materialise(triples_by_property: dict, types: dict, rules: Rules) -> tuple[d
             types.setdefault(s, set()).update(classes)
     for p, classes in rules.ranges.items():
         for _, o in edges.get(p, ()):
-            if not _is_literal(o):
+            if not is_literal(o):
                 types.setdefault(o, set()).update(classes)
     for classes in types.values():
         for c in list(classes):
@@ -221,7 +221,7 @@ def materialise(triples_by_property: dict, types: dict, rules: Rules) -> tuple[d
 _LITERALS = (ox.Literal, rdflib.Literal)
 
 
-def _is_literal(term) -> bool:
+def is_literal(term) -> bool:
     """A literal: an Oxigraph or rdflib literal, or the N-Triples text of one (which starts with a quote)."""
     return term[0] == '"' if isinstance(term, str) else isinstance(term, _LITERALS)
 
@@ -424,7 +424,7 @@ def materialise_sets(edges: dict, members: dict, rules: Rules) -> tuple[dict, di
             changed[p] |= pairs
             for q, flipped in rules.implied.get(p, ()):
                 if flipped:
-                    implied = {(o, s) for s, o in pairs if not _is_literal(o)}
+                    implied = {(o, s) for s, o in pairs if not is_literal(o)}
                 else:
                     implied = pairs
                 fresh = implied - edges[q]
@@ -469,7 +469,7 @@ def materialise_sets(edges: dict, members: dict, rules: Rules) -> tuple[dict, di
     for p, classes in rules.ranges.items():
         pairs = edges.get(p)
         if pairs:
-            objects = {o for _, o in pairs if not _is_literal(o)}
+            objects = {o for _, o in pairs if not is_literal(o)}
             for c in classes:
                 members[c] |= objects
     before = {c: set(nodes) for c, nodes in members.items()}

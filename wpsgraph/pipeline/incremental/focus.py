@@ -14,12 +14,9 @@ import pyoxigraph as ox
 
 from wpsgraph.namespaces import RDF_TYPE
 from wpsgraph.pipeline.incremental.patterns import WILD
+from wpsgraph.pipeline.reason import is_literal
 from wpsgraph.validation.shacl.data import Data
 from wpsgraph.validation.shacl.graph import RDFS_SUBCLASSOF
-
-
-def _literal(term) -> bool:
-    return isinstance(term, ox.Literal)
 
 
 def _subclasses(store: ox.Store, cls) -> set:
@@ -59,7 +56,7 @@ class _Targets:
             return node == term
         if kind == "targetObjectsOf":
             return next(iter(self.store.quads_for_pattern(None, term, node)), None) is not None
-        if _literal(node):
+        if is_literal(node):
             return False
         if kind == "targetSubjectsOf":
             return next(iter(self.store.quads_for_pattern(node, term, None)), None) is not None
@@ -88,7 +85,7 @@ def affected_focus(changed: set, patterns: set, store: ox.Store) -> set:
             step: set = set()
             for y in nodes:
                 if inverse:
-                    if not _literal(y):
+                    if not is_literal(y):
                         step |= {t.object for t in store.quads_for_pattern(y, q, None)}
                 else:
                     step |= {t.subject for t in store.quads_for_pattern(None, q, y)}
@@ -126,7 +123,7 @@ def reach(focus: set, patterns: set, store: ox.Store) -> dict:
             for x in start:
                 if inverse:
                     found.update(t.subject for t in store.quads_for_pattern(None, q, x))
-                elif not _literal(x):
+                elif not is_literal(x):
                     found.update(t.object for t in store.quads_for_pattern(x, q, None))
             frontier[steps] = found
     return need
@@ -140,7 +137,7 @@ def _read_many(store: ox.Store, nodes: set, p, inverse: bool) -> dict:
         values: dict
         if inverse:
             values = dict.fromkeys(q.subject for q in store.quads_for_pattern(None, p, n))
-        elif _literal(n):
+        elif is_literal(n):
             continue
         else:
             values = dict.fromkeys(q.object for q in store.quads_for_pattern(n, p, None))
@@ -165,7 +162,7 @@ class _OnDemand(dict):
             self.asked.add(node)
             if self.inverse:
                 values = [q.subject for q in self.store.quads_for_pattern(None, self.p, node)]
-            elif _literal(node):
+            elif is_literal(node):
                 values = []
             else:
                 values = [q.object for q in self.store.quads_for_pattern(node, self.p, None)]

@@ -16,10 +16,7 @@ import pyoxigraph as ox
 
 from wpsgraph.namespaces import RDF_TYPE, Names
 from wpsgraph.pipeline.incremental.rules import TermRules
-
-
-def _literal(term) -> bool:
-    return isinstance(term, ox.Literal)
+from wpsgraph.pipeline.reason import is_literal
 
 
 class _Old:
@@ -34,7 +31,7 @@ class _Old:
     def out(self, s, p) -> set:
         key = (s, p)
         if key not in self._out:
-            self._out[key] = set() if _literal(s) else {q.object for q in self.store.quads_for_pattern(s, p, None)}
+            self._out[key] = set() if is_literal(s) else {q.object for q in self.store.quads_for_pattern(s, p, None)}
         return self._out[key]
 
     def into(self, o, p) -> set:
@@ -46,12 +43,12 @@ class _Old:
     def has(self, t) -> bool:
         if t not in self._has:
             s, p, o = t
-            self._has[t] = not _literal(s) and next(iter(self.store.quads_for_pattern(s, p, o)), None) is not None
+            self._has[t] = not is_literal(s) and next(iter(self.store.quads_for_pattern(s, p, o)), None) is not None
         return self._has[t]
 
     def graphs_of(self, t) -> set:
         s, p, o = t
-        return set() if _literal(s) else {q.graph_name for q in self.store.quads_for_pattern(s, p, o)}
+        return set() if is_literal(s) else {q.graph_name for q in self.store.quads_for_pattern(s, p, o)}
 
 
 class _Closure:
@@ -113,7 +110,7 @@ def _consequences(t, rules: TermRules, closure) -> list:
     for q, flipped in rules.implied.get(p, ()):
         if not flipped:
             out.append((s, q, o))
-        elif not _literal(o):
+        elif not is_literal(o):
             out.append((o, q, s))
     if p in rules.transitive:
         out += [(s, p, z) for z in closure.out(o, p)]
@@ -211,7 +208,7 @@ def maintain(store: ox.Store, names: Names, rules: TermRules, new_graphs: dict) 
     base = rules.tbox
     candidates = edges_gone | edges_new | types_gone | types_new | retracted | asserted
     for t in candidates:
-        if _literal(t[0]) or (t[1] != RDF_TYPE and t[1] not in rules.props and t not in base):
+        if is_literal(t[0]) or (t[1] != RDF_TYPE and t[1] not in rules.props and t not in base):
             continue
         now = t in base or (entailed_now(t) and not asserted_now(t))
         was = inferred in old.graphs_of(t)
@@ -254,7 +251,7 @@ def _classes(rules: TermRules, old: _Old, closure: _Closure, edges: set, stateme
     for s, p, o in edges:
         if p in rules.domains:
             nodes.add(s)
-        if p in rules.ranges and not _literal(o):
+        if p in rules.ranges and not is_literal(o):
             nodes.add(o)
     for s, p, _ in statements:
         if p == RDF_TYPE:
@@ -266,7 +263,7 @@ def _classes(rules: TermRules, old: _Old, closure: _Closure, edges: set, stateme
     types_gone, types_new = set(), set()
     new_types: dict = {}
     for n in nodes:
-        if _literal(n):
+        if is_literal(n):
             continue
         before = old.out(n, RDF_TYPE)
         classes = {c for c in before if asserted_now((n, RDF_TYPE, c))} | asserted_types.get(n, set())
