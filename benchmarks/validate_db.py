@@ -14,8 +14,10 @@ as a table and, with ``--json``, to a file.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -29,6 +31,9 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--contribution", type=int, default=300, help="triples in the contributor's file")
     ap.add_argument("--json", type=Path, default=None, help="also write the figures to this file")
+    ap.add_argument("--keep", type=Path, default=None,
+                    help="work in this folder and keep it; a build already there (same size and seed) is reused, "
+                         "and its build time is then not measured")
     args = ap.parse_args()
 
     from wpsgraph import resources
@@ -36,20 +41,28 @@ def main() -> None:
     from wpsgraph.pipeline.build import build
 
     figures: dict = {"triples": args.triples}
-    with tempfile.TemporaryDirectory(prefix="wpsgraph-validate-db-") as tmp:
-        folder = Path(tmp)
+    with contextlib.ExitStack() as stack:
+        if args.keep is None:
+            folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="wpsgraph-validate-db-")))
+        else:
+            folder = args.keep / f"{args.triples}-{args.seed}"
+            folder.mkdir(parents=True, exist_ok=True)
         data = folder / f"synthetic-{args.triples}.ttl"
-        clock = time.perf_counter()
-        synth.write(data, args.triples, args.seed)
-        figures["synth_s"] = time.perf_counter() - clock
+        if args.keep is not None and (folder / "build" / "manifest.json").exists():
+            figures["synth_s"] = figures["full_build_s"] = None
+        else:
+            clock = time.perf_counter()
+            synth.write(data, args.triples, args.seed)
+            figures["synth_s"] = time.perf_counter() - clock
 
-        clock = time.perf_counter()
-        build(resources.reference_files() + [data], out=folder / "build")
-        figures["full_build_s"] = time.perf_counter() - clock
+            clock = time.perf_counter()
+            build(resources.reference_files() + [data], out=folder / "build")
+            figures["full_build_s"] = time.perf_counter() - clock
 
         contribution = folder / "contribution.ttl"
         figures["contribution_triples"] = synth.write(contribution, args.contribution, args.seed + 1000)
 
+        shutil.rmtree(folder / "cache", ignore_errors=True)  # the first run starts without a cache
         env = dict(os.environ, WPSGRAPH_CACHE=str(folder / "cache"))
         runs = []
         for _ in range(3):
@@ -70,7 +83,7 @@ def main() -> None:
     for label, key in (("synthetic data", "synth_s"), ("full build", "full_build_s"),
                        ("validate FILE --db BUILD, first run", "validate_db_first_s"),
                        ("validate FILE --db BUILD (best of 2 more)", "validate_db_s")):
-        print(f"{label:<44} {figures[key]:>9.2f}")
+        print(f"{label:<44} {figures[key]:>9.2f}" if figures[key] is not None else f"{label:<44} {'(kept)':>9}")
     print(f"({figures['triples']} triples, contribution of {figures['contribution_triples']} triples, "
           f"{figures['validate_db_findings']} finding(s))")
     if args.json:

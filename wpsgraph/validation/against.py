@@ -29,6 +29,8 @@ from wpsgraph.validation.shacl.data import Data
 from wpsgraph.validation.shacl.engine import Engine
 
 BASE_INFERRED = ox.NamedNode("urn:wpsgraph:build-inferred")  # the build's entailments, kept apart while reasoning
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+SUBCLASS_OF = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf")
 
 
 class Build:
@@ -115,28 +117,55 @@ def prepare(build: Build, files: list[Path], parsed: dict, cache) -> tuple:
     focus = reach.restrictions(compiled, quads, sorted(changed, key=str), mentioned | {q.subject for q in new_quads})
     if focus is None:
         return _full(build, files, parsed, cache, "a shape's reading cannot be bounded")
-    # every statement of the nodes each shape reads, along that shape's own paths (sh:class reads their types),
-    # copied from the build set at a time by Oxigraph (CONSTRUCT, loaded back as N-Triples)
+    # what each shape reads around its focus nodes is copied from the build into a small view: every statement of
+    # the focus nodes (set at a time by Oxigraph), and from there only what the shape's tree of reads asks for
+    # (``reach.reads``: the statements along its paths, a value's membership in the classes a sh:class names), by
+    # point lookups; a shape whose reads are not such a tree is walked along its reach (``_walk``)
     view = ox.Store()
     view.extend(build.quads(None, None, None, names.ontology_graph))
+    view.extend(ox.Quad(q.subject, q.predicate, q.object) for q in build.quads(None, SUBCLASS_OF, None))
     view.extend(overlay)
     copy = _Copier(build.store, view)
     copy.statements_of(focus)
+    engine = Engine(compiled, Data(view))  # the view holds every statement of the focus nodes: their targets
+    trees: dict = {}
+    walked: list = []
     memo: dict = {}
-    # shapes that read at most one step away are walked together (their paths merged: a step further is never
-    # taken, so merging adds little); each deeper shape is walked on its own, so that a hub reached in one step is
-    # not left through another shape's properties
-    groups: dict = {}
-    data = Data(view)
-    engine = Engine(compiled, data)
     for shape in compiled.roots:
+        mine = frozenset(engine.focus_nodes(shape, focus))
+        if not mine:
+            continue
+        tree = reach.reads(shape)
+        if tree is None:
+            walked.append((shape, mine))
+        elif mine in trees:
+            trees[mine].merge(tree)
+        else:
+            trees[mine] = tree
+    for mine, tree in trees.items():
+        copy.fetch(tree, mine)
+    _walk(copy, walked, memo)
+    files_of: dict = {g: p for g, p in build.files.items() if p is not None and p.exists()}
+    files_of.update(zip(graphs, files))
+    loaded = Loaded(view, names, files_of)
+    loaded.located_in = Loaded(_Union(build.store, overlay), names, files_of)  # type: ignore[attr-defined,arg-type]
+    return loaded, focus, graphs, None, None
+
+
+def _walk(copy: _Copier, walked: list, memo: dict) -> None:
+    """Copy what the shapes of ``walked`` ((shape, its focus nodes)) read, walking their reach step by step: shapes
+    that read at most one step away are walked together (their paths merged: a step further is never taken, so
+    merging adds little); each deeper shape on its own, so that a hub reached in one step is not left through another
+    shape's properties."""
+    groups: dict = {}
+    for shape, mine in walked:
         r = reach.of(shape, memo)
         shallow = r.depth is not None and r.depth <= 1 and r.read_out in (reach.NEVER, 0, 1) \
             and r.read_in in (reach.NEVER, 0, 1) and not r.walk_any
         key = ("shallow", r.depth) if shallow else ("deep", id(shape))
         merged, nodes = groups.setdefault(key, (reach.Reach(depth=0), set()))
         merged.add(r, 0)
-        nodes |= set(engine.focus_nodes(shape, focus))  # the view holds every statement of the focus nodes
+        nodes |= mine
     for r, mine in groups.values():
         level, seen, steps = set(mine), set(mine), 0
         while level:
@@ -149,11 +178,6 @@ def prepare(build: Build, files: list[Path], parsed: dict, cache) -> tuple:
             level = nxt - seen
             seen |= level
             copy.statements_of(level)
-    files_of: dict = {g: p for g, p in build.files.items() if p is not None and p.exists()}
-    files_of.update(zip(graphs, files))
-    loaded = Loaded(view, names, files_of)
-    loaded.located_in = Loaded(_Union(build.store, overlay), names, files_of)  # type: ignore[attr-defined,arg-type]
-    return loaded, focus, graphs, None, None
 
 
 def entailments(build: Build, new_quads: list, cache) -> list | None:
@@ -234,8 +258,63 @@ class _Copier:
 
     def __init__(self, build: ox.Store, view: ox.Store):
         self.build, self.view = build, view
-        self.out_done: set = set()
-        self.in_done: set = set()
+        self.out_done: set = set()   # nodes every statement about which is in the view
+        self.in_done: set = set()    # nodes every statement into which is in the view
+        self.along_done: set = set()  # (node, predicate, inverse) whose statements are in the view
+        self.types_done: set = set()  # nodes all of whose types are in the view
+        self.member_done: set = set()  # (node, class) whose membership the view answers
+
+    def fetch(self, tree: reach.Read, nodes) -> None:
+        """Copy what ``tree`` reads from ``nodes`` and, along its predicates, from the nodes they reach."""
+        nodes = [n for n in nodes if not isinstance(n, ox.Literal)]
+        if not nodes:
+            return
+        if tree.all_out:
+            self.statements_of(nodes)
+        if tree.classes:
+            self.memberships(nodes, tree.classes)
+        for inverse, children in ((False, tree.out), (True, tree.into)):
+            for p, child in children.items():
+                reached = self.along(nodes, p, inverse)
+                if child.classes or child.out or child.into or child.all_out:
+                    self.fetch(child, reached)
+
+    def along(self, nodes, p, inverse: bool) -> set:
+        """The objects (subjects, ``inverse``) of ``p`` from ``nodes``, their statements copied into the view."""
+        found: set = set()
+        view, done = self.view, (self.in_done if inverse else self.out_done)
+        for n in nodes:
+            key = (n, p, inverse)
+            if n not in done and key not in self.along_done:
+                self.along_done.add(key)
+                pattern = (None, p, n) if inverse else (n, p, None)
+                view.extend([ox.Quad(q.subject, q.predicate, q.object)
+                             for q in self.build.quads_for_pattern(*pattern, None)])
+            if inverse:
+                found.update(q.subject for q in view.quads_for_pattern(None, p, n, None))
+            else:
+                found.update(q.object for q in view.quads_for_pattern(n, p, None, None))
+        return found
+
+    def memberships(self, nodes, classes) -> None:
+        """Enough of the nodes' types for the view to answer whether each is an instance of each class as the
+        build would (with the subclasses the view holds): the type itself when the build states it, else every
+        type of the node."""
+        for n in nodes:
+            if n in self.out_done or n in self.types_done:
+                continue
+            for c in classes:
+                key = (n, c)
+                if key in self.member_done:
+                    continue
+                self.member_done.add(key)
+                if any(True for _ in self.build.quads_for_pattern(n, RDF_TYPE, c, None)):
+                    self.view.add(ox.Quad(n, RDF_TYPE, c))
+                else:
+                    self.types_done.add(n)
+                    self.view.extend([ox.Quad(q.subject, q.predicate, q.object)
+                                      for q in self.build.quads_for_pattern(n, RDF_TYPE, None, None)])
+                    break
 
     @staticmethod
     def _values(nodes) -> str:
