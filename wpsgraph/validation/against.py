@@ -126,8 +126,17 @@ def prepare(build: Build, files: list[Path], parsed: dict, cache) -> tuple:
     view.extend(ox.Quad(q.subject, q.predicate, q.object) for q in build.quads(None, SUBCLASS_OF, None))
     view.extend(overlay)
     copy = _Copier(build.store, view)
-    copy.statements_of(focus)
-    engine = Engine(compiled, Data(view))  # the view holds every statement of the focus nodes: their targets
+    # first what makes the focus nodes targets of the shapes (their types, the properties shapes target)
+    target_out, target_in = {RDF_TYPE}, set()
+    for shape in compiled.roots:
+        for kind, term in shape.targets:
+            if kind == "targetSubjectsOf":
+                target_out.add(term)
+            elif kind == "targetObjectsOf":
+                target_in.add(term)
+    copy.along(focus, target_out, False)
+    copy.along(focus, target_in, True)
+    engine = Engine(compiled, Data(view))
     trees: dict = {}
     walked: list = []
     memo: dict = {}
@@ -144,6 +153,7 @@ def prepare(build: Build, files: list[Path], parsed: dict, cache) -> tuple:
             trees[mine] = tree
     for mine, tree in trees.items():
         copy.fetch(tree, mine)
+    copy.statements_of({n for _, mine in walked for n in mine})  # where the walk starts
     _walk(copy, walked, memo)
     files_of: dict = {g: p for g, p in build.files.items() if p is not None and p.exists()}
     files_of.update(zip(graphs, files))
@@ -261,60 +271,88 @@ class _Copier:
         self.out_done: set = set()   # nodes every statement about which is in the view
         self.in_done: set = set()    # nodes every statement into which is in the view
         self.along_done: set = set()  # (node, predicate, inverse) whose statements are in the view
-        self.types_done: set = set()  # nodes all of whose types are in the view
         self.member_done: set = set()  # (node, class) whose membership the view answers
 
     def fetch(self, tree: reach.Read, nodes) -> None:
         """Copy what ``tree`` reads from ``nodes`` and, along its predicates, from the nodes they reach."""
-        nodes = [n for n in nodes if not isinstance(n, ox.Literal)]
+        nodes = {n for n in nodes if not isinstance(n, ox.Literal)}
         if not nodes:
             return
         if tree.all_out:
             self.statements_of(nodes)
+        if tree.all_in:
+            self.statements_into(nodes)
+        self.along(nodes, set(tree.out), False)
+        self.along(nodes, set(tree.into), True)
         if tree.classes:
             self.memberships(nodes, tree.classes)
         for inverse, children in ((False, tree.out), (True, tree.into)):
             for p, child in children.items():
-                reached = self.along(nodes, p, inverse)
-                if child.classes or child.out or child.into or child.all_out:
+                if child.classes or child.out or child.into or child.all_out or child.all_in:
+                    if inverse:
+                        reached = {q.subject for n in nodes for q in self.view.quads_for_pattern(None, p, n, None)}
+                    else:
+                        reached = {q.object for n in nodes for q in self.view.quads_for_pattern(n, p, None, None)}
                     self.fetch(child, reached)
 
-    def along(self, nodes, p, inverse: bool) -> set:
-        """The objects (subjects, ``inverse``) of ``p`` from ``nodes``, their statements copied into the view."""
-        found: set = set()
-        view, done = self.view, (self.in_done if inverse else self.out_done)
+    def along(self, nodes, predicates: set, inverse: bool) -> None:
+        """Copy the statements of ``predicates`` from ``nodes`` (into them, ``inverse``) into the view."""
+        done = self.in_done if inverse else self.out_done
+        todo: dict = {}  # node -> predicates not copied yet
         for n in nodes:
-            key = (n, p, inverse)
-            if n not in done and key not in self.along_done:
-                self.along_done.add(key)
-                pattern = (None, p, n) if inverse else (n, p, None)
-                view.extend([ox.Quad(q.subject, q.predicate, q.object)
-                             for q in self.build.quads_for_pattern(*pattern, None)])
-            if inverse:
-                found.update(q.subject for q in view.quads_for_pattern(None, p, n, None))
-            else:
-                found.update(q.object for q in view.quads_for_pattern(n, p, None, None))
-        return found
+            if n in done or isinstance(n, ox.Literal):
+                continue
+            for p in predicates:
+                if (n, p, inverse) not in self.along_done:
+                    self.along_done.add((n, p, inverse))
+                    todo.setdefault(n, []).append(p)
+        if not todo:
+            return
+        if inverse:
+            # one index lookup per node and property (a VALUES join here makes Oxigraph read the whole property)
+            for n, ps in todo.items():
+                for p in ps:
+                    self.view.extend([ox.Quad(q.subject, q.predicate, q.object)
+                                      for q in self.build.quads_for_pattern(None, p, n, None)])
+            return
+        by_set: dict = {}
+        for n, ps in todo.items():
+            by_set.setdefault(frozenset(ps), []).append(n)
+        for ps, group in by_set.items():
+            named = [n for n in group if isinstance(n, ox.NamedNode)]
+            allowed = ", ".join(str(p) for p in ps)
+            for i in range(0, len(named), 2000):
+                self._load(f"CONSTRUCT {{ ?n ?p ?o }} WHERE {{ VALUES ?n {{ {self._values(named[i:i + 2000])} }} "
+                           f"?n ?p ?o FILTER(?p IN ({allowed})) }}")
+            for n in group:
+                if isinstance(n, ox.BlankNode):  # a VALUES block cannot name a blank node
+                    for p in ps:
+                        self.view.extend([ox.Quad(q.subject, q.predicate, q.object)
+                                          for q in self.build.quads_for_pattern(n, p, None, None)])
 
     def memberships(self, nodes, classes) -> None:
-        """Enough of the nodes' types for the view to answer whether each is an instance of each class as the
-        build would (with the subclasses the view holds): the type itself when the build states it, else every
-        type of the node."""
+        """The nodes' types among ``classes``, so that the view answers whether each node is an instance of each
+        class as the build would: the build is reasoned, so an instance of a subclass is typed with the class too
+        (OWL RL cax-sco), and the file's new entailments are in the view already."""
+        by_set: dict = {}
         for n in nodes:
-            if n in self.out_done or n in self.types_done:
+            if n in self.out_done or isinstance(n, ox.Literal):
                 continue
-            for c in classes:
-                key = (n, c)
-                if key in self.member_done:
-                    continue
-                self.member_done.add(key)
-                if any(True for _ in self.build.quads_for_pattern(n, RDF_TYPE, c, None)):
-                    self.view.add(ox.Quad(n, RDF_TYPE, c))
-                else:
-                    self.types_done.add(n)
-                    self.view.extend([ox.Quad(q.subject, q.predicate, q.object)
-                                      for q in self.build.quads_for_pattern(n, RDF_TYPE, None, None)])
-                    break
+            missing = frozenset(c for c in classes if (n, c) not in self.member_done)
+            if missing:
+                self.member_done.update((n, c) for c in missing)
+                by_set.setdefault(missing, []).append(n)
+        for cs, group in by_set.items():
+            allowed = ", ".join(str(c) for c in cs)
+            named = [n for n in group if isinstance(n, ox.NamedNode)]
+            for i in range(0, len(named), 2000):
+                rows = self.build.query(f"SELECT ?n ?c WHERE {{ VALUES ?n {{ {self._values(named[i:i + 2000])} }} "
+                                        f"?n a ?c FILTER(?c IN ({allowed})) }}", use_default_graph_as_union=True)
+                self.view.extend([ox.Quad(row[0], RDF_TYPE, row[1]) for row in rows])  # type: ignore[index,union-attr]
+            for n in group:
+                if isinstance(n, ox.BlankNode):
+                    self.view.extend([ox.Quad(q.subject, q.predicate, q.object) for q in
+                                      self.build.quads_for_pattern(n, RDF_TYPE, None, None) if q.object in cs])
 
     @staticmethod
     def _values(nodes) -> str:

@@ -325,11 +325,13 @@ class Read:
     classes: set = field(default_factory=set)   # membership in these classes is read (sh:class)
     out: dict = field(default_factory=dict)     # predicate -> Read of its objects (statements node p ?o read)
     into: dict = field(default_factory=dict)    # predicate -> Read of its subjects (statements ?s p node read)
-    all_out: bool = False                       # every statement about the node is read (sh:closed)
+    all_out: bool = False                       # every statement about the node is read (sh:closed, ?p)
+    all_in: bool = False                        # every statement into the node is read (?s ?p $this)
 
     def merge(self, other: Read) -> None:
         self.classes |= other.classes
         self.all_out |= other.all_out
+        self.all_in |= other.all_in
         for mine, theirs in ((self.out, other.out), (self.into, other.into)):
             for p, child in theirs.items():
                 if p in mine:
@@ -339,8 +341,10 @@ class Read:
 
 
 def reads(shape: Shape) -> Read | None:
-    """What ``shape`` reads from its focus node on; None where that is not a finite tree of predicates (a
-    SPARQL constraint, a path repeated without bound, a shape reaching itself): those are walked as ``of`` says.
+    """What ``shape`` reads from its focus node on; None where that is not a finite tree of predicates (a path
+    repeated without bound, a shape reaching itself, a SPARQL constraint whose reach is unbounded or follows any
+    property): those are walked as ``of`` says. A SPARQL constraint reads, at every step up to its depth, every
+    predicate its patterns name (``sparql_reach`` does not say which at which step).
     A focus node's own targets are not part of it (validation reads them from every statement of the node)."""
     root = Read()
     return root if _reads(shape, root, set()) else None
@@ -376,7 +380,18 @@ def _reads(shape: Shape, at: Read, active: set) -> bool:
             for v in values:
                 v.all_out = True
         elif component == "sparql":
-            return False
+            r = sparql_reach(param, shape)
+            if r.unbounded or r.walk_any or r.depth is None or r.read_out is None or r.read_in is None:
+                return False
+            level = [at]
+            for step in range(r.depth + 1):
+                reached: dict = {}
+                for node in level:
+                    node.all_out |= step <= r.read_out
+                    node.all_in |= step <= r.read_in
+                    reached.update((id(x), x) for x in [node.out.setdefault(p, Read()) for p in r.forward]
+                                   + [node.into.setdefault(p, Read()) for p in r.inverse])
+                level = list(reached.values())
     for prop in shape.properties:
         if not all(_reads(prop, v, active) for v in (values if shape.is_property else [at])):
             return False
