@@ -15,6 +15,7 @@ results a full build of that graph plus the file would give, without rebuilding 
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 
@@ -48,6 +49,21 @@ class Build:
         from wpsgraph.pipeline.build import open_store
 
         self.store = open_store(folder)
+        self.folder = folder
+
+    def key(self) -> str:
+        """What identifies this build's content for caches: its folder, manifest and the files of its store (a
+        rebuild or an update writes new ones)."""
+        import hashlib
+
+        h = hashlib.sha256(str(self.folder.resolve()).encode() + b"\0")
+        h.update((self.folder / "manifest.json").read_bytes())
+        store = (self.folder / "store").resolve()
+        if store.is_dir():
+            for f in sorted(store.iterdir()):
+                st = f.stat()
+                h.update(f"{f.name}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+        return h.hexdigest()[:24]
 
     def quads(self, s, p, o, g=None):
         return self.store.quads_for_pattern(s, p, o, g)
@@ -125,7 +141,7 @@ def prepare(build: Build, files: list[Path], parsed: dict, cache) -> tuple:
     view.extend(build.quads(None, None, None, names.ontology_graph))
     view.extend(ox.Quad(q.subject, q.predicate, q.object) for q in build.quads(None, SUBCLASS_OF, None))
     view.extend(overlay)
-    copy = _Copier(build.store, view)
+    copy = _Copier(build.store, view, build, cache)
     # first what makes the focus nodes targets of the shapes (their types, the properties shapes target)
     target_out, target_in = {RDF_TYPE}, set()
     for shape in compiled.roots:
@@ -266,12 +282,14 @@ def _full(build: Build, files: list[Path], parsed: dict, cache, why: str) -> tup
 class _Copier:
     """Copies statements from the build into the view, a set of nodes at a time, each node once."""
 
-    def __init__(self, build: ox.Store, view: ox.Store):
+    def __init__(self, build: ox.Store, view: ox.Store, of: Build | None = None, cache: Path | None = None):
         self.build, self.view = build, view
+        self.of, self.cache = of, cache
+        self.members: dict = {}  # class -> the N-Triples text of the build's instances of it, once read
         self.out_done: set = set()   # nodes every statement about which is in the view
         self.in_done: set = set()    # nodes every statement into which is in the view
         self.along_done: set = set()  # (node, predicate, inverse) whose statements are in the view
-        self.member_done: set = set()  # (node, class) whose membership the view answers
+        self.member_done: dict = {}  # class -> the nodes whose membership of it the view answers
 
     def fetch(self, tree: reach.Read, nodes) -> None:
         """Copy what ``tree`` reads from ``nodes`` and, along its predicates, from the nodes they reach."""
@@ -320,10 +338,11 @@ class _Copier:
             by_set.setdefault(frozenset(ps), []).append(n)
         for ps, group in by_set.items():
             named = [n for n in group if isinstance(n, ox.NamedNode)]
-            allowed = ", ".join(str(p) for p in ps)
+            # a pattern per property (index lookups), not a FILTER over every statement of the nodes
+            patterns = " UNION ".join(f"{{ ?n {p} ?o BIND({p} AS ?p) }}" for p in sorted(ps, key=str))
             for i in range(0, len(named), 2000):
                 self._load(f"CONSTRUCT {{ ?n ?p ?o }} WHERE {{ VALUES ?n {{ {self._values(named[i:i + 2000])} }} "
-                           f"?n ?p ?o FILTER(?p IN ({allowed})) }}")
+                           f"{patterns} }}")
             for n in group:
                 if isinstance(n, ox.BlankNode):  # a VALUES block cannot name a blank node
                     for p in ps:
@@ -333,16 +352,28 @@ class _Copier:
     def memberships(self, nodes, classes) -> None:
         """The nodes' types among ``classes``, so that the view answers whether each node is an instance of each
         class as the build would: the build is reasoned, so an instance of a subclass is typed with the class too
-        (OWL RL cax-sco), and the file's new entailments are in the view already."""
+        (OWL RL cax-sco), and the file's new entailments are in the view already. Asked of the build one query per
+        set of nodes, or, for a class asked about many nodes, from the list of all its instances in the build (read
+        once, and kept in the cache folder: it does not depend on the file)."""
+        nodes = [n for n in nodes if n not in self.out_done and not isinstance(n, ox.Literal)]
+        text: dict = {}
         by_set: dict = {}
-        for n in nodes:
-            if n in self.out_done or isinstance(n, ox.Literal):
-                continue
-            missing = frozenset(c for c in classes if (n, c) not in self.member_done)
-            if missing:
-                self.member_done.update((n, c) for c in missing)
-                by_set.setdefault(missing, []).append(n)
-        for cs, group in by_set.items():
+        for c in classes:
+            done = self.member_done.setdefault(c, set())
+            group = [n for n in nodes if n not in done]
+            done.update(group)
+            members = self._members(c, len(group)) if group else None
+            if members is not None:
+                if not text:
+                    text = {n: str(n) for n in nodes}
+                self.view.extend([ox.Quad(n, RDF_TYPE, c) for n in group if text[n] in members])
+            else:
+                for n in group:
+                    by_set.setdefault(n, set()).add(c)
+        groups: dict = {}
+        for n, cs in by_set.items():
+            groups.setdefault(frozenset(cs), []).append(n)
+        for cs, group in groups.items():
             allowed = ", ".join(str(c) for c in cs)
             named = [n for n in group if isinstance(n, ox.NamedNode)]
             for i in range(0, len(named), 2000):
@@ -353,6 +384,38 @@ class _Copier:
                 if isinstance(n, ox.BlankNode):
                     self.view.extend([ox.Quad(q.subject, q.predicate, q.object) for q in
                                       self.build.quads_for_pattern(n, RDF_TYPE, None, None) if q.object in cs])
+
+    MEMBERS_AT = 500  # asked about this many nodes, a class's instances are read whole (about as fast, and kept)
+
+    def _members(self, c, asked: int) -> set | None:
+        """The N-Triples text of every instance of ``c`` in the build: from the cache folder, or read when asked
+        about many nodes (and then kept there); None otherwise."""
+        if c in self.members:
+            return self.members[c]
+        entry = None
+        if self.cache is not None and self.of is not None:
+            import hashlib
+
+            if not hasattr(self, "_key"):
+                self._key = self.of.key()
+            entry = self.cache / f"members-{self._key}-{hashlib.sha256(str(c).encode()).hexdigest()[:16]}.txt"
+            try:
+                lines = entry.read_text(encoding="utf-8").split("\n")
+                if lines[0] == str(c):  # the class it lists, as a check
+                    self.members[c] = set(lines[1:])
+                    return self.members[c]
+            except (OSError, UnicodeDecodeError):
+                pass  # absent or unreadable: read from the build below
+        if asked < self.MEMBERS_AT:
+            return None
+        members = {str(q.subject) for q in self.build.quads_for_pattern(None, RDF_TYPE, c, None)}
+        self.members[c] = members
+        if entry is not None:
+            from wpsgraph.folders import OutputError, atomic_write
+
+            with contextlib.suppress(OSError, OutputError):  # an unwritable cache only costs time
+                atomic_write(entry, "\n".join([str(c), *sorted(members)]).encode("utf-8"))
+        return members
 
     @staticmethod
     def _values(nodes) -> str:
