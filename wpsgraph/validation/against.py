@@ -112,7 +112,8 @@ def prepare(build: Build, files: list[Path], parsed: dict, cache) -> tuple:
     except InputError as e:
         return None, None, [], syntax_error(e), None
 
-    inferred = entailments(build, new_quads + countries, cache)
+    ontology_quads = list(build.quads(None, None, None, names.ontology_graph))
+    inferred = entailments(build, new_quads + countries, cache, ontology_quads)
     if inferred is None:
         return _full(build, files, parsed, cache, "the file's entailments reach too far")
     mentioned = {t for q in new_quads for t in (q.subject, q.object) if not isinstance(t, ox.Literal)}
@@ -138,7 +139,7 @@ def prepare(build: Build, files: list[Path], parsed: dict, cache) -> tuple:
     # (``reach.reads``: the statements along its paths, a value's membership in the classes a sh:class names), by
     # point lookups; a shape whose reads are not such a tree is walked along its reach (``_walk``)
     view = ox.Store()
-    view.extend(build.quads(None, None, None, names.ontology_graph))
+    view.extend(ontology_quads)
     view.extend(ox.Quad(q.subject, q.predicate, q.object) for q in build.quads(None, SUBCLASS_OF, None))
     view.extend(overlay)
     copy = _Copier(build.store, view, build, cache)
@@ -206,9 +207,9 @@ def _walk(copy: _Copier, walked: list, memo: dict) -> None:
             copy.statements_of(level)
 
 
-def entailments(build: Build, new_quads: list, cache) -> list | None:
+def entailments(build: Build, new_quads: list, cache, ontology_quads: list | None = None) -> list | None:
     """The statements that follow from ``new_quads`` added to the build and are not in it yet (OWL RL, the compiled
-    rules); None if they could not be bounded."""
+    rules); None if they could not be bounded. ``ontology_quads``: the build's ontology graph, if already read."""
     from wpsgraph.pipeline.reason import reason, rules_for
 
     names = build.names
@@ -217,7 +218,7 @@ def entailments(build: Build, new_quads: list, cache) -> list | None:
     # property chains join a new statement with old ones, at its ends: those statements are copied, the small store
     # is reasoned again, and so on from the new entailments until a round copies nothing (semi-naive evaluation).
     small = ox.Store()
-    small.extend(build.quads(None, None, None, names.ontology_graph))
+    small.extend(build.quads(None, None, None, names.ontology_graph) if ontology_quads is None else ontology_quads)
     ontology = Loaded(small, names, {names.ontology_graph: None})
     rules = rules_for(ontology, cache)
     transitive = {ox.NamedNode(str(p)) for p in rules.transitive}
@@ -228,17 +229,27 @@ def entailments(build: Build, new_quads: list, cache) -> list | None:
         first.setdefault(ox.NamedNode(str(p2)), []).append(ox.NamedNode(str(p1)))
     small.extend(new_quads)
     copied: set = set()
+    in_build: dict = {}  # statement -> whether the build makes it (asked once, whatever the round)
+    joined: set = set()  # statements whose joins with the build have been copied
+
+    def made(t) -> bool:
+        if t not in in_build:
+            in_build[t] = any(True for _ in build.quads(*t))
+        return in_build[t]
 
     def reasoned() -> list:
         graphs_small: dict = dict.fromkeys(small.named_graphs())
         reason(Loaded(small, names, graphs_small), cache_dir=cache)
         return [q for q in small.quads_for_pattern(None, None, None, names.inferred_graph)
-                if not any(True for _ in build.quads(q.subject, q.predicate, q.object))]
+                if not made((q.subject, q.predicate, q.object))]
 
     inferred = reasoned()
     for _ in range(100):
         need: list = []
         for s_, p, o in [(q.subject, q.predicate, q.object) for q in inferred + new_quads]:
+            if (s_, p, o) in joined:  # its joins were copied in an earlier round
+                continue
+            joined.add((s_, p, o))
             if p in transitive:
                 need += build.quads(None, p, s_)
                 if not isinstance(o, ox.Literal):
