@@ -134,16 +134,25 @@ def prepare(build: Build, files: list[Path], parsed: dict, cache) -> tuple:
     focus = reach.restrictions(compiled, quads, sorted(changed, key=str), mentioned | {q.subject for q in new_quads})
     if focus is None:
         return _full(build, files, parsed, cache, "a shape's reading cannot be bounded")
-    # what each shape reads around its focus nodes is copied from the build into a small view: every statement of
-    # the focus nodes (set at a time by Oxigraph), and from there only what the shape's tree of reads asks for
-    # (``reach.reads``: the statements along its paths, a value's membership in the classes a sh:class names), by
-    # point lookups; a shape whose reads are not such a tree is walked along its reach (``_walk``)
+    view = view_of(build, compiled, focus, overlay, ontology_quads, cache)
+    files_of: dict = {g: p for g, p in build.files.items() if p is not None and p.exists()}
+    files_of.update(zip(graphs, files))
+    loaded = Loaded(view, names, files_of)
+    loaded.located_in = Loaded(_Union(build.store, overlay), names, files_of)  # type: ignore[attr-defined,arg-type]
+    return loaded, focus, graphs, None, None
+
+
+def view_of(build: Build, compiled, focus: set, overlay: ox.Store, ontology_quads: list, cache) -> ox.Store:
+    """A small store that answers validation of ``focus`` as the build with ``overlay`` added would: what each
+    shape reads around its focus nodes, copied from the build. First what makes the focus nodes targets (their
+    types, the properties shapes target), then along each shape's tree of reads (``reach.reads``: the statements
+    of its paths, a value's membership of the classes a sh:class names), set at a time; a shape whose reads are not
+    such a tree is walked along its reach (``_walk``)."""
     view = ox.Store()
     view.extend(ontology_quads)
     view.extend(ox.Quad(q.subject, q.predicate, q.object) for q in build.quads(None, SUBCLASS_OF, None))
     view.extend(overlay)
     copy = _Copier(build.store, view, build, cache)
-    # first what makes the focus nodes targets of the shapes (their types, the properties shapes target)
     target_out, target_in = {RDF_TYPE}, set()
     for shape in compiled.roots:
         for kind, term in shape.targets:
@@ -156,7 +165,6 @@ def prepare(build: Build, files: list[Path], parsed: dict, cache) -> tuple:
     engine = Engine(compiled, Data(view))
     trees: dict = {}
     walked: list = []
-    memo: dict = {}
     for shape in compiled.roots:
         mine = frozenset(engine.focus_nodes(shape, focus))
         if not mine:
@@ -171,12 +179,8 @@ def prepare(build: Build, files: list[Path], parsed: dict, cache) -> tuple:
     for mine, tree in trees.items():
         copy.fetch(tree, mine)
     copy.statements_of({n for _, mine in walked for n in mine})  # where the walk starts
-    _walk(copy, walked, memo)
-    files_of: dict = {g: p for g, p in build.files.items() if p is not None and p.exists()}
-    files_of.update(zip(graphs, files))
-    loaded = Loaded(view, names, files_of)
-    loaded.located_in = Loaded(_Union(build.store, overlay), names, files_of)  # type: ignore[attr-defined,arg-type]
-    return loaded, focus, graphs, None, None
+    _walk(copy, walked, {})
+    return view
 
 
 def _walk(copy: _Copier, walked: list, memo: dict) -> None:
@@ -318,10 +322,9 @@ class _Copier:
         for inverse, children in ((False, tree.out), (True, tree.into)):
             for p, child in children.items():
                 if child.classes or child.out or child.into or child.all_out or child.all_in:
-                    if inverse:
-                        reached = {q.subject for n in nodes for q in self.view.quads_for_pattern(None, p, n, None)}
-                    else:
-                        reached = {q.object for n in nodes for q in self.view.quads_for_pattern(n, p, None, None)}
+                    reached: set = (
+                        {q.subject for n in nodes for q in self.view.quads_for_pattern(None, p, n, None)} if inverse
+                        else {q.object for n in nodes for q in self.view.quads_for_pattern(n, p, None, None)})
                     self.fetch(child, reached)
 
     def along(self, nodes, predicates: set, inverse: bool) -> None:
@@ -390,7 +393,7 @@ class _Copier:
             for i in range(0, len(named), 2000):
                 rows = self.build.query(f"SELECT ?n ?c WHERE {{ VALUES ?n {{ {self._values(named[i:i + 2000])} }} "
                                         f"?n a ?c FILTER(?c IN ({allowed})) }}", use_default_graph_as_union=True)
-                self.view.extend([ox.Quad(row[0], RDF_TYPE, row[1]) for row in rows])  # type: ignore[index,union-attr]
+                self.view.extend([ox.Quad(row[0], RDF_TYPE, row[1]) for row in rows])  # type: ignore[union-attr]
             for n in group:
                 if isinstance(n, ox.BlankNode):
                     self.view.extend([ox.Quad(q.subject, q.predicate, q.object) for q in

@@ -280,6 +280,7 @@ class _Starts:
     def _search(self, name: bytes) -> list:
         """The entries of ``name`` in the sorted, mapped file (lines ``name TAB offset TAB line``)."""
         m = self.mapped
+        assert m is not None
         lo, hi = 0, len(m)
         while lo < hi:  # the first line whose name is not below ``name``: lines are found from a byte position
             mid = (lo + hi) // 2
