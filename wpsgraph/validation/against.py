@@ -301,6 +301,7 @@ class _Copier:
         self.build, self.view = build, view
         self.of, self.cache = of, cache
         self.members: dict = {}  # class -> the N-Triples text of the build's instances of it, once read
+        self.used: dict = {}
         self.out_done: set = set()   # nodes every statement about which is in the view
         self.in_done: set = set()    # nodes every statement into which is in the view
         self.along_done: set = set()  # (node, predicate, inverse) whose statements are in the view
@@ -330,6 +331,7 @@ class _Copier:
     def along(self, nodes, predicates: set, inverse: bool) -> None:
         """Copy the statements of ``predicates`` from ``nodes`` (into them, ``inverse``) into the view."""
         done = self.in_done if inverse else self.out_done
+        predicates = {p for p in predicates if self._used(p)}
         todo: dict = {}  # node -> predicates not copied yet
         for n in nodes:
             if n in done or isinstance(n, ox.Literal):
@@ -363,6 +365,13 @@ class _Copier:
                         self.view.extend([ox.Quad(q.subject, q.predicate, q.object)
                                           for q in self.build.quads_for_pattern(n, p, None, None)])
 
+    def _used(self, p, o=None) -> bool:
+        """Whether the build has a statement of ``p`` (with object ``o``): one index lookup, which spares one per
+        node for the many properties shapes name that a build does not use."""
+        if (p, o) not in self.used:
+            self.used[(p, o)] = any(True for _ in self.build.quads_for_pattern(None, p, o, None))
+        return self.used[(p, o)]
+
     def memberships(self, nodes, classes) -> None:
         """The nodes' types among ``classes``, so that the view answers whether each node is an instance of each
         class as the build would: the build is reasoned, so an instance of a subclass is typed with the class too
@@ -373,6 +382,8 @@ class _Copier:
         text: dict = {}
         by_set: dict = {}
         for c in classes:
+            if not self._used(RDF_TYPE, c):  # no instance in the build: the view has the file's own
+                continue
             done = self.member_done.setdefault(c, set())
             group = [n for n in nodes if n not in done]
             done.update(group)
