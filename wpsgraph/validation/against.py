@@ -247,8 +247,8 @@ def entailments(build: Build, new_quads: list, cache, ontology_quads: list | Non
         return [q for q in small.quads_for_pattern(None, None, None, names.inferred_graph)
                 if not made((q.subject, q.predicate, q.object))]
 
-    inferred = reasoned()
-    for _ in range(100):
+    inferred: list = []  # the new statements' own joins are copied before the first reasoning (a round fewer)
+    for round_ in range(100):
         need: list = []
         for s_, p, o in [(q.subject, q.predicate, q.object) for q in inferred + new_quads]:
             if (s_, p, o) in joined:  # its joins were copied in an earlier round
@@ -264,7 +264,7 @@ def entailments(build: Build, new_quads: list, cache, ontology_quads: list | Non
             for p1 in first.get(p, ()):
                 need += build.quads(None, p1, s_)
         fresh = [q for q in need if (q.subject, q.predicate, q.object) not in copied]
-        if not fresh:
+        if not fresh and round_:
             return inferred
         for q in fresh:
             copied.add((q.subject, q.predicate, q.object))
@@ -305,7 +305,7 @@ class _Copier:
         self.out_done: set = set()   # nodes every statement about which is in the view
         self.in_done: set = set()    # nodes every statement into which is in the view
         self.along_done: set = set()  # (node, predicate, inverse) whose statements are in the view
-        self.member_done: dict = {}  # class -> the nodes whose membership of it the view answers
+        self.member_done: dict = {}  # class -> the nodes (N-Triples) whose membership of it the view answers
 
     def fetch(self, tree: reach.Read, nodes) -> None:
         """Copy what ``tree`` reads from ``nodes`` and, along its predicates, from the nodes they reach."""
@@ -378,22 +378,21 @@ class _Copier:
         (OWL RL cax-sco), and the file's new entailments are in the view already. Asked of the build one query per
         set of nodes, or, for a class asked about many nodes, from the list of all its instances in the build (read
         once, and kept in the cache folder: it does not depend on the file)."""
-        nodes = [n for n in nodes if n not in self.out_done and not isinstance(n, ox.Literal)]
-        text: dict = {}
+        pairs = [(n, str(n)) for n in nodes if n not in self.out_done and not isinstance(n, ox.Literal)]
         by_set: dict = {}
         for c in classes:
             if not self._used(RDF_TYPE, c):  # no instance in the build: the view has the file's own
                 continue
             done = self.member_done.setdefault(c, set())
-            group = [n for n in nodes if n not in done]
-            done.update(group)
-            members = self._members(c, len(group)) if group else None
+            todo = [(n, t) for n, t in pairs if t not in done]
+            if not todo:
+                continue
+            done.update(t for _, t in todo)
+            members = self._members(c, len(todo))
             if members is not None:
-                if not text:
-                    text = {n: str(n) for n in nodes}
-                self.view.extend([ox.Quad(n, RDF_TYPE, c) for n in group if text[n] in members])
+                self.view.extend([ox.Quad(n, RDF_TYPE, c) for n, t in todo if t in members])
             else:
-                for n in group:
+                for n, _ in todo:
                     by_set.setdefault(n, set()).add(c)
         groups: dict = {}
         for n, cs in by_set.items():
