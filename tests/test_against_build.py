@@ -137,6 +137,11 @@ def test_class_lists_are_kept_per_build(synthetic, tmp_path_factory):
     assert again._members(event, 0) == events  # from the cache folder, however few nodes are asked about
     entry.write_text("<https://example.org/another-class>\n<https://example.org/x>", encoding="utf-8")
     assert _Copier(build_.store, ox.Store(), build_, cache)._members(event, 0) is None  # not trusted, not read
+    capped = _Copier(build_.store, ox.Store(), build_, cache)
+    capped.LISTED = 0  # type: ignore[misc]
+    place = ox.NamedNode("https://w3id.org/wpsgraph/ontology#Place")
+    assert capped._members(place, 10**9) is None  # more than it keeps: each node is asked instead
+    assert _Copier(build_.store, ox.Store(), build_, cache)._members(place, 10**9) is None  # and so noted
     other = tmp_path_factory.mktemp("rebuilt") / "build"
     build(files, out=other)
     assert Build(other).key() != build_.key()

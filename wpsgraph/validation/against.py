@@ -332,11 +332,17 @@ class _Copier:
         """Copy the statements of ``predicates`` from ``nodes`` (into them, ``inverse``) into the view."""
         done = self.in_done if inverse else self.out_done
         predicates = {p for p in predicates if self._used(p)}
+        nodes = [n for n in nodes if n not in done and not isinstance(n, ox.Literal)]
         todo: dict = {}  # node -> predicates not copied yet
-        for n in nodes:
-            if n in done or isinstance(n, ox.Literal):
-                continue
-            for p in predicates:
+        text: dict = {}
+        for p in predicates:
+            mine = nodes
+            subjects = None if inverse else self._subjects(p, len(nodes))
+            if subjects is not None:  # only the nodes that are subjects of p are asked about it
+                if not text:
+                    text = {n: str(n) for n in nodes}
+                mine = [n for n in nodes if text[n] in subjects]
+            for n in mine:
                 if (n, p, inverse) not in self.along_done:
                     self.along_done.add((n, p, inverse))
                     todo.setdefault(n, []).append(p)
@@ -378,22 +384,22 @@ class _Copier:
         (OWL RL cax-sco), and the file's new entailments are in the view already. Asked of the build one query per
         set of nodes, or, for a class asked about many nodes, from the list of all its instances in the build (read
         once, and kept in the cache folder: it does not depend on the file)."""
-        pairs = [(n, str(n)) for n in nodes if n not in self.out_done and not isinstance(n, ox.Literal)]
+        of_text = {str(n): n for n in nodes if n not in self.out_done and not isinstance(n, ox.Literal)}
         by_set: dict = {}
         for c in classes:
             if not self._used(RDF_TYPE, c):  # no instance in the build: the view has the file's own
                 continue
             done = self.member_done.setdefault(c, set())
-            todo = [(n, t) for n, t in pairs if t not in done]
+            todo = of_text.keys() - done  # set operations on N-Triples text: thousands of nodes at a time
             if not todo:
                 continue
-            done.update(t for _, t in todo)
+            done |= todo
             members = self._members(c, len(todo))
             if members is not None:
-                self.view.extend([ox.Quad(n, RDF_TYPE, c) for n, t in todo if t in members])
+                self.view.extend([ox.Quad(of_text[t], RDF_TYPE, c) for t in todo & members])
             else:
-                for n, _ in todo:
-                    by_set.setdefault(n, set()).add(c)
+                for t in todo:
+                    by_set.setdefault(of_text[t], set()).add(c)
         groups: dict = {}
         for n, cs in by_set.items():
             groups.setdefault(frozenset(cs), []).append(n)
@@ -410,36 +416,52 @@ class _Copier:
                                       self.build.quads_for_pattern(n, RDF_TYPE, None, None) if q.object in cs])
 
     MEMBERS_AT = 500  # asked about this many nodes, a class's instances are read whole (about as fast, and kept)
+    LISTED = 20  # ... unless it has more than this many times as many instances (then each node is asked)
+    MANY = "*many*"  # a kept list's second line when there were too many to keep
 
     def _members(self, c, asked: int) -> set | None:
-        """The N-Triples text of every instance of ``c`` in the build: from the cache folder, or read when asked
-        about many nodes (and then kept there); None otherwise."""
-        if c in self.members:
-            return self.members[c]
+        """The N-Triples text of every instance of ``c`` in the build: kept in the cache folder, or read when asked
+        about many nodes (and then kept there); None otherwise, or when there are too many."""
+        return self._listed("members", c, f"?s a {c}", asked)
+
+    def _subjects(self, p, asked: int) -> set | None:
+        """The N-Triples text of every subject of ``p`` in the build, as ``_members``."""
+        return self._listed("subjects", p, f"?s {p} ?o", asked)
+
+    def _listed(self, kind: str, term, pattern: str, asked: int) -> set | None:
+        key = (kind, term)
+        if key in self.members:
+            return self.members[key]
         entry = None
         if self.cache is not None and self.of is not None:
             import hashlib
 
             if not hasattr(self, "_key"):
                 self._key = self.of.key()
-            entry = self.cache / f"members-{self._key}-{hashlib.sha256(str(c).encode()).hexdigest()[:16]}.txt"
+            entry = self.cache / f"{kind}-{self._key}-{hashlib.sha256(str(term).encode()).hexdigest()[:16]}.txt"
             try:
                 lines = entry.read_text(encoding="utf-8").split("\n")
-                if lines[0] == str(c):  # the class it lists, as a check
-                    self.members[c] = set(lines[1:])
-                    return self.members[c]
+                if lines[0] == str(term):  # the term it lists, as a check
+                    self.members[key] = None if lines[1:] == [self.MANY] else set(lines[1:])
+                    return self.members[key]
             except (OSError, UnicodeDecodeError):
                 pass  # absent or unreadable: read from the build below
         if asked < self.MEMBERS_AT:
             return None
-        members = {str(q.subject) for q in self.build.quads_for_pattern(None, RDF_TYPE, c, None)}
-        self.members[c] = members
+        cap = self.LISTED * asked
+        rows = self.build.query(f"SELECT DISTINCT ?s WHERE {{ {pattern} }} LIMIT {cap + 1}",
+                                use_default_graph_as_union=True)
+        found: set | None = {str(row[0]) for row in rows}  # type: ignore[union-attr]
+        if len(found) > cap:  # type: ignore[arg-type]
+            found = None
+        self.members[key] = found
         if entry is not None:
             from wpsgraph.folders import OutputError, atomic_write
 
             with contextlib.suppress(OSError, OutputError):  # an unwritable cache only costs time
-                atomic_write(entry, "\n".join([str(c), *sorted(members)]).encode("utf-8"))
-        return members
+                atomic_write(entry, "\n".join([str(term), *(sorted(found) if found is not None else [self.MANY])])
+                             .encode("utf-8"))
+        return found
 
     @staticmethod
     def _values(nodes) -> str:
