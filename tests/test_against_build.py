@@ -70,27 +70,40 @@ def _results(results) -> Counter:
                    for r in results)
 
 
-@pytest.mark.parametrize("members_at", [1, 10**9], ids=["class-lists", "class-queries"])
-def test_the_view_answers_as_the_build_with_the_overlay(synthetic, tmp_path, monkeypatch, members_at):
-    """The small view copied from the build (what each shape reads around the focus nodes, class memberships
-    asked one query per set of nodes or read from the class's list of instances, kept in the cache folder) gives
-    the focus nodes the results the whole graph with the same new statements gives, for random focus sets (and
-    again, the class lists then read back from the cache folder)."""
+@pytest.mark.parametrize("members_at, many_values", [(1, 0), (10**9, 10**9)],
+                         ids=["lists-and-a-query-per-node", "queries-of-node-sets"])
+def test_the_view_answers_as_the_build_with_the_overlay(synthetic, tmp_path, monkeypatch, members_at, many_values):
+    """The small view copied from the build (what each shape reads around the focus nodes: class memberships
+    asked one query per set of nodes or read from the class's list of instances, properties asked of every node
+    or only of the property's listed subjects, a query per node or per set of nodes; lists kept in the cache
+    folder) gives the focus nodes the results the whole graph with the same new statements gives, for random focus
+    sets (and again, the lists then read back from the cache folder)."""
+    from wpsgraph.validation.against import Build, _Copier
+    from wpsgraph.validation.engines import compiled_shapes
+
+    monkeypatch.setattr(_Copier, "MEMBERS_AT", members_at)
+    monkeypatch.setattr(_Copier, "MANY_VALUES", many_values)
+    build_ = Build(synthetic[0])
+    compared, failing = _compare_views(synthetic, build_, compiled_shapes([resources.DATA_SHAPES], build_.names),
+                                       tmp_path, members_at)
+    assert compared > 900 and failing > 40  # the edits break shapes: results are compared, not only absences
+    if members_at == 1:
+        assert list(tmp_path.glob("members-*.txt")) and list(tmp_path.glob("subjects-*.txt"))
+
+
+def _compare_views(synthetic, build_, compiled, cache, seed) -> tuple[int, int]:
+    """Random edits and focus sets: the view's results equal the whole graph's; (focus nodes, results) compared."""
     import random
 
     import pyoxigraph as ox
 
-    from wpsgraph.validation.against import Build, _Copier, view_of
-    from wpsgraph.validation.engines import compiled_shapes
+    from wpsgraph.validation.against import view_of
     from wpsgraph.validation.shacl import Data, Engine
 
-    out, _, loaded = synthetic
-    monkeypatch.setattr(_Copier, "MEMBERS_AT", members_at)
-    build_ = Build(out)
+    _, _, loaded = synthetic
     names = build_.names
-    compiled = compiled_shapes([resources.DATA_SHAPES], names)
     ontology = list(build_.quads(None, None, None, names.ontology_graph))
-    rng = random.Random(members_at)
+    rng = random.Random(seed)
     nodes = sorted({q.subject for q in loaded.store if isinstance(q.subject, ox.NamedNode)}, key=str)
     links = sorted({q.predicate for q in loaded.store if isinstance(q.object, ox.NamedNode)}, key=str)
     rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -106,16 +119,43 @@ def test_the_view_answers_as_the_build_with_the_overlay(synthetic, tmp_path, mon
         whole.extend(loaded.store)
         whole.extend(new)
         focus = set(rng.sample(nodes, size)) | {q.subject for q in new}
-        view = view_of(build_, compiled, focus, overlay, ontology, tmp_path)
+        view = view_of(build_, compiled, focus, overlay, ontology, cache)
         ours = _results(Engine(compiled, Data(view)).validate(focus))
         theirs = _results(Engine(compiled, Data(whole)).validate(focus))
         assert ours == theirs, (size, set(ours.items()) ^ set(theirs.items()))
         assert len(view) < len(whole) / 2 or size == 400
         compared += len(focus)
         failing += len(theirs)
-    assert compared > 900 and failing > 40  # the edits break shapes: results are compared, not only absences
-    if members_at == 1:
-        assert list(tmp_path.glob("members-*.txt"))
+    return compared, failing
+
+
+@pytest.mark.parametrize("members_at, many_values", [(1, 0), (10**9, 10**9)],
+                         ids=["lists-and-a-query-per-node", "queries-of-node-sets"])
+def test_the_view_follows_inverse_paths_as_the_build(synthetic, tmp_path, monkeypatch, members_at, many_values):
+    """The same with shapes that read backwards (an inverse path, a target of the objects of a property), which
+    the data shapes do not."""
+    from wpsgraph.validation.against import Build, _Copier
+    from wpsgraph.validation.shacl import Compiled, ShapesGraph
+
+    monkeypatch.setattr(_Copier, "MEMBERS_AT", members_at)
+    monkeypatch.setattr(_Copier, "MANY_VALUES", many_values)
+    import pyoxigraph as ox
+
+    shapes = ox.parse(b"""
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix wps: <https://w3id.org/wpsgraph/ontology#> .
+@prefix ex: <https://example.org/> .
+ex:Parents a sh:NodeShape ; sh:targetClass wps:Organisation ;
+    sh:property [ sh:path [ sh:inversePath wps:subOrganisationOf ] ; sh:maxCount 1 ;
+                  sh:not [ sh:class wps:Event ] ; sh:class wps:Organisation ] .
+ex:Participated a sh:NodeShape ; sh:targetObjectsOf wps:participatesIn ; sh:class wps:Event ;
+    sh:property [ sh:path ( [ sh:inversePath wps:participatesIn ] wps:country ) ; sh:maxCount 3 ;
+                  sh:class wps:Country ] .
+""", format=ox.RdfFormat.TURTLE)
+    build_ = Build(synthetic[0])
+    compared, failing = _compare_views(synthetic, build_, Compiled(ShapesGraph(list(shapes))), tmp_path,
+                                       members_at + 1)
+    assert compared > 900 and failing > 40
 
 
 def test_class_lists_are_kept_per_build(synthetic, tmp_path_factory):

@@ -348,28 +348,83 @@ class _Copier:
                     todo.setdefault(n, []).append(p)
         if not todo:
             return
-        if inverse:
-            # one index lookup per node and property (a VALUES join here makes Oxigraph read the whole property)
-            for n, ps in todo.items():
-                for p in ps:
-                    self.view.extend([ox.Quad(q.subject, q.predicate, q.object)
-                                      for q in self.build.quads_for_pattern(None, p, n, None)])
-            return
+        # Properties a node has many values of (on average in the build) are read a query per node, the node and
+        # properties written in it: Oxigraph then decodes only the values from its on-disk dictionary, where a VALUES
+        # block has it decode every term of every statement (twice the time); the others, which a node has a few
+        # of, a VALUES block of nodes at a time (a query per node costs more than it saves there).
+        chunks: list = []
         by_set: dict = {}
         for n, ps in todo.items():
-            by_set.setdefault(frozenset(ps), []).append(n)
+            if isinstance(n, ox.BlankNode):  # a query cannot name a blank node of the store
+                for p in ps:
+                    found = (self.build.quads_for_pattern(None, p, n, None) if inverse else
+                             self.build.quads_for_pattern(n, p, None, None))
+                    self.view.extend([ox.Quad(q.subject, q.predicate, q.object) for q in found])
+                continue
+            many = [p for p in ps if self._fanout(p, inverse) >= self.MANY_VALUES]
+            if many:
+                steps = [(f"?x{i} {p} {n}" if inverse else f"{n} {p} ?x{i}") for i, p in enumerate(many)]
+                union = " UNION ".join("{ " + x + " }" for x in steps)
+                chunks.append(self._triples(f"CONSTRUCT {{ {' . '.join(steps)} }} WHERE {{ {union} }}"))
+            few = frozenset(p for p in ps if p not in many)
+            if few:
+                by_set.setdefault(few, []).append(n)
         for ps, group in by_set.items():
-            named = [n for n in group if isinstance(n, ox.NamedNode)]
-            # a pattern per property (index lookups), not a FILTER over every statement of the nodes
-            patterns = " UNION ".join(f"{{ ?n {p} ?o BIND({p} AS ?p) }}" for p in sorted(ps, key=str))
-            for i in range(0, len(named), 2000):
-                self._load(f"CONSTRUCT {{ ?n ?p ?o }} WHERE {{ VALUES ?n {{ {self._values(named[i:i + 2000])} }} "
-                           f"{patterns} }}")
-            for n in group:
-                if isinstance(n, ox.BlankNode):  # a VALUES block cannot name a blank node
-                    for p in ps:
-                        self.view.extend([ox.Quad(q.subject, q.predicate, q.object)
-                                          for q in self.build.quads_for_pattern(n, p, None, None)])
+            patterns = " UNION ".join((f"{{ ?x {p} ?n BIND({p} AS ?p) }}" if inverse else
+                                       f"{{ ?n {p} ?x BIND({p} AS ?p) }}") for p in sorted(ps, key=str))
+            template = "?x ?p ?n" if inverse else "?n ?p ?x"
+            for i in range(0, len(group), 2000):
+                chunks.append(self._triples(
+                    f"CONSTRUCT {{ {template} }} WHERE {{ VALUES ?n {{ {self._values(group[i:i + 2000])} }} "
+                    f"{patterns} }}"))
+        data = b"".join(chunks)
+        if data:
+            load_keeping_blank_nodes(self.view, data, ox.RdfFormat.N_TRIPLES, bulk=False)
+
+    MANY_VALUES = 8
+
+    def _triples(self, query: str) -> bytes:
+        """A CONSTRUCT query's statements from the build, as N-Triples."""
+        result = self.build.query(query, use_default_graph_as_union=True)
+        assert isinstance(result, ox.QueryTriples)
+        return result.serialize(format=ox.RdfFormat.N_TRIPLES) or b""
+
+    def _fanout(self, p, inverse: bool) -> float:
+        """How many values of ``p`` a node that has one has, on average in the build (subjects of ``p`` for
+        ``inverse``); counted once per build and kept in the cache folder."""
+        key = ("fanout", p, inverse)
+        if key not in self.members:
+            entry = self._entry("fanout", f"{p} {inverse}")
+            try:
+                lines = entry.read_text(encoding="utf-8").split("\n") if entry is not None else []
+                if len(lines) == 2 and lines[0] == f"{p} {inverse}":
+                    self.members[key] = float(lines[1])
+                    return self.members[key]
+            except (OSError, UnicodeDecodeError, ValueError):
+                pass  # absent or unreadable: counted below
+            end = "?o" if inverse else "?s"
+            result = self.build.query(f"SELECT (COUNT(*) AS ?n) (COUNT(DISTINCT {end}) AS ?d) WHERE {{ ?s {p} ?o }}",
+                                      use_default_graph_as_union=True)
+            assert isinstance(result, ox.QuerySolutions)
+            row = next(iter(result))
+            statements, nodes = int(row[0].value), int(row[1].value)
+            self.members[key] = statements / nodes if nodes else 0.0
+            if entry is not None:
+                from wpsgraph.folders import OutputError, atomic_write
+
+                with contextlib.suppress(OSError, OutputError):  # an unwritable cache only costs time
+                    atomic_write(entry, f"{p} {inverse}\n{self.members[key]}".encode())
+        return self.members[key]
+
+    def _entry(self, kind: str, what: str) -> Path | None:
+        """The cache folder's file for ``what`` of this build (None without a cache folder)."""
+        if self.cache is None or self.of is None:
+            return None
+        import hashlib
+
+        if not hasattr(self, "_key"):
+            self._key = self.of.key()
+        return self.cache / f"{kind}-{self._key}-{hashlib.sha256(what.encode()).hexdigest()[:16]}.txt"
 
     def _used(self, p, o=None) -> bool:
         """Whether the build has a statement of ``p`` (with object ``o``): one index lookup, which spares one per
@@ -432,13 +487,8 @@ class _Copier:
         key = (kind, term)
         if key in self.members:
             return self.members[key]
-        entry = None
-        if self.cache is not None and self.of is not None:
-            import hashlib
-
-            if not hasattr(self, "_key"):
-                self._key = self.of.key()
-            entry = self.cache / f"{kind}-{self._key}-{hashlib.sha256(str(term).encode()).hexdigest()[:16]}.txt"
+        entry = self._entry(kind, str(term))
+        if entry is not None:
             try:
                 lines = entry.read_text(encoding="utf-8").split("\n")
                 if lines[0] == str(term):  # the term it lists, as a check
