@@ -348,27 +348,27 @@ class _Copier:
                     todo.setdefault(n, []).append(p)
         if not todo:
             return
-        # Properties a node has many values of (on average in the build) are read a query per node, the node and
-        # properties written in it: Oxigraph then decodes only the values from its on-disk dictionary, where a VALUES
-        # block has it decode every term of every statement (twice the time); the others, which a node has a few
-        # of, a VALUES block of nodes at a time (a query per node costs more than it saves there).
+        # A query per node, naming the node and the properties, has Oxigraph decode from its on-disk dictionary only
+        # the values, where a VALUES block of nodes has it decode every term of every statement (twice the time);
+        # but a query costs more than that saves on a node of few values. So the first nodes are read one by one,
+        # and the rest as they turned out: one by one if those had many values each, else a VALUES block at a time.
         chunks: list = []
         by_set: dict = {}
+        probe, read = self.PROBE, 0
         for n, ps in todo.items():
             if isinstance(n, ox.BlankNode):  # a query cannot name a blank node of the store
                 for p in ps:
                     found = (self.build.quads_for_pattern(None, p, n, None) if inverse else
                              self.build.quads_for_pattern(n, p, None, None))
                     self.view.extend([ox.Quad(q.subject, q.predicate, q.object) for q in found])
-                continue
-            many = [p for p in ps if self._fanout(p, inverse) >= self.MANY_VALUES]
-            if many:
-                steps = [(f"?x{i} {p} {n}" if inverse else f"{n} {p} ?x{i}") for i, p in enumerate(many)]
+            elif probe > 0 or read >= self.MANY_VALUES * self.PROBE:
+                probe -= 1
+                steps = [(f"?x{i} {p} {n}" if inverse else f"{n} {p} ?x{i}") for i, p in enumerate(ps)]
                 union = " UNION ".join("{ " + x + " }" for x in steps)
                 chunks.append(self._triples(f"CONSTRUCT {{ {' . '.join(steps)} }} WHERE {{ {union} }}"))
-            few = frozenset(p for p in ps if p not in many)
-            if few:
-                by_set.setdefault(few, []).append(n)
+                read += chunks[-1].count(b"\n")
+            else:
+                by_set.setdefault(frozenset(ps), []).append(n)
         for ps, group in by_set.items():
             patterns = " UNION ".join((f"{{ ?x {p} ?n BIND({p} AS ?p) }}" if inverse else
                                        f"{{ ?n {p} ?x BIND({p} AS ?p) }}") for p in sorted(ps, key=str))
@@ -381,40 +381,14 @@ class _Copier:
         if data:
             load_keeping_blank_nodes(self.view, data, ox.RdfFormat.N_TRIPLES, bulk=False)
 
-    MANY_VALUES = 8
+    PROBE = 16  # nodes read one by one to see how many values the nodes of a call have
+    MANY_VALUES = 12  # values per node from which reading one node at a time pays
 
     def _triples(self, query: str) -> bytes:
         """A CONSTRUCT query's statements from the build, as N-Triples."""
         result = self.build.query(query, use_default_graph_as_union=True)
         assert isinstance(result, ox.QueryTriples)
         return result.serialize(format=ox.RdfFormat.N_TRIPLES) or b""
-
-    def _fanout(self, p, inverse: bool) -> float:
-        """How many values of ``p`` a node that has one has, on average in the build (subjects of ``p`` for
-        ``inverse``); counted once per build and kept in the cache folder."""
-        key = ("fanout", p, inverse)
-        if key not in self.members:
-            entry = self._entry("fanout", f"{p} {inverse}")
-            try:
-                lines = entry.read_text(encoding="utf-8").split("\n") if entry is not None else []
-                if len(lines) == 2 and lines[0] == f"{p} {inverse}":
-                    self.members[key] = float(lines[1])
-                    return self.members[key]
-            except (OSError, UnicodeDecodeError, ValueError):
-                pass  # absent or unreadable: counted below
-            end = "?o" if inverse else "?s"
-            result = self.build.query(f"SELECT (COUNT(*) AS ?n) (COUNT(DISTINCT {end}) AS ?d) WHERE {{ ?s {p} ?o }}",
-                                      use_default_graph_as_union=True)
-            assert isinstance(result, ox.QuerySolutions)
-            row = next(iter(result))
-            statements, nodes = int(row[0].value), int(row[1].value)
-            self.members[key] = statements / nodes if nodes else 0.0
-            if entry is not None:
-                from wpsgraph.folders import OutputError, atomic_write
-
-                with contextlib.suppress(OSError, OutputError):  # an unwritable cache only costs time
-                    atomic_write(entry, f"{p} {inverse}\n{self.members[key]}".encode())
-        return self.members[key]
 
     def _entry(self, kind: str, what: str) -> Path | None:
         """The cache folder's file for ``what`` of this build (None without a cache folder)."""
