@@ -6,9 +6,13 @@ of that graph.
 
 Steps, each timed: write the synthetic data (``wpsgraph synth``), build it (the full pipeline, into a folder), write a
 contribution (300 synthetic triples of another seed: new resources, some of them referring to resources of the
-build), then run ``wpsgraph validate contribution.ttl --db build`` as a whole process, three times (the first fills
-the cache of compiled rules and shape reaches, as a contributor's first run does). The figures go to standard output
-as a table and, with ``--json``, to a file.
+build), then run ``wpsgraph validate contribution.ttl --db build`` as a whole process, three times (the first, with an
+empty cache folder, fills it: the compiled rules, shape reaches, the note that the shapes passed SHACL for SHACL, the
+build's lists of the instances of the classes and the subjects of the properties the shapes ask about, the line
+starts of the build's large source file; as a contributor's first run does). The figures, with the machine's load
+average before and after the runs (the machine may be shared), go to standard output as a table and, with
+``--json``, to a file. ``--keep DIR`` keeps the data and the build there and reuses them on a later run (the build
+is then not timed again).
 """
 
 from __future__ import annotations
@@ -65,6 +69,7 @@ def main() -> None:
         shutil.rmtree(folder / "cache", ignore_errors=True)  # the first run starts without a cache
         env = dict(os.environ, WPSGRAPH_CACHE=str(folder / "cache"))
         runs = []
+        figures["load_average_before"] = os.getloadavg()
         for _ in range(3):
             clock = time.perf_counter()
             proc = subprocess.run([sys.executable, "-m", "wpsgraph.cli", "validate", str(contribution), "--db",
@@ -73,6 +78,7 @@ def main() -> None:
             runs.append(time.perf_counter() - clock)
             if proc.returncode not in (0, 1):
                 sys.exit(f"validate --db failed ({proc.returncode}): {proc.stderr.strip()}")
+        figures["load_average_after"] = os.getloadavg()
         report = json.loads(proc.stdout)
         figures["validate_db_first_s"] = runs[0]
         figures["validate_db_s"] = min(runs[1:])
@@ -85,7 +91,9 @@ def main() -> None:
                        ("validate FILE --db BUILD (best of 2 more)", "validate_db_s")):
         print(f"{label:<44} {figures[key]:>9.2f}" if figures[key] is not None else f"{label:<44} {'(kept)':>9}")
     print(f"({figures['triples']} triples, contribution of {figures['contribution_triples']} triples, "
-          f"{figures['validate_db_findings']} finding(s))")
+          f"{figures['validate_db_findings']} finding(s); load average (1, 5, 15 min) before the runs "
+          f"{', '.join(f'{x:.2f}' for x in figures['load_average_before'])}, after "
+          f"{', '.join(f'{x:.2f}' for x in figures['load_average_after'])})")
     if args.json:
         args.json.write_text(json.dumps(figures, indent=1) + "\n", encoding="utf-8")
 
