@@ -6,8 +6,11 @@ results a full build of that graph plus the file would give, without rebuilding 
    the file: the build is already closed, so what the file adds follows within a few steps of it (the property
    test in tests/test_against_build.py holds this to a full rebuild).
 2. The changes (the file's statements, the new entailments, the new country records) give the focus nodes they
-   can affect (``shacl/reach.py``); the statements every shape reads around them are copied into a second small
-   store, and only those focus nodes are validated there.
+   can affect (``shacl/reach.py``); what every shape reads around them is copied into a second small store (the
+   view, ``view_of``: along each shape's tree of reads, a value checked by ``sh:class`` with its memberships of the
+   classes asked about, not its whole description), and only those focus nodes are validated there. What does not
+   depend on the file (the build's lists of the instances of classes and the subjects of properties asked about for
+   many nodes) is kept in the cache folder, keyed by the build.
 3. Where that cannot be bounded (a file replacing a graph of the build, a shape whose reading is unbounded, schema
    axioms in the file) the whole build is copied into memory and validated as ``validate FILE`` does for the
    shipped graph, and the report says so.
