@@ -48,3 +48,58 @@ def test_large_files_take_the_block_path(monkeypatch, size):
     subject = next(t.subject for t in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)
                    if isinstance(t.subject, ox.NamedNode))
     assert isinstance(locate._index(path, subject), _Block)
+
+
+def test_the_kept_index_of_line_starts_gives_the_same_positions(tmp_path, monkeypatch):
+    """A large file's line starts, kept in the cache folder and looked up by binary search in a later run, place
+    every statement where the whole file's index does; an entry that no longer describes the file is rebuilt."""
+    import os
+
+    from wpsgraph.validation import locate
+    from wpsgraph.validation.shacl import reach
+
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    monkeypatch.setattr(reach, "CACHE_DIR", [cache])
+    monkeypatch.setattr(locate._Starts, "_open", {})
+    path = _files(tmp_path)[-1]
+    subjects = list(dict.fromkeys(t.subject for t in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)
+                                  if isinstance(t.subject, ox.NamedNode)))
+    built = locate._Starts.of(path)
+    assert built.memory is not None and len(list(cache.glob("starts-*.txt"))) == 1
+    monkeypatch.setattr(locate._Starts, "_open", {})
+    kept = locate._Starts.of(path)
+    assert kept.memory is None and kept.mapped is not None  # read from the cache folder, not from the file
+    header, prefixes = locate._header(path)
+    for s in subjects:
+        spellings = [f"<{s.value}>"] + [f"{p}:{s.value[len(ns):]}" for p, ns in prefixes.items()
+                                        if s.value.startswith(ns)]
+        for spelling in spellings:
+            assert kept.get(spelling) == built.get(spelling), spelling
+    whole = index_file(path)
+    for t in list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))[::7]:
+        key = (key_of(t.subject), key_of(t.predicate), key_of(t.object))
+        assert _Block(path, t.subject).find(*key) == whole.find(*key)
+    assert any(kept.get(f"{p}:{subjects[0].value[len(ns):]}") for p, ns in prefixes.items())
+
+    # the same size and modification time, other content: the kept offsets do not hold the names, so it is rebuilt
+    stat = path.stat()
+    text = path.read_text(encoding="utf-8")
+    first = next(line for line in text.split("\n")
+                 if line and not line[0].isspace() and not line.startswith(("@", "#")))
+    lines = text.split("\n")
+    i = lines.index(first)
+    lines[i - 1], lines[i] = lines[i], lines[i - 1]  # the subject's line one line up (a blank or comment line down)
+    path.write_text("\n".join(lines), encoding="utf-8")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert path.stat().st_size == stat.st_size
+    monkeypatch.setattr(locate._Starts, "_open", {})
+    monkeypatch.setattr(locate, "_blocks", {})
+    monkeypatch.setattr(locate, "_headers", {})
+    stale = locate._Starts.of(path)
+    assert stale.mapped is not None
+    spelling = first.split()[0].rstrip(".")
+    found = stale.get(spelling)
+    assert stale.memory is not None  # rebuilt from the file
+    data = path.read_bytes()
+    assert found and all(data[o:o + len(spelling)] == spelling.encode() for o, _ in found)

@@ -310,7 +310,8 @@ def rules_for(loaded: Loaded, cache_dir: Path | None = None) -> Rules:
     key = _tree_key(loaded.store.quads_for_pattern(None, None, None, loaded.names.ontology_graph))
     if key in _COMPILED:   # one process builds the same ontology many times (tests, serve, publish)
         return _COMPILED[key]
-    ontology = ontology_rdflib(loaded)
+    # the ontology as an rdflib graph (a fifth of a second) only when it is needed: for the slow key, or to compile
+    ontology = ontology_rdflib(loaded) if key is None else None
     key = key or _cache_key(ontology)
     if key in _COMPILED:
         return _COMPILED[key]
@@ -323,7 +324,7 @@ def rules_for(loaded: Loaded, cache_dir: Path | None = None) -> Rules:
                 return _COMPILED[key]
             except (OSError, ValueError, KeyError, TypeError, SyntaxError, UnicodeDecodeError):
                 pass  # a stale, partial or tampered entry: rebuilt below
-    rules = compile_rules(ontology)
+    rules = compile_rules(ontology if ontology is not None else ontology_rdflib(loaded))
     _COMPILED[key] = rules
     if cache is not None:
         from wpsgraph.folders import OutputError, atomic_write

@@ -6,8 +6,11 @@ results a full build of that graph plus the file would give, without rebuilding 
    the file: the build is already closed, so what the file adds follows within a few steps of it (the property
    test in tests/test_against_build.py holds this to a full rebuild).
 2. The changes (the file's statements, the new entailments, the new country records) give the focus nodes they
-   can affect (``shacl/reach.py``); the statements every shape reads around them are copied into a second small
-   store, and only those focus nodes are validated there.
+   can affect (``shacl/reach.py``); what every shape reads around them is copied into a second small store (the
+   view, ``view_of``: along each shape's tree of reads, a value checked by ``sh:class`` with its memberships of the
+   classes asked about, not its whole description), and only those focus nodes are validated there. What does not
+   depend on the file (the build's lists of the instances of classes and the subjects of properties asked about for
+   many nodes) is kept in the cache folder, keyed by the build.
 3. Where that cannot be bounded (a file replacing a graph of the build, a shape whose reading is unbounded, schema
    axioms in the file) the whole build is copied into memory and validated as ``validate FILE`` does for the
    shipped graph, and the report says so.
@@ -15,6 +18,7 @@ results a full build of that graph plus the file would give, without rebuilding 
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 
@@ -29,6 +33,8 @@ from wpsgraph.validation.shacl.data import Data
 from wpsgraph.validation.shacl.engine import Engine
 
 BASE_INFERRED = ox.NamedNode("urn:wpsgraph:build-inferred")  # the build's entailments, kept apart while reasoning
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+SUBCLASS_OF = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf")
 
 
 class Build:
@@ -46,6 +52,21 @@ class Build:
         from wpsgraph.pipeline.build import open_store
 
         self.store = open_store(folder)
+        self.folder = folder
+
+    def key(self) -> str:
+        """What identifies this build's content for caches: its folder, manifest and the files of its store (a
+        rebuild or an update writes new ones)."""
+        import hashlib
+
+        h = hashlib.sha256(str(self.folder.resolve()).encode() + b"\0")
+        h.update((self.folder / "manifest.json").read_bytes())
+        store = (self.folder / "store").resolve()
+        if store.is_dir():
+            for f in sorted(store.iterdir()):
+                st = f.stat()
+                h.update(f"{f.name}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+        return h.hexdigest()[:24]
 
     def quads(self, s, p, o, g=None):
         return self.store.quads_for_pattern(s, p, o, g)
@@ -94,7 +115,8 @@ def prepare(build: Build, files: list[Path], parsed: dict, cache) -> tuple:
     except InputError as e:
         return None, None, [], syntax_error(e), None
 
-    inferred = entailments(build, new_quads + countries, cache)
+    ontology_quads = list(build.quads(None, None, None, names.ontology_graph))
+    inferred = entailments(build, new_quads + countries, cache, ontology_quads)
     if inferred is None:
         return _full(build, files, parsed, cache, "the file's entailments reach too far")
     mentioned = {t for q in new_quads for t in (q.subject, q.object) if not isinstance(t, ox.Literal)}
@@ -115,28 +137,69 @@ def prepare(build: Build, files: list[Path], parsed: dict, cache) -> tuple:
     focus = reach.restrictions(compiled, quads, sorted(changed, key=str), mentioned | {q.subject for q in new_quads})
     if focus is None:
         return _full(build, files, parsed, cache, "a shape's reading cannot be bounded")
-    # every statement of the nodes each shape reads, along that shape's own paths (sh:class reads their types),
-    # copied from the build set at a time by Oxigraph (CONSTRUCT, loaded back as N-Triples)
+    view = view_of(build, compiled, focus, overlay, ontology_quads, cache)
+    files_of: dict = {g: p for g, p in build.files.items() if p is not None and p.exists()}
+    files_of.update(zip(graphs, files))
+    loaded = Loaded(view, names, files_of)
+    loaded.located_in = Loaded(_Union(build.store, overlay), names, files_of)  # type: ignore[attr-defined,arg-type]
+    return loaded, focus, graphs, None, None
+
+
+def view_of(build: Build, compiled, focus: set, overlay: ox.Store, ontology_quads: list, cache) -> ox.Store:
+    """A small store that answers validation of ``focus`` as the build with ``overlay`` added would: what each
+    shape reads around its focus nodes, copied from the build. First what makes the focus nodes targets (their
+    types, the properties shapes target), then along each shape's tree of reads (``reach.reads``: the statements
+    of its paths, a value's membership of the classes a sh:class names), set at a time; a shape whose reads are not
+    such a tree is walked along its reach (``_walk``)."""
     view = ox.Store()
-    view.extend(build.quads(None, None, None, names.ontology_graph))
+    view.extend(ontology_quads)
+    view.extend(ox.Quad(q.subject, q.predicate, q.object) for q in build.quads(None, SUBCLASS_OF, None))
     view.extend(overlay)
-    copy = _Copier(build.store, view)
-    copy.statements_of(focus)
-    memo: dict = {}
-    # shapes that read at most one step away are walked together (their paths merged: a step further is never
-    # taken, so merging adds little); each deeper shape is walked on its own, so that a hub reached in one step is
-    # not left through another shape's properties
-    groups: dict = {}
-    data = Data(view)
-    engine = Engine(compiled, data)
+    copy = _Copier(build.store, view, build, cache)
+    target_out, target_in = {RDF_TYPE}, set()
     for shape in compiled.roots:
+        for kind, term in shape.targets:
+            if kind == "targetSubjectsOf":
+                target_out.add(term)
+            elif kind == "targetObjectsOf":
+                target_in.add(term)
+    copy.along(focus, target_out, False)
+    copy.along(focus, target_in, True)
+    engine = Engine(compiled, Data(view))
+    trees: dict = {}
+    walked: list = []
+    for shape in compiled.roots:
+        mine = frozenset(engine.focus_nodes(shape, focus))
+        if not mine:
+            continue
+        tree = reach.reads(shape)
+        if tree is None:
+            walked.append((shape, mine))
+        elif mine in trees:
+            trees[mine].merge(tree)
+        else:
+            trees[mine] = tree
+    for mine, tree in trees.items():
+        copy.fetch(tree, mine)
+    copy.statements_of({n for _, mine in walked for n in mine})  # where the walk starts
+    _walk(copy, walked, {})
+    return view
+
+
+def _walk(copy: _Copier, walked: list, memo: dict) -> None:
+    """Copy what the shapes of ``walked`` ((shape, its focus nodes)) read, walking their reach step by step: shapes
+    that read at most one step away are walked together (their paths merged: a step further is never taken, so
+    merging adds little); each deeper shape on its own, so that a hub reached in one step is not left through another
+    shape's properties."""
+    groups: dict = {}
+    for shape, mine in walked:
         r = reach.of(shape, memo)
         shallow = r.depth is not None and r.depth <= 1 and r.read_out in (reach.NEVER, 0, 1) \
             and r.read_in in (reach.NEVER, 0, 1) and not r.walk_any
         key = ("shallow", r.depth) if shallow else ("deep", id(shape))
         merged, nodes = groups.setdefault(key, (reach.Reach(depth=0), set()))
         merged.add(r, 0)
-        nodes |= set(engine.focus_nodes(shape, focus))  # the view holds every statement of the focus nodes
+        nodes |= mine
     for r, mine in groups.values():
         level, seen, steps = set(mine), set(mine), 0
         while level:
@@ -149,16 +212,11 @@ def prepare(build: Build, files: list[Path], parsed: dict, cache) -> tuple:
             level = nxt - seen
             seen |= level
             copy.statements_of(level)
-    files_of: dict = {g: p for g, p in build.files.items() if p is not None and p.exists()}
-    files_of.update(zip(graphs, files))
-    loaded = Loaded(view, names, files_of)
-    loaded.located_in = Loaded(_Union(build.store, overlay), names, files_of)  # type: ignore[attr-defined,arg-type]
-    return loaded, focus, graphs, None, None
 
 
-def entailments(build: Build, new_quads: list, cache) -> list | None:
+def entailments(build: Build, new_quads: list, cache, ontology_quads: list | None = None) -> list | None:
     """The statements that follow from ``new_quads`` added to the build and are not in it yet (OWL RL, the compiled
-    rules); None if they could not be bounded."""
+    rules); None if they could not be bounded. ``ontology_quads``: the build's ontology graph, if already read."""
     from wpsgraph.pipeline.reason import reason, rules_for
 
     names = build.names
@@ -167,7 +225,7 @@ def entailments(build: Build, new_quads: list, cache) -> list | None:
     # property chains join a new statement with old ones, at its ends: those statements are copied, the small store
     # is reasoned again, and so on from the new entailments until a round copies nothing (semi-naive evaluation).
     small = ox.Store()
-    small.extend(build.quads(None, None, None, names.ontology_graph))
+    small.extend(build.quads(None, None, None, names.ontology_graph) if ontology_quads is None else ontology_quads)
     ontology = Loaded(small, names, {names.ontology_graph: None})
     rules = rules_for(ontology, cache)
     transitive = {ox.NamedNode(str(p)) for p in rules.transitive}
@@ -178,17 +236,27 @@ def entailments(build: Build, new_quads: list, cache) -> list | None:
         first.setdefault(ox.NamedNode(str(p2)), []).append(ox.NamedNode(str(p1)))
     small.extend(new_quads)
     copied: set = set()
+    in_build: dict = {}  # statement -> whether the build makes it (asked once, whatever the round)
+    joined: set = set()  # statements whose joins with the build have been copied
+
+    def made(t) -> bool:
+        if t not in in_build:
+            in_build[t] = any(True for _ in build.quads(*t))
+        return in_build[t]
 
     def reasoned() -> list:
         graphs_small: dict = dict.fromkeys(small.named_graphs())
         reason(Loaded(small, names, graphs_small), cache_dir=cache)
         return [q for q in small.quads_for_pattern(None, None, None, names.inferred_graph)
-                if not any(True for _ in build.quads(q.subject, q.predicate, q.object))]
+                if not made((q.subject, q.predicate, q.object))]
 
-    inferred = reasoned()
-    for _ in range(100):
+    inferred: list = []  # the new statements' own joins are copied before the first reasoning (a round fewer)
+    for round_ in range(100):
         need: list = []
         for s_, p, o in [(q.subject, q.predicate, q.object) for q in inferred + new_quads]:
+            if (s_, p, o) in joined:  # its joins were copied in an earlier round
+                continue
+            joined.add((s_, p, o))
             if p in transitive:
                 need += build.quads(None, p, s_)
                 if not isinstance(o, ox.Literal):
@@ -199,7 +267,7 @@ def entailments(build: Build, new_quads: list, cache) -> list | None:
             for p1 in first.get(p, ()):
                 need += build.quads(None, p1, s_)
         fresh = [q for q in need if (q.subject, q.predicate, q.object) not in copied]
-        if not fresh:
+        if not fresh and round_:
             return inferred
         for q in fresh:
             copied.add((q.subject, q.predicate, q.object))
@@ -232,10 +300,195 @@ def _full(build: Build, files: list[Path], parsed: dict, cache, why: str) -> tup
 class _Copier:
     """Copies statements from the build into the view, a set of nodes at a time, each node once."""
 
-    def __init__(self, build: ox.Store, view: ox.Store):
+    def __init__(self, build: ox.Store, view: ox.Store, of: Build | None = None, cache: Path | None = None):
         self.build, self.view = build, view
-        self.out_done: set = set()
-        self.in_done: set = set()
+        self.of, self.cache = of, cache
+        self.members: dict = {}  # class -> the N-Triples text of the build's instances of it, once read
+        self.used: dict = {}
+        self.out_done: set = set()   # nodes every statement about which is in the view
+        self.in_done: set = set()    # nodes every statement into which is in the view
+        self.along_done: set = set()  # (node, predicate, inverse) whose statements are in the view
+        self.member_done: dict = {}  # class -> the nodes (N-Triples) whose membership of it the view answers
+
+    def fetch(self, tree: reach.Read, nodes) -> None:
+        """Copy what ``tree`` reads from ``nodes`` and, along its predicates, from the nodes they reach."""
+        nodes = {n for n in nodes if not isinstance(n, ox.Literal)}
+        if not nodes:
+            return
+        if tree.all_out:
+            self.statements_of(nodes)
+        if tree.all_in:
+            self.statements_into(nodes)
+        self.along(nodes, set(tree.out), False)
+        self.along(nodes, set(tree.into), True)
+        if tree.classes:
+            self.memberships(nodes, tree.classes)
+        for inverse, children in ((False, tree.out), (True, tree.into)):
+            for p, child in children.items():
+                if child.classes or child.out or child.into or child.all_out or child.all_in:
+                    reached: set = (
+                        {q.subject for n in nodes for q in self.view.quads_for_pattern(None, p, n, None)} if inverse
+                        else {q.object for n in nodes for q in self.view.quads_for_pattern(n, p, None, None)})
+                    self.fetch(child, reached)
+
+    def along(self, nodes, predicates: set, inverse: bool) -> None:
+        """Copy the statements of ``predicates`` from ``nodes`` (into them, ``inverse``) into the view."""
+        done = self.in_done if inverse else self.out_done
+        predicates = {p for p in predicates if self._used(p)}
+        nodes = [n for n in nodes if n not in done and not isinstance(n, ox.Literal)]
+        todo: dict = {}  # node -> predicates not copied yet
+        text: dict = {}
+        for p in predicates:
+            mine = nodes
+            subjects = None if inverse else self._subjects(p, len(nodes))
+            if subjects is not None:  # only the nodes that are subjects of p are asked about it
+                if not text:
+                    text = {n: str(n) for n in nodes}
+                mine = [n for n in nodes if text[n] in subjects]
+            for n in mine:
+                if (n, p, inverse) not in self.along_done:
+                    self.along_done.add((n, p, inverse))
+                    todo.setdefault(n, []).append(p)
+        if not todo:
+            return
+        # A query per node, naming the node and the properties, has Oxigraph decode from its on-disk dictionary only
+        # the values, where a VALUES block of nodes has it decode every term of every statement (twice the time);
+        # but a query costs more than that saves on a node of few values. So the first nodes are read one by one,
+        # and the rest as they turned out: one by one if those had many values each, else a VALUES block at a time.
+        chunks: list = []
+        by_set: dict = {}
+        probe, read = self.PROBE, 0
+        for n, ps in todo.items():
+            if isinstance(n, ox.BlankNode):  # a query cannot name a blank node of the store
+                for p in ps:
+                    found = (self.build.quads_for_pattern(None, p, n, None) if inverse else
+                             self.build.quads_for_pattern(n, p, None, None))
+                    self.view.extend([ox.Quad(q.subject, q.predicate, q.object) for q in found])
+            elif probe > 0 or read >= self.MANY_VALUES * self.PROBE:
+                probe -= 1
+                steps = [(f"?x{i} {p} {n}" if inverse else f"{n} {p} ?x{i}") for i, p in enumerate(ps)]
+                union = " UNION ".join("{ " + x + " }" for x in steps)
+                chunks.append(self._triples(f"CONSTRUCT {{ {' . '.join(steps)} }} WHERE {{ {union} }}"))
+                read += chunks[-1].count(b"\n")
+            else:
+                by_set.setdefault(frozenset(ps), []).append(n)
+        for ps, group in by_set.items():
+            patterns = " UNION ".join((f"{{ ?x {p} ?n BIND({p} AS ?p) }}" if inverse else
+                                       f"{{ ?n {p} ?x BIND({p} AS ?p) }}") for p in sorted(ps, key=str))
+            template = "?x ?p ?n" if inverse else "?n ?p ?x"
+            for i in range(0, len(group), 2000):
+                chunks.append(self._triples(
+                    f"CONSTRUCT {{ {template} }} WHERE {{ VALUES ?n {{ {self._values(group[i:i + 2000])} }} "
+                    f"{patterns} }}"))
+        data = b"".join(chunks)
+        if data:
+            load_keeping_blank_nodes(self.view, data, ox.RdfFormat.N_TRIPLES, bulk=False)
+
+    PROBE = 16  # nodes read one by one to see how many values the nodes of a call have
+    MANY_VALUES = 12  # values per node from which reading one node at a time pays
+
+    def _triples(self, query: str) -> bytes:
+        """A CONSTRUCT query's statements from the build, as N-Triples."""
+        result = self.build.query(query, use_default_graph_as_union=True)
+        assert isinstance(result, ox.QueryTriples)
+        return result.serialize(format=ox.RdfFormat.N_TRIPLES) or b""
+
+    def _entry(self, kind: str, what: str) -> Path | None:
+        """The cache folder's file for ``what`` of this build (None without a cache folder)."""
+        if self.cache is None or self.of is None:
+            return None
+        import hashlib
+
+        if not hasattr(self, "_key"):
+            self._key = self.of.key()
+        return self.cache / f"{kind}-{self._key}-{hashlib.sha256(what.encode()).hexdigest()[:16]}.txt"
+
+    def _used(self, p, o=None) -> bool:
+        """Whether the build has a statement of ``p`` (with object ``o``): one index lookup, which spares one per
+        node for the many properties shapes name that a build does not use."""
+        if (p, o) not in self.used:
+            self.used[(p, o)] = any(True for _ in self.build.quads_for_pattern(None, p, o, None))
+        return self.used[(p, o)]
+
+    def memberships(self, nodes, classes) -> None:
+        """The nodes' types among ``classes``, so that the view answers whether each node is an instance of each
+        class as the build would: the build is reasoned, so an instance of a subclass is typed with the class too
+        (OWL RL cax-sco), and the file's new entailments are in the view already. Asked of the build one query per
+        set of nodes, or, for a class asked about many nodes, from the list of all its instances in the build (read
+        once, and kept in the cache folder: it does not depend on the file)."""
+        of_text = {str(n): n for n in nodes if n not in self.out_done and not isinstance(n, ox.Literal)}
+        by_set: dict = {}
+        for c in classes:
+            if not self._used(RDF_TYPE, c):  # no instance in the build: the view has the file's own
+                continue
+            done = self.member_done.setdefault(c, set())
+            todo = of_text.keys() - done  # set operations on N-Triples text: thousands of nodes at a time
+            if not todo:
+                continue
+            done |= todo
+            members = self._members(c, len(todo))
+            if members is not None:
+                self.view.extend([ox.Quad(of_text[t], RDF_TYPE, c) for t in todo & members])
+            else:
+                for t in todo:
+                    by_set.setdefault(of_text[t], set()).add(c)
+        groups: dict = {}
+        for n, cs in by_set.items():
+            groups.setdefault(frozenset(cs), []).append(n)
+        for cs, group in groups.items():
+            allowed = ", ".join(str(c) for c in cs)
+            named = [n for n in group if isinstance(n, ox.NamedNode)]
+            for i in range(0, len(named), 2000):
+                rows = self.build.query(f"SELECT ?n ?c WHERE {{ VALUES ?n {{ {self._values(named[i:i + 2000])} }} "
+                                        f"?n a ?c FILTER(?c IN ({allowed})) }}", use_default_graph_as_union=True)
+                self.view.extend([ox.Quad(row[0], RDF_TYPE, row[1]) for row in rows])  # type: ignore[union-attr]
+            for n in group:
+                if isinstance(n, ox.BlankNode):
+                    self.view.extend([ox.Quad(q.subject, q.predicate, q.object) for q in
+                                      self.build.quads_for_pattern(n, RDF_TYPE, None, None) if q.object in cs])
+
+    MEMBERS_AT = 500  # asked about this many nodes, a class's instances are read whole (about as fast, and kept)
+    LISTED = 20  # ... unless it has more than this many times as many instances (then each node is asked)
+    MANY = "*many*"  # a kept list's second line when there were too many to keep
+
+    def _members(self, c, asked: int) -> set | None:
+        """The N-Triples text of every instance of ``c`` in the build: kept in the cache folder, or read when asked
+        about many nodes (and then kept there); None otherwise, or when there are too many."""
+        return self._listed("members", c, f"?s a {c}", asked)
+
+    def _subjects(self, p, asked: int) -> set | None:
+        """The N-Triples text of every subject of ``p`` in the build, as ``_members``."""
+        return self._listed("subjects", p, f"?s {p} ?o", asked)
+
+    def _listed(self, kind: str, term, pattern: str, asked: int) -> set | None:
+        key = (kind, term)
+        if key in self.members:
+            return self.members[key]
+        entry = self._entry(kind, str(term))
+        if entry is not None:
+            try:
+                lines = entry.read_text(encoding="utf-8").split("\n")
+                if lines[0] == str(term):  # the term it lists, as a check
+                    self.members[key] = None if lines[1:] == [self.MANY] else set(lines[1:])
+                    return self.members[key]
+            except (OSError, UnicodeDecodeError):
+                pass  # absent or unreadable: read from the build below
+        if asked < self.MEMBERS_AT:
+            return None
+        cap = self.LISTED * asked
+        rows = self.build.query(f"SELECT DISTINCT ?s WHERE {{ {pattern} }} LIMIT {cap + 1}",
+                                use_default_graph_as_union=True)
+        found: set | None = {str(row[0]) for row in rows}  # type: ignore[union-attr]
+        if len(found) > cap:  # type: ignore[arg-type]
+            found = None
+        self.members[key] = found
+        if entry is not None:
+            from wpsgraph.folders import OutputError, atomic_write
+
+            with contextlib.suppress(OSError, OutputError):  # an unwritable cache only costs time
+                atomic_write(entry, "\n".join([str(term), *(sorted(found) if found is not None else [self.MANY])])
+                             .encode("utf-8"))
+        return found
 
     @staticmethod
     def _values(nodes) -> str:

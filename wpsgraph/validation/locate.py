@@ -4,6 +4,7 @@ it follows from (``related``)."""
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -126,7 +127,6 @@ def _statement_hits(f: Finding, focus, path, value, statements: _Statements) -> 
 # A file larger than this (a build of a million triples is one file of 50 MB) is not indexed whole to place a few
 # findings: the block of statements about the subject is found by its name and only that block is read.
 LARGE = 1024 * 1024
-_texts: dict = {}
 _blocks: dict = {}
 
 
@@ -141,35 +141,28 @@ def _index(path: Path, subject):
 
 class _Block:
     def __init__(self, path: Path, subject):
-        import re
-
         from wpsgraph.validation.positions import index_text
 
-        text = _texts.get(path)
-        if text is None:
-            text = _texts[path] = path.read_text(encoding="utf-8", errors="replace")
-        head_end = 0
-        prefixes = {}
-        for m in re.finditer(r"[^\n]*\n", text):
-            line = m.group(0).strip()
-            if line and not line.startswith(("@prefix", "PREFIX", "prefix", "@base", "BASE", "#")):
-                break
-            head_end = m.end()
-            pm = re.match(r"@?prefix\s+([\w.-]*):\s*<([^>]*)>", line, re.IGNORECASE)
-            if pm:
-                prefixes[pm.group(1)] = pm.group(2)
+        header, prefixes = _header(path)
         iri = subject.value
         spellings = [f"<{iri}>"] + [f"{p}:{iri[len(ns):]}" for p, ns in prefixes.items()
                                     if iri.startswith(ns) and iri != ns]
-        header = text[:head_end]
         self.head_lines = header.count("\n")
-        starts = _line_starts(path, text)
         self.windows = []  # (index, file line = window line + offset), a window per block about the subject
-        for start in sorted(o for spelling in spellings for o in starts.get(spelling, ())):
-            end = text.find("\n\n", start)
-            end = len(text) if end < 0 else end
-            offset = text.count("\n", 0, start) - self.head_lines
-            self.windows.append((index_text(header + text[start:end], path), offset))
+        starts = _Starts.of(path)
+        with open(path, "rb") as f:
+            for start, line in sorted(x for spelling in spellings for x in starts.get(spelling)):
+                f.seek(start)
+                chunk = b""
+                while True:  # the block ends at the first blank line
+                    more = f.read(1 << 16)
+                    chunk += more
+                    end = chunk.find(b"\n\n")
+                    if end >= 0 or not more:
+                        chunk = chunk if end < 0 else chunk[:end]
+                        break
+                self.windows.append((index_text(header + chunk.decode("utf-8", errors="replace"), path),
+                                     line - self.head_lines))
 
     def find(self, s, p=None, o=None):
         """As Index.find over the whole file: the statement, else the first (s p _), else the subject."""
@@ -191,17 +184,122 @@ class _Block:
         return None
 
 
-_starts: dict = {}
+_headers: dict = {}
 
 
-def _line_starts(path: Path, text: str) -> dict:
-    """Where each name that opens a line opens it (offsets), for a large file: read once."""
+def _header(path: Path) -> tuple[str, dict]:
+    """The file's opening lines of prefixes, base, comments and blank lines, and the prefixes they declare."""
     import re
 
-    if path not in _starts:
+    if path not in _headers:
+        lines = []
+        prefixes = {}
+        with open(path, "rb") as f:
+            for raw in f:
+                if not raw.endswith(b"\n"):
+                    break
+                line = raw.decode("utf-8", errors="replace")
+                stripped = line.strip()
+                if stripped and not stripped.startswith(("@prefix", "PREFIX", "prefix", "@base", "BASE", "#")):
+                    break
+                lines.append(line)
+                pm = re.match(r"@?prefix\s+([\w.-]*):\s*<([^>]*)>", stripped, re.IGNORECASE)
+                if pm:
+                    prefixes[pm.group(1)] = pm.group(2)
+        _headers[path] = ("".join(lines), prefixes)
+    return _headers[path]
+
+
+class _Starts:
+    """Where each name that opens a line of a large file opens it: (byte offset, line), found in one pass over
+    the file and kept in the command's cache folder as sorted text, so that a later run looks names up (a binary
+    search of the mapped file) instead of reading the file. Keyed by the file's path, size and modification time;
+    an entry whose offsets do not hold the names (the file changed within the same second and size) is rebuilt."""
+
+    FORMAT = 1
+    _open: dict = {}
+
+    @classmethod
+    def of(cls, path: Path) -> _Starts:
+        if path not in cls._open:
+            cls._open[path] = cls(path)
+        return cls._open[path]
+
+    def __init__(self, path: Path):
+        import hashlib
+
+        self.path = path
+        self.memory: dict | None = None
+        self.mapped = None
+        st = path.stat()
+        key = hashlib.sha256(f"{self.FORMAT}\0{path.resolve()}\0{st.st_size}\0{st.st_mtime_ns}".encode())
+        from wpsgraph.validation.shacl.reach import CACHE_DIR
+
+        self.entry = CACHE_DIR[0] / f"starts-{key.hexdigest()[:24]}.txt" if CACHE_DIR else None
+        if self.entry is not None and self.entry.exists():
+            import mmap
+
+            try:
+                with open(self.entry, "rb") as f:
+                    self.mapped = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+            except (OSError, ValueError):
+                self.mapped = None
+        if self.mapped is None:
+            self._build()
+
+    def _build(self) -> None:
+        import re
+
+        name = re.compile(r"[^\s#@;,.][^\s;,]*")
         found: dict = {}
-        for m in re.finditer(r"(?m)^([^\s#@;,.][^\s;,]*)", text):
-            name = m.group(1).rstrip(".")
-            found.setdefault(name, []).append(m.start())
-        _starts[path] = found
-    return _starts[path]
+        offset = 0
+        skip = set(b" \t\r\x0b\x0c#@;,.")
+        for number, raw in enumerate(self.path.read_bytes().split(b"\n")):
+            if raw and raw[0] not in skip:
+                m = name.match(raw.decode("utf-8", errors="replace"))
+                if m:
+                    found.setdefault(m.group(0).rstrip("."), []).append((offset, number))
+            offset += len(raw) + 1
+        self.memory, self.mapped = found, None
+        if self.entry is not None:
+            from wpsgraph.folders import OutputError, atomic_write
+
+            text = "".join(f"{n}\t{o}\t{line}\n" for n in sorted(found, key=lambda n: n.encode("utf-8"))
+                           for o, line in found[n])
+            with contextlib.suppress(OSError, OutputError):  # an unwritable cache only costs time
+                atomic_write(self.entry, text.encode("utf-8"))
+
+    def get(self, spelling: str) -> list:
+        if self.memory is not None:
+            return self.memory.get(spelling, [])
+        found = self._search(spelling.encode("utf-8"))
+        with open(self.path, "rb") as f:  # the entry must still describe the file
+            for offset, _ in found:
+                f.seek(offset)
+                if f.read(len(spelling.encode("utf-8"))) != spelling.encode("utf-8"):
+                    self._build()
+                    return self.get(spelling)
+        return found
+
+    def _search(self, name: bytes) -> list:
+        """The entries of ``name`` in the sorted, mapped file (lines ``name TAB offset TAB line``)."""
+        m = self.mapped
+        assert m is not None
+        lo, hi = 0, len(m)
+        while lo < hi:  # the first line whose name is not below ``name``: lines are found from a byte position
+            mid = (lo + hi) // 2
+            start = m.rfind(b"\n", 0, mid) + 1
+            end = m.find(b"\n", start)
+            if m[start:m.find(b"\t", start)] < name:
+                lo = end + 1
+            else:
+                hi = start
+        out = []
+        while lo < len(m):
+            end = m.find(b"\n", lo)
+            fields = m[lo:end].split(b"\t")
+            if fields[0] != name:
+                break
+            out.append((int(fields[1]), int(fields[2])))
+            lo = end + 1
+        return out

@@ -314,3 +314,113 @@ def restrictions(compiled, store, changed: list, mentioned: set) -> set | None:
             return None
         out |= nodes
     return out
+
+
+@dataclass(eq=False)
+class Read:
+    """What a shape's evaluation reads of a node, and of the nodes reached from it along each property: a tree,
+    walked from the focus nodes to copy exactly that from a large store (the types a ``sh:class`` asks about rather
+    than a value's whole description). ``reads`` gives it for the shapes it can bound precisely."""
+
+    classes: set = field(default_factory=set)   # membership in these classes is read (sh:class)
+    out: dict = field(default_factory=dict)     # predicate -> Read of its objects (statements node p ?o read)
+    into: dict = field(default_factory=dict)    # predicate -> Read of its subjects (statements ?s p node read)
+    all_out: bool = False                       # every statement about the node is read (sh:closed, ?p)
+    all_in: bool = False                        # every statement into the node is read (?s ?p $this)
+
+    def merge(self, other: Read) -> None:
+        self.classes |= other.classes
+        self.all_out |= other.all_out
+        self.all_in |= other.all_in
+        for mine, theirs in ((self.out, other.out), (self.into, other.into)):
+            for p, child in theirs.items():
+                if p in mine:
+                    mine[p].merge(child)
+                else:
+                    mine[p] = child
+
+
+def reads(shape: Shape) -> Read | None:
+    """What ``shape`` reads from its focus node on; None where that is not a finite tree of predicates (a path
+    repeated without bound, a shape reaching itself, a SPARQL constraint whose reach is unbounded or follows any
+    property): those are walked as ``of`` says. A SPARQL constraint reads, at every step up to its depth, every
+    predicate its patterns name (``sparql_reach`` does not say which at which step).
+    A focus node's own targets are not part of it (validation reads them from every statement of the node)."""
+    root = Read()
+    return root if _reads(shape, root, set()) else None
+
+
+def _reads(shape: Shape, at: Read, active: set) -> bool:
+    if shape in active:
+        return False
+    active = active | {shape}
+    if shape.path is None:
+        values = [at]
+    else:
+        found = _path_reads(shape.path, [at], False)
+        if found is None:
+            return False
+        values = found
+    for component, param in shape.constraints:
+        if component == "class":
+            for v in values:
+                v.classes.add(param)
+        elif component in ("node", "not"):
+            if not all(_reads(param, v, active) for v in values):
+                return False
+        elif component in ("and", "or", "xone"):
+            if not all(_reads(inner, v, active) for inner in param for v in values):
+                return False
+        elif component in ("qualifiedMinCount", "qualifiedMaxCount"):
+            if not all(_reads(inner, v, active) for inner in [param[0]] + list(param[2]) for v in values):
+                return False
+        elif component in ("equals", "disjoint", "lessThan", "lessThanOrEquals"):
+            at.out.setdefault(param, Read())  # the other property's values at the focus node, compared as terms
+        elif component == "closed" and param not in (True, False):
+            for v in values:
+                v.all_out = True
+        elif component == "sparql":
+            r = sparql_reach(param, shape)
+            if r.unbounded or r.walk_any or r.depth is None or r.read_out is None or r.read_in is None:
+                return False
+            level = [at]
+            for step in range(r.depth + 1):
+                reached: dict = {}
+                for node in level:
+                    node.all_out |= step <= r.read_out
+                    node.all_in |= step <= r.read_in
+                    reached.update((id(x), x) for x in [node.out.setdefault(p, Read()) for p in r.forward]
+                                   + [node.into.setdefault(p, Read()) for p in r.inverse])
+                level = list(reached.values())
+    for prop in shape.properties:
+        if not all(_reads(prop, v, active) for v in (values if shape.is_property else [at])):
+            return False
+    return True
+
+
+def _path_reads(path, starts: list, inverse: bool) -> list | None:
+    """The Reads of the nodes a path reaches from ``starts`` (the predicates it reads recorded on the way); None
+    when it repeats without bound."""
+    kind, arg = path
+    if kind == "pred":
+        reached = [(s.into if inverse else s.out).setdefault(arg, Read()) for s in starts]
+        return list({id(r): r for r in reached}.values())
+    if kind == "inv":
+        return _path_reads(arg, starts, not inverse)
+    if kind == "seq":
+        current: list | None = starts
+        for step in (reversed(arg) if inverse else arg):
+            current = _path_reads(step, current, inverse) if current is not None else None
+        return current
+    if kind == "alt":
+        out: dict = {}
+        for p in arg:
+            found = _path_reads(p, starts, inverse)
+            if found is None:
+                return None
+            out.update((id(r), r) for r in found)
+        return list(out.values())
+    if kind == "opt":
+        found = _path_reads(arg, starts, inverse)
+        return None if found is None else list({id(r): r for r in starts + found}.values())
+    return None
