@@ -104,7 +104,7 @@ OTHER_DEMONYMS = {
     "NL": "neerlandés, néerlandais", "NO": "noruego, norvégien", "IE": "irlandés, irlandais", "DK": "danés, danois",
     "ES": "español, española, espagnol, espagnole", "CO": "colombiano, colombiana, colombien, colombienne",
     "AR": "Argentinian, argentino, argentina, argentin, argentine", "BR": "brasileño, brasileña, brésilien",
-    "CL": "chileno, chilena, chilien, chilienne", "XK": "Kosovar",
+    "CL": "chileno, chilena, chilien, chilienne",
 }
 
 
@@ -127,6 +127,10 @@ def _demonyms() -> dict[str, set[str]]:
             continue
         code = (data.get("ISO") or {}).get("alpha2")
         if not code or not data.get("demonym"):
+            continue
+        if pycountry.countries.get(alpha_2=code) is None:
+            # a code the graph refuses: a former country (CS, Serbia and Montenegro, whose population would win
+            # it 'Montenegrin') or a user-assigned one (XK, Kosovo)
             continue
         for form in re.split(r"[,/]", data["demonym"]):
             form = form.strip()
