@@ -148,8 +148,8 @@ def _demonyms() -> dict[str, set[str]]:
             out[form] = {ID + "country/" + code for _, code in pairs}
         else:
             out[form] = {ID + "country/" + pairs[0][1]}
-    for code, forms in OTHER_DEMONYMS.items():
-        for f in forms.split(","):
+    for code, spellings in OTHER_DEMONYMS.items():
+        for f in spellings.split(","):
             out[norm(f)] = {ID + "country/" + code}
     return out
 
@@ -159,9 +159,8 @@ def _country_names() -> dict[str, set[str]]:
     import gettext
 
     out: dict[str, set[str]] = defaultdict(set)
-    translators = {"en": None}
-    for lang in ("es", "fr"):
-        translators[lang] = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang], fallback=True)
+    translators = {lang: gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang], fallback=True)
+                   for lang in ("es", "fr")}
     for c in pycountry.countries:
         iri = ID + "country/" + c.alpha_2
         names = {c.name, getattr(c, "common_name", None), getattr(c, "official_name", None)}
@@ -219,6 +218,7 @@ def load_known(exclude: tuple[str, ...] = (), extra: tuple[str, ...] = ()) -> Kn
         iri = ID + "country/" + code
         if iri not in res:
             c = pycountry.countries.get(alpha_2=code)
+            assert c is not None, code  # the codes came from pycountry's own list
             res[iri] = Resource(iri, {"en": c.name}, [], {"Country"})
         res[iri].types.add("Country")
     demonyms = _demonyms()
