@@ -77,6 +77,20 @@ def test_demonyms_come_from_countryinfo():
     assert linker.mentions("Cadets learned to polish their boots.") == []        # not 'Polish'
 
 
+def test_every_iri_the_linker_can_name_is_a_known_resource():
+    # what the drafter restates must be in the graph's known resources, and a country must be one the graph takes
+    import pycountry
+
+    from wpsgraph.drafting.known import load_known
+
+    known = load_known()
+    named = {iri for table in (known.names, known.acronyms, known.demonyms) for iris in table.values() for iri in iris}
+    assert named - set(known.resources) == set()
+    countries = {iri.rsplit("/", 1)[1] for iri in named if "/country/" in iri}
+    assert len(countries) > 200 and {c for c in countries if pycountry.countries.get(alpha_2=c) is None} == set()
+    assert known.demonyms["serbian"] == {ID + "country/RS"}
+
+
 def test_a_country_after_and_the_in_a_list_is_linked():
     assert "country/GM" in linked("Experts from Chile, Peru and The Gambia joined the Regional Design Workshop.")
 
@@ -140,6 +154,8 @@ def statements(d, iri: str) -> set[tuple[str, str, bool]]:
     ("Danish", "post/denmark-minister-of-defence", "organisation:denmark-ministry-of-defence"),
     ("Brazilian", "post/brazil-minister-of-defence", "organisation:brazil-ministry-of-defence"),   # "... of Brazil"
     ("Chilean", "post/chile-minister-of-defence", "organisation:chile-ministry-of-defence"),       # not in the graph
+    # countryinfo's former Serbia and Montenegro (CS) outnumbers Montenegro: a code the graph refuses is no answer
+    ("Montenegrin", "post/montenegro-minister-of-defence", "organisation:montenegro-ministry-of-defence"),
 ])
 def test_an_office_is_a_post_in_the_ministry_of_its_portfolio_and_country(adjective, post, ministry):
     d = draft(article(f"The {adjective} Minister of Defence opened the Regional Design Workshop on May 3, 2021."),

@@ -11,6 +11,7 @@ import json
 import threading
 import time
 
+import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
@@ -204,3 +205,40 @@ def test_ask_and_construct_at_the_endpoint(endpoint, tmp_path, shipped):
         assert answer.boolean == embedded.boolean
         if embedded.triples is not None:
             assert answer.triples and set(map(str, answer.triples)) == set(map(str, embedded.triples))
+
+
+_XML_HEAD = '<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#">'
+
+
+def test_xml_results_read_as_the_json_results():
+    store = ox.Store()
+    store.load(b'<http://example.org/a> <http://example.org/p> "x"@fr , "2"^^<http://www.w3.org/2001/XMLSchema#int> ;'
+               b' <http://example.org/q> _:b .', format=ox.RdfFormat.TURTLE)
+    text = "SELECT ?s ?o ?none WHERE { ?s ?p ?o OPTIONAL { ?s <http://example.org/none> ?none } } ORDER BY ?o"
+    answers = {}
+    for fmt, media in ((ox.QueryResultsFormat.XML, remote.XML_RESULTS),
+                       (ox.QueryResultsFormat.JSON, "application/sparql-results+json")):
+        answer = remote.parse_results(store.query(text).serialize(format=fmt), media, "SELECT")
+        answers[media] = (answer.variables, [[str(c) if c is not None else None for c in row] for row in answer.rows])
+    variables, rows = answers[remote.XML_RESULTS]
+    assert variables == ["s", "o", "none"] and len(rows) == 3 and all(row[2] is None for row in rows)
+    assert answers[remote.XML_RESULTS] == answers["application/sparql-results+json"]
+    for truth in (True, False):
+        body = store.query("ASK { ?s ?p ?o }" if truth else "ASK { ?s ?s ?s }").serialize(
+            format=ox.QueryResultsFormat.XML)
+        assert remote.parse_results(body, remote.XML_RESULTS, "ASK").boolean is truth
+
+
+@pytest.mark.parametrize("body, says", [
+    (_XML_HEAD + "<results/></sparql>", "no <head> element"),
+    (_XML_HEAD + "<head><variable/></head><results/></sparql>", "a <variable> element without a name"),
+    (_XML_HEAD + '<head><variable name="x"/></head><results><result><binding><uri>http://e/a</uri></binding>'
+     "</result></results></sparql>", "a <binding> element without a name"),
+    (_XML_HEAD + "<boolean/></sparql>", "an empty <boolean> element"),
+], ids=["no-head", "nameless-variable", "nameless-binding", "empty-boolean"])
+def test_malformed_xml_results_are_one_line(body, says):
+    with pytest.raises(remote.RemoteError) as caught:
+        remote.parse_results(body.encode("utf-8"), remote.XML_RESULTS, "SELECT", "http://e/sparql")
+    message = str(caught.value)
+    assert "\n" not in message and says in message
+    assert message.startswith("http://e/sparql: the reply is not SPARQL results")

@@ -138,7 +138,7 @@ class Drafter(People):
             if len(m.iris) > 1:
                 self.review.append(f"[s{s.index}] '{m.surface}' may be any of: "
                                    + ", ".join(term(i) for i in m.iris) + " — not linked")
-            elif m.kind in RESTATED_KINDS:
+            elif m.iri is not None and m.kind in RESTATED_KINDS:   # one IRI: len(m.iris) > 1 is above
                 it = self.known_item(m.iri, s)
                 if m.how == "acronym" and m.surface not in it.alt and m.surface != it.label:
                     pass
@@ -174,43 +174,43 @@ class Drafter(People):
                 found.append((sp.start, sp.end, item))
                 if sp.alt and sp.alt not in item.alt:
                     item.alt.append(sp.alt)
-        for m in cues.GOVERNMENT_OF.finditer(text):
-            country = next((x.iri for x in mentions if x.kind == "country" and x.iri and x.start == m.start("c")), None)
-            if country and not any(a <= m.start() < b for a, b, _ in found):
-                gov = self.new_item("organisation", "Government of " + m.group("c"), "Government", s)
+        for g in cues.GOVERNMENT_OF.finditer(text):
+            country = next((x.iri for x in mentions if x.kind == "country" and x.iri and x.start == g.start("c")), None)
+            if country and not any(a <= g.start() < b for a, b, _ in found):
+                gov = self.new_item("organisation", "Government of " + g.group("c"), "Government", s)
                 gov.add("wps:country", term(country), s)
-                found.append((m.start(), m.end(), gov))
-        for m in cues.SUB_EVENT.finditer(text):
-            label = f"{(m.group('adj') or '').strip().title()} {m.group('kind').split()[0].title()}".strip()
-            cls = cues.classify(m.group("kind").title(), cues.EVENT_CUES) or "Event"
+                found.append((g.start(), g.end(), gov))
+        for g in cues.SUB_EVENT.finditer(text):
+            label = f"{(g.group('adj') or '').strip().title()} {g.group('kind').split()[0].title()}".strip()
+            cls = cues.classify(g.group("kind").title(), cues.EVENT_CUES) or "Event"
             sub = self.new_item("event", label, cls, s, note="a part of an event the article does not name")
             self.sub_events.add(sub.iri)
-            found.append((m.start("kind") if not m.group("adj") else m.start("adj"), m.end(), sub))
+            found.append((g.start("kind") if not g.group("adj") else g.start("adj"), g.end(), sub))
         found += self.unheld_posts(s, mentions, found)
         found += self.groups(s, mentions, found)
         found += self.initialisms(s, mentions, found)
-        for m in cues.EDITION_OF.finditer(text):
-            whole = [(a, b, it) for a, b, it in found if it.kind == "event" and a == m.end()]
+        for g in cues.EDITION_OF.finditer(text):
+            whole = [(a, b, it) for a, b, it in found if it.kind == "event" and a == g.end()]
             whole += [(x.start, x.end, self.items[x.iri]) for x in mentions
-                      if x.start == m.end() and x.iri in self.items and self.items[x.iri].kind == "event"]
+                      if x.start == g.end() and x.iri in self.items and self.items[x.iri].kind == "event"]
             if not whole:
                 continue
             a, b, parent = whole[0]
-            noun = m.group("noun").lower()
+            noun = g.group("noun").lower()
             cls = "RegionalConvening" if "convening" in noun else "Meeting" if noun in ("session", "meeting") \
                 else parent.types[0]
-            label = f"{m.group('ord').title()} {noun.title()} of the {parent.label}"
+            label = f"{g.group('ord').title()} {noun.title()} of the {parent.label}"
             part = self.new_item("event", label, cls, s)
-            part.add("wps:edition", lit(str(cues.ORDINALS[m.group("ord").lower()]), "positiveInteger"), s)
+            part.add("wps:edition", lit(str(cues.ORDINALS[g.group("ord").lower()]), "positiveInteger"), s)
             part.add("wps:partOfEvent", term(parent.iri), s)
             found = [f for f in found if f[2] is not parent or f[0] != a]
             mentions = [x for x in mentions if x.start != a]
-            found.append((m.start(), b, part))
+            found.append((g.start(), b, part))
         for sp in spans:                                           # "the U.S. Embassy's Office of ..."
             child = next((it for a, _, it in found if a == sp.start), None)
-            parent = next((it for a, _, it in found if a == sp.parent), None) if sp.parent is not None else None
-            if child is not None and parent is not None and child.kind == parent.kind == "organisation":
-                child.add("wps:subOrganisationOf", term(parent.iri), s)
+            outer = next((it for a, _, it in found if a == sp.parent), None) if sp.parent is not None else None
+            if child is not None and outer is not None and child.kind == outer.kind == "organisation":
+                child.add("wps:subOrganisationOf", term(outer.iri), s)
         return mentions, found
 
     def split_spans(self, spans):
@@ -329,9 +329,9 @@ class Drafter(People):
             if m.kind == "country" and m.iri and m.start == 0:
                 it.add("wps:country", term(m.iri), s, note=f"'{m.surface}' in the name")
                 return
-        m = re.search(r"\bof\s+(.+)$", name)
-        if m:
-            for mm in self.linker.mentions(m.group(1)):
+        tail = re.search(r"\bof\s+(.+)$", name)
+        if tail:
+            for mm in self.linker.mentions(tail.group(1)):
                 if mm.kind == "country" and mm.iri:
                     it.add("wps:country", term(mm.iri), s, note=f"'{mm.surface}' in the name")
                     return
@@ -360,15 +360,16 @@ class Drafter(People):
 
     # ------------------------------------------------------------------ statements
 
-    def events_in(self, s: Sentence, mentions, found):
+    def events_in(self, s: Sentence, mentions, found) -> list[tuple[int, int, Item]]:
         evs = [(m.start, m.end, self.items[m.iri]) for m in mentions if m.iri in self.items
                and self.items[m.iri].kind == "event"]
         evs += [(a, b, it) for a, b, it in found if it.kind == "event"]
-        if self.main_event is not None:
+        main = self.main_event
+        if main is not None:
             for pattern, _cls in cues.EVENT_NOUNS:
-                for m in re.finditer(pattern, s.text, re.I):
-                    if not any(a <= m.start() < b for a, b, _ in evs):
-                        evs.append((m.start(), m.end(), self.main_event))
+                for g in re.finditer(pattern, s.text, re.I):
+                    if not any(a <= g.start() < b for a, b, _ in evs):
+                        evs.append((g.start(), g.end(), main))
         return sorted(evs, key=lambda x: x[0])
 
     def relate(self, s: Sentence, mentions, found) -> None:
@@ -409,13 +410,13 @@ class Drafter(People):
                 actors.remove(before[0])
         # "a capstone panel discussion including A and B": A and B take part in it
         for m in re.finditer(r"\bincluding\b", text):
-            before = [e for e in events if 0 <= m.start() - e[1] <= 2]
-            if before:
+            events_before = [e for e in events if 0 <= m.start() - e[1] <= 2]
+            if events_before:
                 stop = re.search(rf"\s+to\s+[a-z]|;|{END}", text[m.end():])
                 end = m.end() + (stop.start() if stop else len(text))
                 for a in actors + groups:
                     if m.end() <= a[0] < end and not a[2].startswith("country:"):
-                        before[0][2].add("wps:hasParticipant", a[2], s)
+                        events_before[0][2].add("wps:hasParticipant", a[2], s)
         # roles
         chain = None
         # in text order, so that a chain of participles ("co-chaired by A, hosted by B") is followed
@@ -461,7 +462,10 @@ class Drafter(People):
             chained = chain is not None and set(re.findall(r"[^\s,]+", gap)) <= {"and", "with", "as"}
             participle = (by or appos) and (just_before or chained)
             if participle:
-                ev = just_before[0][2] if just_before else chain[0]
+                if just_before:
+                    ev = just_before[0][2]
+                elif chain is not None:                      # not just after the event: so chained to it
+                    ev = chain[0]
             if ev is None or not doers:
                 continue
             if re.fullmatch(r"join(?:ed|s)|attend(?:ed|s)", m.group(), re.I) and not (
@@ -500,8 +504,8 @@ class Drafter(People):
             if target is not None:
                 target.add("wps:hasParticipant", g, s, False, "a group named with the event: check its part")
         # dates
-        for d in find_dates(text, self.published):
-            self.place_date(d, s, events, mentions, found)
+        for date in find_dates(text, self.published):
+            self.place_date(date, s, events, mentions, found)
         # numbers
         for m in cues.COUNT.finditer(text):
             ev = event_at(m.start()) or self.main_event
@@ -583,7 +587,7 @@ class Drafter(People):
                 if it is None:
                     continue
                 if it.known:
-                    found = sorted(self.known.get(it.iri).countries)
+                    found = sorted(self.known.resources[it.iri].countries)
                 else:
                     found = [expand(x.object) for x in it.statements if x.predicate == "wps:country"]
                 for c in found:
@@ -651,7 +655,7 @@ class Drafter(People):
                 country = self.country_in(s, mentions)
                 if m and country:
                     ordinal = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5}.get(m.group(1))
-                    cname = self.known.get(ID + "country/" + country).label
+                    cname = self.known.resources[ID + "country/" + country].label
                     c = self.new_item("commitment", f"{cname}'s {m.group(1)} National Action Plan on Women, Peace "
                                       "and Security", "NationalActionPlan", s,
                                       suffix="")
@@ -735,9 +739,9 @@ def draft(text: str, *, url: str | None = None, published: str | None = None, pu
     who = publisher or article.byline
     if who:
         who = _dedupe(who)
-        hits = [m for m in d.linker.mentions(who) if m.iri and m.kind == "organisation"]
+        hits = [m.iri for m in d.linker.mentions(who) if m.iri and m.kind == "organisation"]
         if hits:
-            it = d.known_item(hits[0].iri, None)
+            it = d.known_item(hits[0], None)
             src.append(Statement("dct:publisher", term(it.iri), None))
         else:
             cls = cues.classify(who, cues.ORG_CUES)
@@ -745,12 +749,13 @@ def draft(text: str, *, url: str | None = None, published: str | None = None, pu
                             note=None if cls else "no word in the name says what kind of organisation")
             src.append(Statement("dct:publisher", term(it.iri), None))
     else:
-        lead = [m for s in article.sentences[:1] for m in d.linker.mentions(s.text) if m.iri
-                and m.kind == "organisation"]
+        firsts = [m.iri for s in article.sentences[:1] for m in d.linker.mentions(s.text) if m.iri
+                  and m.kind == "organisation"]
         if article.title:
-            lead = [m for m in d.linker.mentions(article.title) if m.iri and m.kind == "organisation"] or lead
-        if lead:
-            it = d.known_item(lead[0].iri, None)
+            firsts = [m.iri for m in d.linker.mentions(article.title) if m.iri and m.kind == "organisation"] \
+                or firsts
+        if firsts:
+            it = d.known_item(firsts[0], None)
             src.append(Statement("dct:publisher", term(it.iri), None, False,
                                  "no byline: the first organisation of the title or text"))
         else:

@@ -93,9 +93,9 @@ class Linker:
         for m in ACRONYM.finditer(text):
             word = m.group().rstrip(".") if m.group().count(".") == 1 else m.group()
             bare = word.replace(".", "")
-            iris = self.known.acronyms.get(word) or (self.known.acronyms.get(bare) if "." in word else None)
-            if iris:
-                found.append(Mention(m.start(), m.start() + len(word), word, sorted(iris), "acronym"))
+            named = self.known.acronyms.get(word) or (self.known.acronyms.get(bare) if "." in word else None)
+            if named:
+                found.append(Mention(m.start(), m.start() + len(word), word, sorted(named), "acronym"))
             elif bare in ("US", "UK") and "." in word:
                 found.append(Mention(m.start(), m.start() + len(word), word,
                                      sorted(self.known.demonyms[bare.lower()]), "demonym"))

@@ -96,7 +96,7 @@ class Base:
 
     def known_item(self, iri: str, sentence) -> Item:
         if iri not in self.items:
-            r = self.known.get(iri)
+            r = self.known.resources[iri]  # IRIs from the linker's tables: all known (test_drafting holds them to it)
             types = sorted(r.types) or [ACTOR_TYPES_OF_KIND.get(r.kind, "Organisation")]
             self.items[iri] = Item(iri, types, r.labels.get("en") or r.label, True, first=sentence)
         return self.items[iri]

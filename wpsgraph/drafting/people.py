@@ -124,7 +124,8 @@ class People(Base):
     def offices(self, s: Sentence, mentions, person_ranges):
         """Ministers and secretaries named by their office: a wps:Post in the ministry of its portfolio and its
         country. [(start, end, post, (start, end) of the whole phrase)]."""
-        text, out = s.text, []
+        text = s.text
+        out: list[tuple[int, int, Item, tuple[int, int]]] = []
         for m in cues.MINISTER.finditer(text):
             if any(m.start() <= a < m.end() for a, _ in person_ranges):
                 continue
@@ -144,7 +145,7 @@ class People(Base):
             for start, part in parts:
                 label = f"{title} {m.group('prep')} {part}"
                 ministry = self.ministry_for(part, country, title, s)
-                cname = slug(self.known.get(country).label) if country else ""
+                cname = slug(self.known.resources[country].label) if country else ""
                 post = self.new_item("post", f"{cname} {label}", "Post", s)
                 post.label = f"{adjective} {label}".strip()
                 if ministry is not None:
@@ -211,7 +212,7 @@ class People(Base):
         if not country:
             return None
         noun = "Ministry" if title.endswith("Minister") else "Department"
-        cname = self.known.get(country).label
+        cname = self.known.resources[country].label
         org = self.new_item("organisation", f"{cname} {noun} {'for' if ' for ' in title else 'of'} {portfolio}",
                             "Ministry", s, note="the ministry is not named in the text: its name is a guess")
         org.label = f"{noun} of {portfolio}"

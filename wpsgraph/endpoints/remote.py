@@ -73,7 +73,9 @@ def request(endpoint: str, text: str, kind: str = "SELECT", timeout: float = DEF
         sparql.setRequestMethod(URLENCODED)
     else:
         sparql.setMethod(GET)
-    sparql.timeout = timeout  # setTimeout() truncates to whole seconds (0.5 would mean no timeout at all)
+    # setTimeout() truncates to whole seconds (0.5 would mean no timeout at all); the attribute is annotated as an
+    # int but goes to urlopen as it is, which takes a float
+    sparql.timeout = timeout  # type: ignore[assignment]
     creds = credentials()
     if creds:
         sparql.setHTTPAuth(DIGEST if digest() else BASIC)
@@ -109,11 +111,11 @@ _STATUS = {"QueryBadFormed": "HTTP 400 (the endpoint says the query is malformed
            "EndPointInternalError": "HTTP 500 (the endpoint failed)"}
 
 
-def _status_of(error) -> str:
+def _status_of(error: Exception) -> str:
     return _STATUS.get(type(error).__name__, type(error).__name__)
 
 
-def _response_of(error) -> bytes:
+def _response_of(error: Exception) -> bytes:
     """The server's reply kept in a SPARQLWrapper exception (only in its message, as a bytes repr)."""
     import ast
 
@@ -156,7 +158,7 @@ def _from_json(data: dict, kind: str = "SELECT") -> Result:
     return Result(variables, rows)
 
 
-def _json_term(cell: dict):
+def _json_term(cell: dict) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     kind, value = cell["type"], cell["value"]
     if kind == "uri":
         return ox.NamedNode(value)
@@ -173,21 +175,23 @@ def _from_xml(body: bytes) -> Result:
     root = ET.fromstring(body)
     boolean = root.find(_SR + "boolean")
     if boolean is not None:
+        if boolean.text is None:
+            raise ValueError("an empty <boolean> element")
         return Result([], [], boolean=boolean.text.strip() == "true")
-    variables = [v.get("name") for v in root.find(_SR + "head").findall(_SR + "variable")]
+    variables = [_name(v) for v in _child(root, "head").findall(_SR + "variable")]
     rows = []
-    for result in root.find(_SR + "results").findall(_SR + "result"):
-        cells = {}
+    for result in _child(root, "results").findall(_SR + "result"):
+        cells: dict[str, ox.NamedNode | ox.BlankNode | ox.Literal] = {}
         for binding in result.findall(_SR + "binding"):
             term = binding[0]
             tag, text = term.tag[len(_SR):], term.text or ""
             if tag == "uri":
-                cells[binding.get("name")] = ox.NamedNode(text)
+                cells[_name(binding)] = ox.NamedNode(text)
             elif tag == "bnode":
-                cells[binding.get("name")] = _blank(text)
+                cells[_name(binding)] = _blank(text)
             elif tag == "literal":
                 lang = term.get("{http://www.w3.org/XML/1998/namespace}lang")
-                cells[binding.get("name")] = ox.Literal(text, language=lang) if lang else ox.Literal(
+                cells[_name(binding)] = ox.Literal(text, language=lang) if lang else ox.Literal(
                     text, datatype=ox.NamedNode(term.get("datatype") or XSD + "string"))
             else:
                 raise ValueError(f"unsupported term type {tag!r}")
@@ -195,7 +199,21 @@ def _from_xml(body: bytes) -> Result:
     return Result(variables, rows)
 
 
-def _blank(label: str):
+def _child(element: ET.Element, tag: str) -> ET.Element:
+    found = element.find(_SR + tag)
+    if found is None:
+        raise ValueError(f"no <{tag}> element")
+    return found
+
+
+def _name(element: ET.Element) -> str:
+    name = element.get("name")
+    if name is None:
+        raise ValueError(f"a <{element.tag[len(_SR):]}> element without a name")
+    return name
+
+
+def _blank(label: str) -> ox.BlankNode:
     """A blank node from an endpoint's label (some, like Virtuoso's 'nodeID://b1', are not valid identifiers)."""
     import re
     return ox.BlankNode(re.sub(r"[^A-Za-z0-9_]", "_", label) or "b")

@@ -6,6 +6,7 @@ import gettext
 from functools import cache
 
 import pycountry
+from pycountry.db import Country
 from pyoxigraph import Literal, NamedNode, Quad
 
 from wpsgraph.namespaces import DCT, RDF_TYPE, RDFS, SCHEMA, Names
@@ -15,7 +16,7 @@ RDFS_LABEL = NamedNode(RDFS + "label")
 
 
 @cache
-def _translator(lang: str):
+def _translator(lang: str) -> gettext.NullTranslations:
     if lang == "en":
         return gettext.NullTranslations()
     return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang], fallback=True)
@@ -25,7 +26,7 @@ def country_prefix(names: Names) -> str:
     return names.id + "country/"
 
 
-def lookup(code: str):
+def lookup(code: str) -> Country | None:
     """The pycountry record for an alpha-2 code, or None."""
     if len(code) != 2 or not code.isupper():
         return None
@@ -52,6 +53,7 @@ def _pycountry_version() -> str:
 def country_quads(code: str, names: Names, graph: NamedNode) -> list[Quad]:
     """Triples describing one country; the caller has checked the code exists."""
     c = pycountry.countries.get(alpha_2=code)
+    assert c is not None, f"{code}: not an ISO 3166-1 alpha-2 code (load refuses unknown codes before this)"
     iri = NamedNode(country_prefix(names) + code)
     src = NamedNode(names.id + "source/iso-3166")
     quads = [
@@ -64,7 +66,8 @@ def country_quads(code: str, names: Names, graph: NamedNode) -> list[Quad]:
     ]
     for lang in LANGUAGES:
         quads.append(Quad(iri, RDFS_LABEL, Literal(_translator(lang).gettext(c.name), language=lang), graph))
-    if getattr(c, "official_name", None):
-        quads.append(Quad(iri, NamedNode(SCHEMA + "legalName"), Literal(c.official_name, language="en"), graph))
+    official = getattr(c, "official_name", None)  # only some records have one
+    if official:
+        quads.append(Quad(iri, NamedNode(SCHEMA + "legalName"), Literal(official, language="en"), graph))
     return quads
 

@@ -18,8 +18,11 @@ city IRIs that later articles may refer to.
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from pathlib import Path
-from typing import IO
+from typing import IO, TypeVar
+
+_T = TypeVar("_T")
 
 PREFIXES = """\
 @prefix wps:          <https://w3id.org/wpsgraph/ontology#> .
@@ -148,10 +151,10 @@ class Generator:
         self.article = 0
 
     # ------------------------------------------------------------------ helpers
-    def pick(self, seq):
+    def pick(self, seq: Sequence[_T]) -> _T:
         return seq[self.rng.randrange(len(seq))]
 
-    def date(self, lo=2000, hi=2025) -> tuple[int, int, int]:
+    def date(self, lo: int = 2000, hi: int = 2025) -> tuple[int, int, int]:
         return self.rng.randint(lo, hi), self.rng.randint(1, 12), self.rng.randint(1, 28)
 
     def dates(self) -> tuple[str, str]:
@@ -219,7 +222,8 @@ class _Article:
                 self.triples += len(objects)
         self.parts.append(iri + "\n" + " ;\n".join(lines) + " .\n")
 
-    def describe_org(self, iri, cls, label, parent=None, country: str | None = "", acronym=None) -> None:
+    def describe_org(self, iri: str, cls: str, label: str, parent: str | None = None, country: str | None = "",
+                     acronym: str | None = None) -> None:
         country = self.code if country == "" else country
         pairs = [("a", [cls]), ("rdfs:label", [_lit(label)])]
         if acronym:

@@ -123,11 +123,11 @@ def dataset_page(w: Writer, license_iri: str | None) -> None:
     sizes = {}
     for name, _media, fmt, graphs in DUMPS:
         if graphs:
-            data = ox.serialize(s.quads, format=fmt, **({"prefixes": s.names.prefixes()}
-                                                         if fmt == ox.RdfFormat.TRIG else {}))
+            prefixes = s.names.prefixes() if fmt == ox.RdfFormat.TRIG else None
+            data = ox.serialize(s.quads, format=fmt, prefixes=prefixes) or b""
         else:
             triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in s.quads}, key=triple_key)
-            data = ox.serialize(triples, format=fmt, prefixes=s.names.prefixes())
+            data = ox.serialize(triples, format=fmt, prefixes=s.names.prefixes()) or b""
         w.write(DUMPS_DIR + "/" + name, data)
         sizes[name] = len(data)
     triples = dataset_triples(s, sizes, license_iri)

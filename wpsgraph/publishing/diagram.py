@@ -6,34 +6,34 @@ import posixpath
 from collections import defaultdict
 from xml.sax.saxutils import escape as xml_escape
 
-from wpsgraph.namespaces import OWL, RDF, RDFS
+from wpsgraph.namespaces import OWL, RDF, RDFS, Names
 from wpsgraph.publishing.pages import Writer
-from wpsgraph.publishing.site import DIAGRAM, Link, relative
+from wpsgraph.publishing.site import DIAGRAM, Link, relative, statement
 
 
 def diagram_page(w: Writer) -> None:
     s = w.site
     graph = s.names.ontology_graph.value
     wps = s.names.wps
-    classes = sorted({q.subject.value for q in s.by_graph[graph] if q.predicate.value == RDF + "type"
-                      and q.object.value == OWL + "Class" and q.subject.value.startswith(wps)})
+    statements = [statement(q) for q in s.by_graph[graph]]
+    classes = sorted({subj for subj, pred, obj in statements
+                      if pred == RDF + "type" and obj == OWL + "Class" and subj.startswith(wps)})
     parents: dict[str, list[str]] = {c: [] for c in classes}
-    for q in s.by_graph[graph]:
-        if q.predicate.value == RDFS + "subClassOf" and q.subject.value in parents and q.object.value in parents:
-            parents[q.subject.value].append(q.object.value)
-    ranges = {q.subject.value: q.object.value for q in s.by_graph[graph] if q.predicate.value == RDFS + "range"}
+    for subj, pred, obj in statements:
+        if pred == RDFS + "subClassOf" and subj in parents and obj in parents:
+            parents[subj].append(obj)
+    ranges = {subj: obj for subj, pred, obj in statements if pred == RDFS + "range"}
     attrs: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for q in s.by_graph[graph]:
-        if q.predicate.value == RDFS + "domain" and q.object.value in parents:
-            p = q.subject.value
-            range_ = _local(ranges.get(p, ""), s.names) if p in ranges else ""
-            attrs[q.object.value].append((_local(p, s.names), range_))
+    for subj, pred, obj in statements:
+        if pred == RDFS + "domain" and obj in parents:
+            range_ = _local(ranges.get(subj, ""), s.names) if subj in ranges else ""
+            attrs[obj].append((_local(subj, s.names), range_))
     children: dict[str | None, list[str]] = defaultdict(list)
     for c in classes:
         children[sorted(parents[c])[0] if parents[c] else None].append(c)
     order: list[tuple[str, int]] = []
 
-    def walk(node, depth):
+    def walk(node: str | None, depth: int) -> None:
         for c in sorted(children.get(node, []), key=lambda c: _local(c, s.names)):
             order.append((c, depth))
             walk(c, depth + 1)
@@ -50,20 +50,21 @@ def diagram_page(w: Writer) -> None:
     w.render(page, "diagram.html", title=s.t["diagram"], svg=posixpath.basename(DIAGRAM) + ".svg", tree=tree)
 
 
-def _local(iri: str, names) -> str:
+def _local(iri: str, names: Names) -> str:
     """A term as the diagram names it: an ontology term by its local name, any other by prefix:name."""
     if iri.startswith(names.wps):
         return iri[len(names.wps):]
     return names.compact(iri) or iri
 
 
-def class_diagram_svg(order, parents, attrs, names) -> str:
+def class_diagram_svg(order: list[tuple[str, int]], parents: dict[str, list[str]],
+                      attrs: dict[str, list[tuple[str, str]]], names: Names) -> str:
     """A UML-style class diagram: each class a box with its properties, indented under its superclass."""
     indent, line, head, gap, char = 26, 15, 22, 10, 7.4
     y = 10
-    boxes = {}
+    boxes: dict[str, tuple[int, int, float, int]] = {}
     parts = []
-    width = 0
+    width: float = 0
     for c, depth in order:
         props = sorted(attrs.get(c, []))
         name = _local(c, names)

@@ -10,7 +10,7 @@ import pyoxigraph as ox
 from wpsgraph.errors import require
 from wpsgraph.namespaces import RDF, RDFS, SKOS
 from wpsgraph.publishing.pages import Writer
-from wpsgraph.publishing.site import DIAGRAM, Site
+from wpsgraph.publishing.site import DIAGRAM, Site, statement, subject_of
 
 
 def ontology_graph_for_docs(s: Site):
@@ -20,21 +20,22 @@ def ontology_graph_for_docs(s: Site):
     from wpsgraph.terms import to_rdflib
 
     graph = s.names.ontology_graph.value
-    concepts = {q.subject.value for q in s.by_graph[graph] if q.predicate.value == RDF + "type"
-                and q.object.value in (SKOS + "Concept", SKOS + "ConceptScheme")}
+    concepts = {subj for subj, pred, obj in map(statement, s.by_graph[graph])
+                if pred == RDF + "type" and obj in (SKOS + "Concept", SKOS + "ConceptScheme")}
     by_sp: dict[tuple, list] = defaultdict(list)
     for q in s.by_graph[graph]:
-        if q.subject.value in concepts:
+        subject = subject_of(q)
+        if subject in concepts:
             continue
-        if q.subject.value == s.ontology_iri and q.predicate.value == RDFS + "label":
+        if subject == s.ontology_iri and q.predicate.value == RDFS + "label":
             continue  # pyLODE would run dct:title and rdfs:label together as the page title
         by_sp[(q.subject, q.predicate)].append(q.object)
     g = rdflib.Graph()
     for (subj, pred), objs in by_sp.items():
         tagged = [o for o in objs if isinstance(o, ox.Literal) and o.language]
         keep = objs
-        if tagged:
-            chosen = s.pick(tagged)
+        chosen = s.pick(tagged)  # None when no object is tagged
+        if chosen is not None:
             keep = [o for o in objs if not (isinstance(o, ox.Literal) and o.language)
                     or o.language == chosen.language]
         for o in keep:

@@ -14,7 +14,7 @@ import pyoxigraph as ox
 from wpsgraph import __version__
 from wpsgraph.namespaces import RDF, RDFS, SKOS
 from wpsgraph.publishing.action_plans import PAGE as ACTION_PLANS
-from wpsgraph.publishing.site import DIAGRAM, MEDIA, Link, Site, relative, template_env, term_key
+from wpsgraph.publishing.site import DIAGRAM, MEDIA, Link, Site, graph_of, relative, template_env, term_key
 
 
 class Writer:
@@ -56,8 +56,8 @@ class Writer:
         """Write Turtle and JSON-LD for some triples; return the alternates to announce."""
         prefixes = prefixes or self.site.names.prefixes()
         triples = list(triples)
-        self.write(path_stem + ".ttl", ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes))
-        self.write(path_stem + ".jsonld", ox.serialize(triples, format=ox.RdfFormat.JSON_LD))
+        self.write(path_stem + ".ttl", ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b"")
+        self.write(path_stem + ".jsonld", ox.serialize(triples, format=ox.RdfFormat.JSON_LD) or b"")
         name = posixpath.basename(path_stem)
         return [{"type": "text/turtle", "href": name + ".ttl", "title": "Turtle"},
                 {"type": "application/ld+json", "href": name + ".jsonld", "title": "JSON-LD"}]
@@ -78,19 +78,20 @@ def resource_page(w: Writer, iri: str) -> None:
             continue
         key = term_key(q.object)
         objects[key] = q.object
-        (inferred if q.graph_name.value == s.inferred else asserted)[p][key].add(q.graph_name.value)
+        graph = graph_of(q)
+        (inferred if graph == s.inferred else asserted)[p][key].add(graph)
     rows = _rows(s, asserted, objects, page)
     inferred_rows = _rows(s, {p: {k: g for k, g in v.items() if k not in asserted.get(p, {})}
                               for p, v in inferred.items()}, objects, page)
     incoming_map: dict[tuple[str, str], set[str]] = defaultdict(set)
     for q in s.by_object.get(iri, []):
-        if q.graph_name.value != s.inferred and isinstance(q.subject, ox.NamedNode):
-            incoming_map[(q.subject.value, q.predicate.value)].add(q.graph_name.value)
+        if graph_of(q) != s.inferred and isinstance(q.subject, ox.NamedNode):
+            incoming_map[(q.subject.value, q.predicate.value)].add(graph_of(q))
     incoming = [{"subject": s.link(subj, page), "property": s.link(p, page), "sources": s.source_links(g, page)}
                 for (subj, p), g in sorted(incoming_map.items(),
                                            key=lambda kv: (s.label(kv[0][0])[0].casefold(), kv[0][1]))]
     types = [s.link(t, page) for t in sorted(s.asserted_types.get(iri, ()), key=lambda t: s.label(t)[0])]
-    graphs = {q.graph_name.value for q in s.by_subject.get(iri, []) if q.graph_name.value != s.inferred}
+    graphs = {graph_of(q) for q in s.by_subject.get(iri, [])} - {s.inferred}
     stated = set()
     for q in s.by_subject.get(iri, []):
         if q.predicate.value == s.names.term("statedIn").value and isinstance(q.object, ox.NamedNode):

@@ -145,20 +145,20 @@ class Site:
         self.by_graph: dict[str, list[ox.Quad]] = defaultdict(list)
         self.literals: dict[str, dict[str, list[ox.Literal]]] = defaultdict(lambda: defaultdict(list))
         for q in self.quads:
-            s = q.subject.value
+            s = subject_of(q)
             self.by_subject[s].append(q)
             if isinstance(q.object, ox.NamedNode):
                 self.by_object[q.object.value].append(q)
             elif isinstance(q.object, ox.Literal) and q.object not in self.literals[s][q.predicate.value]:
                 self.literals[s][q.predicate.value].append(q.object)
-            self.by_graph[q.graph_name.value].append(q)
+            self.by_graph[graph_of(q)].append(q)
         self.types: dict[str, set[str]] = defaultdict(set)           # all types, asserted and inferred
         self.asserted_types: dict[str, set[str]] = defaultdict(set)
         for q in self.quads:
             if q.predicate.value == RDF + "type" and isinstance(q.object, ox.NamedNode):
-                self.types[q.subject.value].add(q.object.value)
-                if q.graph_name.value != self.inferred:
-                    self.asserted_types[q.subject.value].add(q.object.value)
+                self.types[subject_of(q)].add(q.object.value)
+                if graph_of(q) != self.inferred:
+                    self.asserted_types[subject_of(q)].add(q.object.value)
         self.graphs = sorted(g for g in self.by_graph)
         self.resources = self._named_resources()
         self.pages: dict[str, str] = {}     # IRI (without fragment) → page path
@@ -255,8 +255,8 @@ class Site:
             return [self.ontology_iri]
         doc = self.names.term("SourceDocument").value
         return sorted({q.subject.value for q in self.by_graph[graph]
-                       if q.predicate.value == RDF + "type" and doc in self.types.get(q.subject.value, ())
-                       and isinstance(q.subject, ox.NamedNode)})
+                       if isinstance(q.subject, ox.NamedNode) and q.predicate.value == RDF + "type"
+                       and doc in self.types.get(q.subject.value, ())})
 
     def source_links(self, graphs: Iterable[str], page: str) -> list[Link]:
         out, seen = [], set()
@@ -297,6 +297,26 @@ def relative(target: str, page: str) -> str:
     path, hash_, frag = target.partition("#")
     rel = posixpath.relpath(path, posixpath.dirname(page) or ".")
     return rel + (hash_ + frag if frag else "")
+
+
+def subject_of(q: ox.Quad) -> str:
+    """The IRI or blank-node label of a quad's subject (Oxigraph 0.5 refuses a triple term as a subject, though its
+    type stubs allow one)."""
+    assert not isinstance(q.subject, ox.Triple), q
+    return q.subject.value
+
+
+def graph_of(q: ox.Quad) -> str:
+    """The IRI of a quad's graph: loading and reasoning put every statement in a named graph."""
+    assert isinstance(q.graph_name, ox.NamedNode), q
+    return q.graph_name.value
+
+
+def statement(q: ox.Quad) -> tuple[str, str, str]:
+    """A quad's subject, predicate and object as text (IRIs, blank-node labels, lexical forms), for a graph without
+    triple terms such as the ontology's."""
+    assert not isinstance(q.object, ox.Triple), q
+    return subject_of(q), q.predicate.value, q.object.value
 
 
 def term_key(term) -> tuple:
