@@ -36,6 +36,16 @@ def shipped():
 
 
 @pytest.fixture(scope="session")
+def synthetic(tmp_path_factory):
+    """20k synthetic triples (seed 7) with the reference data, loaded and reasoned (read-only: do not modify)."""
+    from wpsgraph.pipeline import synth
+
+    path = tmp_path_factory.mktemp("synthetic") / "synthetic.ttl"
+    synth.write(path, 20_000, 7)
+    return in_memory(resources.reference_files() + [path])
+
+
+@pytest.fixture(scope="session")
 def published(tmp_path_factory):
     """The shipped graph published in English at the default base, pictures included, through the command line
     (shared by the publishing tests and their browser tests: the pictures take most of a publish's time)."""

@@ -3,6 +3,7 @@ bound as RDF terms, ambiguous names and unknown IRIs refused with exit 2."""
 
 from __future__ import annotations
 
+import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
@@ -85,6 +86,52 @@ def test_resolve_names_to_iris(index, names):
     assert notes[0].note(names) == "country=Mexico is country:MX (Mexico)"
     # an IRI in the graph passes unchanged, without a note
     assert lookup.resolve_params(query, {"country": "country:MX"}, index) == ({"country": "country:MX"}, [])
+
+
+def test_known_answers_as_the_index_does(index, shipped, names):
+    """``known`` (one ASK per IRI) is Index.has without reading every name: the same answer for every IRI of the
+    shipped graph (subjects, properties, objects: labelled or not, typed or not, under the base or not) and for
+    IRIs it does not hold."""
+    iris = {t.value for quad in shipped.store for t in (quad.subject, quad.predicate, quad.object)
+            if isinstance(t, ox.NamedNode)}
+    iris |= {f"{names.id}country/XQ", "https://example.org/nothing", f"{names.wps}NoSuchClass"}
+    known = lookup.known(lambda text: q.run(lookup.adhoc(text), shipped.store, names=names), names)
+    assert {iri for iri in iris if known(iri)} == {iri for iri in iris if index.has(iri)}
+    assert any(not index.has(iri) for iri in iris) and any(index.has(iri) for iri in iris)
+    # the edges: labels count only for the project's own IRIs, types only as IRIs
+    store = ox.Store()
+    rdf, rdfs = "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "http://www.w3.org/2000/01/rdf-schema#"
+    store.load(f"""<https://example.org/labelled> <{rdfs}label> "outside" .
+        <{names.id}labelled> <{rdfs}label> "inside" .
+        <{names.id}iri-label> <{rdfs}label> <https://example.org/l> .
+        <https://example.org/typed> <{rdf}type> <https://example.org/C> .
+        <{names.id}literal-type> <{rdf}type> "C" .""".encode(), ox.RdfFormat.N_TRIPLES)
+    small = lookup.Index.of_store(store, names)
+    known = lookup.known(lambda text: q.run(lookup.adhoc(text), store, names=names), names)
+    edges = ["https://example.org/labelled", f"{names.id}labelled", f"{names.id}iri-label",
+             "https://example.org/typed", f"{names.id}literal-type"]
+    assert [known(iri) for iri in edges] == [small.has(iri) for iri in edges] == [False, True, False, True, False]
+
+
+def test_an_iri_is_checked_without_building_the_index(index, shipped, names):
+    """The index of every name (seconds at a million triples) is built only for a name, or to suggest a resource
+    for an IRI the graph does not hold."""
+    built = []
+
+    def build():
+        built.append(1)
+        return index
+
+    known = lookup.known(lambda text: q.run(lookup.adhoc(text), shipped.store, names=names), names)
+    query = q.find("country-timeline")
+    assert lookup.resolve_params(query, {"country": "country:MX"}, build, names, known) == \
+        ({"country": "country:MX"}, [])
+    assert built == []
+    given, _ = lookup.resolve_params(query, {"country": "Mexico"}, build, names, known)
+    assert given == {"country": f"<{names.id}country/MX>"} and built == [1]
+    with pytest.raises(QueryError, match=r"not in the graph \(did you mean country:MX \(Mexico\)"):
+        lookup.resolve_params(query, {"country": "country:mx"}, build, names, known)
+    assert built == [1, 1]
 
 
 def test_resolve_ambiguous_name_lists_candidates(index):

@@ -9,20 +9,11 @@ import pytest
 
 from wpsgraph import resources
 from wpsgraph.query import order
-from wpsgraph.pipeline import synth
 from wpsgraph import query as q
-from wpsgraph.pipeline.build import in_memory
 
 from conftest import ids
 
 QUERIES = resources.query_files()
-
-
-@pytest.fixture(scope="module")
-def synthetic(tmp_path_factory):
-    path = tmp_path_factory.mktemp("order") / "synthetic.ttl"
-    synth.write(path, 20_000, 7)
-    return in_memory(resources.reference_files() + [path])
 
 
 @pytest.mark.parametrize("data", ["shipped", "synthetic"])

@@ -67,6 +67,19 @@ def test_parameters_bind_the_same_remotely(endpoint, shipped):
         assert remote.run(query, endpoint, {"actor": value}, shipped.names).rows == embedded.rows
 
 
+def test_cli_checks_an_iri_parameter_at_the_endpoint(endpoint, shipped):
+    """An IRI given on the command line is checked at the endpoint (one ASK; every name only to suggest one)."""
+    result = cli("query", "events-of-actor", "--endpoint", endpoint, "--param", "actor=organisation:usnorthcom",
+                 "--format", "csv")
+    assert result.exit_code == 0, result.output
+    query = q.find("events-of-actor")
+    embedded = q.run(query, shipped.store, {"actor": "organisation:usnorthcom"}, shipped.names)
+    assert result.output == q.render(embedded, "csv", shipped.names)
+    line = _one_line_error(cli("query", "events-of-actor", "--endpoint", endpoint, "--param",
+                               "actor=organisation:usnorthcomm"))
+    assert "not in the graph (did you mean organisation:usnorthcom (U.S. Northern Command)" in line
+
+
 def test_hostile_string_parameter_stays_a_literal(endpoint, tmp_path, names):
     path = tmp_path / "echo.rq"
     path.write_text("# title: t\n# description: t\n# param: text string x\nSELECT ?text WHERE { }\n", encoding="utf-8")

@@ -280,13 +280,14 @@ def _store(db, data, names):
     return in_memory(files, names).store
 
 
-def _resolve(query, given, index_of, names):
-    """Parameters given as names become IRIs (a note on stderr says which); unknown IRIs are errors."""
+def _resolve(query, given, index_of, ask, names):
+    """Parameters given as names become IRIs (a note on stderr says which); unknown IRIs are errors. An IRI is
+    checked by one small query (``ask``); the index of every name is read only for a name."""
     from wpsgraph.query import lookup
 
     if not any(p.kind == "iri" and p.name in given for p in query.params):
         return given
-    given, notes = lookup.resolve_params(query, given, index_of())
+    given, notes = lookup.resolve_params(query, given, index_of, names, lookup.known(ask, names))
     for note in notes:
         click.echo(note.note(names), err=True)
     return given
@@ -325,8 +326,8 @@ def run_query(name, params, fmt, db, data, endpoint, timeout, lang, base):
             raise WpsError("--endpoint asks a remote store: it does not combine with --db or --data")
         from wpsgraph.endpoints import remote
         from wpsgraph.query import lookup
-        given = _resolve(query, given, lambda: lookup.Index.of(
-            lambda text: remote.run(lookup.adhoc(text), endpoint, {}, names, timeout), names), names)
+        ask = lambda text: remote.run(lookup.adhoc(text), endpoint, {}, names, timeout)
+        given = _resolve(query, given, lambda: lookup.Index.of(ask, names), ask, names)
         result = remote.run(query, endpoint, given, names, timeout)
         text = q.render(result, fmt, names, q.terminal_width())
         click.echo(text, nl=not text.endswith("\n"))
@@ -335,7 +336,7 @@ def run_query(name, params, fmt, db, data, endpoint, timeout, lang, base):
     from wpsgraph.query import lookup
     index = []
     index_of = lambda: index[0] if index else index.append(lookup.Index.of_store(store, names)) or index[0]
-    given = _resolve(query, given, index_of, names)
+    given = _resolve(query, given, index_of, lambda text: q.run(lookup.adhoc(text), store, names=names), names)
     result = q.run(query, store, given, names)
     if lang:
         result = adhoc.relabel(result, index_of(), lang)

@@ -229,6 +229,24 @@ class Index:
         return f"{self.names.compact(match.iri) or match.iri} ({match.label})"
 
 
+def known(ask: Callable[[str], Result], names: Names) -> Callable[[str], bool]:
+    """``Index.has`` without the index: one ASK about the IRI (written into the text by Oxigraph's serialiser,
+    which validates it), answered by ``ask`` like the index's own queries."""
+    labels = " ".join(f"<{p}>" for p in LABELS)
+
+    def has(iri: str) -> bool:
+        try:
+            term = str(ox.NamedNode(iri))
+        except ValueError:
+            return False
+        typed = f"{{ {term} <{RDF}type> ?type . FILTER(isIRI(?type)) }}"
+        if iri.startswith(names.base):  # the index keeps labels of the project's own resources only
+            typed += f" UNION {{ VALUES ?p {{ {labels} }} {term} ?p ?label . FILTER(isLITERAL(?label)) }}"
+        return bool(ask(f"ASK {{ {typed} }}").boolean)
+
+    return has
+
+
 def as_result(matches: list[Match], names: Names) -> Result:
     """Matches as a query result (resource, type, label, matched, score), for the usual table/CSV/JSON writers;
     ``matched`` is empty when it was the label or the IRI itself."""
@@ -272,14 +290,33 @@ class Resolution:
                 f" ({self.match.label if self.match else ''}{how})")
 
 
-def resolve_params(query: Query, given: dict[str, str], index: Index) -> tuple[dict[str, str], list[Resolution]]:
+def resolve_params(query: Query, given: dict[str, str], index: Index | Callable[[], Index],
+                   names: Names | None = None, known: Callable[[str], bool] | None = None,
+                   ) -> tuple[dict[str, str], list[Resolution]]:
     """Turn every IRI-kind parameter given as a name into its IRI; check that every IRI given is in the graph.
+
+    ``index`` may instead be a function that builds the index (of the graph whose namespaces are ``names``), with
+    ``known(iri)`` answering ``Index.has`` by a small query (``known_query``): the index is then built only for a
+    name, or to suggest a resource for an IRI not in the graph. Reading every label and type of a million-triple
+    store takes seconds; asking about one IRI, milliseconds.
 
     Raises QueryError (exit 2) for an ambiguous name (listing the candidates), a name that matches nothing, or an
     IRI the graph does not hold ("did you mean")."""
     from wpsgraph.query.sparql import expand_iri
 
-    names = index.names
+    built: list[Index] = []
+    if isinstance(index, Index):
+        built.append(index)
+        names, known = index.names, index.has
+    elif names is None or known is None:
+        raise TypeError("an index builder needs the graph's names and a known(iri) check")
+    build = index
+
+    def the_index() -> Index:
+        if not built:
+            built.append(build())  # type: ignore[operator]  # a builder: an Index was put in built above
+        return built[0]
+
     declared = {p.name: p for p in query.params}
     out, notes = dict(given), []
     for key, value in given.items():
@@ -293,12 +330,14 @@ def resolve_params(query: Query, given: dict[str, str], index: Index) -> tuple[d
                 iri = expand_iri(value.strip(), names)
             except ValueError:
                 iri = None
-            if iri is not None and index.has(iri):
+            if iri is not None and known(iri):
                 continue
+            index = the_index()
             local = re.split(r"[/#:]", value.strip("<> "))[-1]
             close = index.search(local, cls, limit=3) or index.search(local, None, limit=3)
             hint = f" (did you mean {', '.join(index.describe(m) for m in close)}?)" if close else ""
             raise QueryError(f"parameter {key}={value}: not in the graph{hint}")
+        index = the_index()
         matches = index.search(value, cls, limit=None)
         exact = [m for m in matches if m.exact]
         if len(exact) == 1:
