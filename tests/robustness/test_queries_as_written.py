@@ -106,7 +106,7 @@ def test_values_never_lands_inside_a_long_string(rq, shipped):
 
 
 def test_substitution_and_values_give_the_same_rows(shipped):
-    # events-by-theme projects its parameter, events-of-actor does not: both bound by VALUES, as the text says
+    # events-by-theme projects its parameter (Oxigraph substitutes it); events-of-actor does not (VALUES)
     for name in ("events-by-theme", "events-of-actor", "countries-in-regional-events"):
         query = q.find(name)
         text = q.query_text(query, Names(), q.bindings(query, {}, Names()))

@@ -1,5 +1,5 @@
-"""Query text: parameters bound as RDF terms by a VALUES block opened at the start of the WHERE clause, for every
-engine (Oxigraph, rdflib, remote endpoints).
+"""Query text: parameters bound as RDF terms, by the engine's own substitution where it has one (Oxigraph, see
+``run``) and elsewhere by a VALUES block opened at the start of the WHERE clause.
 
 Each term is written by Oxigraph's serialiser (which validates IRIs and escapes literals), never by pasting the
 user's text; so is every IRI moved under a configured base (``rebase_query``). The same text runs on Oxigraph,
@@ -103,7 +103,7 @@ def bind(text: str, bound: dict, where_from="the query") -> str:
     keep only those anyway) without the subquery first answering for every value.
 
     Where a clause starts is found by the lexer, which skips comments, IRIs and strings (long ones over several
-    lines included)."""
+    lines included). The embedded engine binds by substitution instead where it can (``run``)."""
     masked = mask(text, strings=True)
     where = _WHERE.search(masked)
     if where is None:
