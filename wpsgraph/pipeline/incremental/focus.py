@@ -16,19 +16,6 @@ from wpsgraph.namespaces import RDF_TYPE
 from wpsgraph.pipeline.incremental.patterns import WILD
 from wpsgraph.pipeline.reason import is_literal
 from wpsgraph.validation.shacl.data import Data
-from wpsgraph.validation.shacl.graph import RDFS_SUBCLASSOF
-
-
-def _subclasses(store: ox.Store, cls) -> set:
-    """``cls`` and its subclasses (rdfs:subClassOf*)."""
-    classes, todo = {cls}, [cls]
-    while todo:
-        c = todo.pop()
-        for q in store.quads_for_pattern(None, RDFS_SUBCLASSOF, c):
-            if q.subject not in classes:
-                classes.add(q.subject)
-                todo.append(q.subject)
-    return classes
 
 
 class _Targets:
@@ -42,7 +29,7 @@ class _Targets:
 
     def _below(self, cls) -> set:
         if cls not in self._classes:
-            self._classes[cls] = _subclasses(self.store, cls)
+            self._classes[cls] = Data(self.store).subclasses(cls)
         return self._classes[cls]
 
     def __call__(self, node, targets: tuple) -> bool:
@@ -190,6 +177,6 @@ class NearData(Data):
 
     def instances(self, cls) -> set:
         if cls not in self._instances:
-            classes = _subclasses(self.store, cls)
+            classes = Data(self.store).subclasses(cls)
             self._instances[cls] = {n for n, types in self._types.items() if not types.isdisjoint(classes)}
         return self._instances[cls]

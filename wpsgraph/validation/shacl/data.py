@@ -126,15 +126,19 @@ class Data:
     def instances(self, cls) -> set:
         """Nodes of type ``cls`` or of one of its subclasses (rdf:type/rdfs:subClassOf*), in one query."""
         if cls not in self._instances:
-            classes, todo = {cls}, [cls]
-            while todo:
-                c = todo.pop()
-                for q in self.quads(None, RDFS_SUBCLASSOF, c):
-                    if q.subject not in classes:
-                        classes.add(q.subject)
-                        todo.append(q.subject)
-            self._instances[cls] = {q.subject for c in classes for q in self.quads(None, RDF_TYPE, c)}
+            self._instances[cls] = {q.subject for c in self.subclasses(cls) for q in self.quads(None, RDF_TYPE, c)}
         return self._instances[cls]
+
+    def subclasses(self, cls) -> set:
+        """``cls`` and its subclasses (rdfs:subClassOf*)."""
+        classes, todo = {cls}, [cls]
+        while todo:
+            c = todo.pop()
+            for q in self.quads(None, RDFS_SUBCLASSOF, c):
+                if q.subject not in classes:
+                    classes.add(q.subject)
+                    todo.append(q.subject)
+        return classes
 
     def subjects_of(self, p) -> set:
         """The nodes with a value of p (read only)."""
