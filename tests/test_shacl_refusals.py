@@ -77,3 +77,21 @@ def test_cli_refuses_unsupported_shapes_in_one_line(tmp_path, monkeypatch):
     result = CliRunner().invoke(main, ["validate", str(resources.reference_files()[0]), "--no-cache"])
     assert result.exit_code == 2, result.output
     assert "sh:minCout" in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("prefix,namespace,word", [
+    ("ex2", "http://example.org/> } SELECT * WHERE { ?s ?p ?o", "not an IRI"),
+    ("ex2", "http://example.org/a b#", "not an IRI"),
+    ("a b", "http://example.org/", "not a SPARQL prefix name"),
+    ("ex.", "http://example.org/", "not a SPARQL prefix name"),
+])
+def test_a_prefix_declaration_that_would_change_the_query_is_refused(prefix, namespace, word):
+    """A SPARQL constraint's declared prefixes go into its query as Oxigraph writes the IRI, so a namespace or a
+    prefix name that is not one is refused when the shapes are compiled, never pasted."""
+    text = (f'ex:S a sh:NodeShape ; sh:targetNode ex:a ; sh:sparql [ sh:prefixes ex:P ; sh:select '
+            f'"""SELECT $this WHERE {{ $this ex2:p ?o }}""" ] .\n'
+            f'ex:P sh:declare [ sh:prefix "{prefix}" ; sh:namespace "{namespace}"^^xsd:anyURI ] .')
+    with pytest.raises(fast.Unsupported) as e:
+        compile_text(text)
+    assert word in str(e.value)
+

@@ -219,7 +219,12 @@ class Compiled:
                     raise IllFormed(f"a prefix declaration of {p} lacks sh:prefix or sh:namespace")
                 if prefixes.get(prefix.value, ns.value) != ns.value:
                     raise IllFormed(f"the prefix {prefix.value}: is declared twice with different namespaces")
-                prefixes[prefix.value] = ns.value
+                if not re.fullmatch(r"[^\W\d_][\w.-]*|", prefix.value) or prefix.value.endswith("."):
+                    raise IllFormed(f"the prefix {prefix.value!r} declared by {p} is not a SPARQL prefix name")
+                try:  # queries get it as Oxigraph writes the IRI (sparql._prepare), never as given
+                    prefixes[prefix.value] = ox.NamedNode(ns.value).value
+                except ValueError:
+                    raise IllFormed(f"the namespace {ns.value!r} of the prefix {prefix.value}: is not an IRI") from None
         bind = check_select(selects[0].value, node)
         messages = [m.value for m in g.objects(node, sh("message")) if isinstance(m, ox.Literal)]
         return {"node": node, "select": selects[0].value, "prefixes": prefixes, "messages": messages, "bind": bind,

@@ -84,7 +84,7 @@ def _prepare(c: dict, shape: Shape, focus: set | None) -> str:
         match = re.search(r"\bWHERE\s*\{", mask(text, strings=True), re.IGNORECASE)
         if match and all(not isinstance(n, ox.BlankNode) for n in focus):
             text = text[:match.end()] + f" VALUES ?this {{ {values} }} " + text[match.end():]
-    prefixes = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in c["prefixes"].items())
+    prefixes = "".join(f"PREFIX {p}: {ox.NamedNode(ns)}\n" for p, ns in c["prefixes"].items())  # names checked
     return prefixes + text
 
 
