@@ -89,3 +89,35 @@ def test_a_large_file_says_so_before_it_is_parsed(monkeypatch):
     monkeypatch.setattr(inputs, "_progress", said.append)
     inputs.read_bytes(MINIMAL)
     assert len(said) == 1 and "minimal.ttl" in said[0] and "take a while" in said[0]
+
+
+TRIPLE_TERM_HEAD = ("@prefix wps: <https://w3id.org/wpsgraph/ontology#> .\n"
+                    "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+                    "<https://w3id.org/wpsgraph/id/organisation/x> a wps:Organisation ; rdfs:label \"X <<1>>\"@en .\n")
+
+
+@pytest.mark.parametrize("statement", [
+    '<< <https://w3id.org/wpsgraph/id/organisation/x> rdfs:label "X"@en >> rdfs:comment "said" .\n',
+    '<https://w3id.org/wpsgraph/id/organisation/x> rdfs:comment <<( <https://w3id.org/wpsgraph/id/organisation/x> '
+    'rdfs:label "X"@en )>> .\n',
+])
+@pytest.mark.parametrize("command", ["validate", "build"])
+def test_rdf_1_2_triple_terms_are_refused_naming_file_and_line(command, statement, tmp_path):
+    """Publishing them failed late (JSON-LD has no triple terms) without naming the file; they are refused when the
+    file is read, at their line (a literal holding "<<" on line 3 is not mistaken for one)."""
+    data = tmp_path / "triple-terms.ttl"
+    data.write_text(TRIPLE_TERM_HEAD + statement, encoding="utf-8")
+    args = ["validate", data] if command == "validate" else ["build", "--data", data, "--out", tmp_path / "b",
+                                                             "--quiet"]
+    result = wpsgraph(*args)
+    assert result.returncode == 2
+    assert f"{data}:4".encode() in result.stderr + result.stdout or b"4:1" in result.stdout
+    assert b"triple terms" in result.stderr + result.stdout and b"Traceback" not in result.stderr
+    assert not (tmp_path / "b").exists()
+
+
+def test_a_literal_holding_angle_brackets_is_not_a_triple_term(tmp_path):
+    data = tmp_path / "brackets.ttl"
+    data.write_text(TRIPLE_TERM_HEAD, encoding="utf-8")
+    result = wpsgraph("validate", data)
+    assert b"triple terms" not in result.stdout + result.stderr

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pyoxigraph import NamedNode, Quad, RdfFormat, Store, Variable, parse
+from pyoxigraph import NamedNode, Quad, RdfFormat, Store, Triple, Variable, parse
 
 from wpsgraph import inputs, resources
 from wpsgraph.errors import InputError
@@ -62,6 +62,8 @@ def parse_file(path: Path, graph: NamedNode, names: Names) -> list[Quad]:
     except SyntaxError as e:
         raise _syntax(path, e) from None
     _check_base(path, data, names)
+    if b"<<" in data and any(isinstance(t.subject, Triple) or isinstance(t.object, Triple) for t in triples):
+        raise _triple_terms(path, data)
     if names.base != DEFAULT_BASE:
         return [Quad(names.rebase_term(t.subject), names.rebase_term(t.predicate), names.rebase_term(t.object), graph)
                 for t in triples]
@@ -208,6 +210,20 @@ def _load_file(staging: Store, path: Path, graph: NamedNode, names: Names) -> No
         staging.load(data, format=fmt, to_graph=graph)
     except SyntaxError as e:
         raise _syntax(path, e) from None
+    if b"<<" in data and any(isinstance(q.object, Triple) for q in staging.quads_for_pattern(None, None, None, graph)):
+        raise _triple_terms(path, data)
+
+
+def _triple_terms(path: Path, data: bytes) -> InputError:
+    """RDF 1.2 triple terms (``<< s p o >>`` reifiers, ``<<( s p o )>>``): the model, its queries and the published
+    formats (JSON-LD) have no place for them; a source's provenance is the resource's wps:statedIn."""
+    from wpsgraph.query.lexer import mask  # Turtle's strings, comments and IRIs are written as SPARQL's
+
+    text = data.decode("utf-8")
+    at = mask(text, strings=True).find("<<")  # not a "<<" inside a string or a comment
+    return InputError(path, "RDF 1.2 triple terms (<< ... >>) are not supported: say who states a fact with "
+                            "wps:statedIn on the resource it is about (docs/data-conventions.md)",
+                      text.count("\n", 0, at) + 1 if at >= 0 else None)
 
 
 def assign_graphs(files: Sequence[Path], names: Names) -> list[tuple[NamedNode, Path]]:
