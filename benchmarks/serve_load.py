@@ -38,6 +38,8 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))  # the test suite's helpers for servers and processes
+from servers import children, cpu_seconds, free_port  # noqa: E402
 WPSGRAPH = [sys.executable, "-m", "wpsgraph.cli"]
 
 PATHOLOGICAL = {
@@ -69,30 +71,9 @@ def ask(url: str, text: str, timeout: float = 120) -> tuple[int, bytes, float]:
         return 0, str(e).encode(), time.monotonic() - start
 
 
-def children(pid: int) -> list[int]:
-    found = []
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        try:
-            found += [int(c) for c in (task / "children").read_text().split()]
-        except OSError:
-            pass
-    return found
-
-
-def cpu_seconds(pids) -> float:
-    total = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])
-        except OSError:
-            pass
-    return total / os.sysconf("SC_CLK_TCK")
-
-
 class Server:
     def __init__(self, db: Path, timeout: float, workers: int, queue_size: int):
-        port = _free_port()
+        port = free_port()
         self.process = subprocess.Popen(
             WPSGRAPH + ["serve", "--db", str(db), "--port", str(port), "--timeout", str(timeout), "--workers",
                         str(workers), "--queue", str(queue_size)],
@@ -118,13 +99,6 @@ class Server:
     def stop(self):
         self.process.terminate()
         self.process.wait(30)
-
-
-def _free_port() -> int:
-    import socket
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def pathological(server: Server) -> list[dict]:

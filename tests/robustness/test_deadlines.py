@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import socket
 import subprocess
 import threading
@@ -18,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from servers import WPSGRAPH, Serving, built, free_port, http, sparql_get
+from servers import WPSGRAPH, Serving, built, children, cpu_seconds, free_port, sparql_get
 
 TIMEOUT = 2
 SLACK = 3  # seconds allowed past the deadline (killing the worker, a loaded machine)
@@ -33,24 +32,6 @@ PATHOLOGICAL = {
     # cancelled while skipping: came back as a well-formed empty result
     "limit-1-offset-4e10": "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } LIMIT 1 OFFSET 40000000000",
 }
-
-
-def children(pid: int) -> list[int]:
-    found = []
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        found += [int(c) for c in (task / "children").read_text().split()]
-    return found
-
-
-def cpu_seconds(pids) -> float:
-    total = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / os.sysconf("SC_CLK_TCK")
 
 
 @pytest.fixture(scope="module")
