@@ -61,17 +61,18 @@ def findings_multiset(report) -> Counter:
     return Counter(finding_key(f, report.shapes_graph) for f in report.findings)
 
 
-def _graph_path(g: rdflib.Graph, node):
+def graph_path(g: rdflib.Graph, node):
+    """A SHACL path in ``g`` as a hashable structure (blank nodes of lists and path nodes unfolded)."""
     if isinstance(node, rdflib.URIRef):
         return str(node)
     if (node, RDF.first, None) in g:
-        return ("seq", tuple(_graph_path(g, x) for x in Collection(g, node)))
+        return ("seq", tuple(graph_path(g, x) for x in Collection(g, node)))
     for p, kind in ((SH.inversePath, "inv"), (SH.zeroOrMorePath, "star"), (SH.oneOrMorePath, "plus"),
                     (SH.zeroOrOnePath, "opt")):
         inner = g.value(node, p)
         if inner is not None:
-            return (kind, _graph_path(g, inner))
-    return ("alt", tuple(_graph_path(g, x) for x in Collection(g, g.value(node, SH.alternativePath))))
+            return (kind, graph_path(g, inner))
+    return ("alt", tuple(graph_path(g, x) for x in Collection(g, g.value(node, SH.alternativePath))))
 
 
 _SEVERITY = {str(SH.Violation): "violation", str(SH.Warning): "warning", str(SH.Info): "info"}
@@ -85,7 +86,7 @@ def report_multiset(report: rdflib.Graph, shapes) -> tuple[bool, Counter]:
         path, value = report.value(r, SH.resultPath), report.value(r, SH.value)
         severity = str(report.value(r, SH.resultSeverity))
         rows[(str(from_rdflib(report.value(r, SH.focusNode))),
-              _graph_path(report, path) if path is not None else None,
+              graph_path(report, path) if path is not None else None,
               str(from_rdflib(value)) if value is not None else None,
               str(report.value(r, SH.sourceConstraintComponent)), _SEVERITY.get(severity, severity),
               describe(shapes, report.value(r, SH.sourceShape)))] += 1

@@ -24,6 +24,8 @@ from wpsgraph.validation import shacl as fast
 from wpsgraph.validation.engines import findings_of
 from wpsgraph.validation.reports.rdf import report_graph
 
+from shacl_compare import graph_path
+
 SUITE = Path(__file__).resolve().parent / "w3c"
 MF = rdflib.Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 SHT = rdflib.Namespace("http://www.w3.org/ns/shacl-test#")
@@ -80,20 +82,6 @@ def _graph(uri) -> rdflib.Graph:
     return rdflib.Graph().parse(Path(str(uri).removeprefix("file://")), format="turtle", publicID=str(uri))
 
 
-def _path(g: rdflib.Graph, node):
-    """A SHACL path in ``g`` as a hashable structure (blank nodes of lists and path nodes unfolded)."""
-    if isinstance(node, rdflib.URIRef):
-        return str(node)
-    if (node, RDF.first, None) in g:
-        return ("seq", tuple(_path(g, x) for x in Collection(g, node)))
-    for p, kind in ((SH.inversePath, "inv"), (SH.zeroOrMorePath, "star"), (SH.oneOrMorePath, "plus"),
-                    (SH.zeroOrOnePath, "opt")):
-        inner = g.value(node, p)
-        if inner is not None:
-            return (kind, _path(g, inner))
-    return ("alt", tuple(_path(g, x) for x in Collection(g, g.value(node, SH.alternativePath))))
-
-
 def _term(term, known_blanks: set):
     """A focus node, value or shape for comparison: a blank node by its label when it is one of the test's
     graphs' own nodes (the test file was parsed once, so labels agree), otherwise any blank node; a literal as
@@ -115,7 +103,7 @@ def results(report: rdflib.Graph, known_blanks: set) -> tuple[bool, Counter, lis
     for r in report.objects(node, SH.result):
         path = report.value(r, SH.resultPath)
         rows[(_term(report.value(r, SH.focusNode), known_blanks),
-              _path(report, path) if path is not None else None,
+              graph_path(report, path) if path is not None else None,
               _term(report.value(r, SH.value), known_blanks),
               report.value(r, SH.sourceConstraintComponent), report.value(r, SH.resultSeverity),
               _term(report.value(r, SH.sourceShape), known_blanks))] += 1
