@@ -51,7 +51,7 @@ class BuildResult:
 def in_memory(data_files: Sequence[Path] | None = None, names: Names | None = None) -> Loaded:
     """Load and reason into an in-memory store: what `query` uses when no --db is given."""
     loaded = load(data_files, names)
-    reason(loaded)
+    reason(loaded, schema_checked=True)
     return loaded
 
 
@@ -84,7 +84,7 @@ def build(data_files: Sequence[Path] | None = None, out: Path = Path("build"), n
         size = len(store)
         say(f"load: {size} asserted triples in {len(loaded.graphs)} graphs ({timings['load']:.2f} s)")
         large = size > LARGE
-        writer = _StoreWriter(tmp / STORE_DIR, store, list(loaded.graphs), names.inferred_graph,
+        writer = _StoreWriter(tmp / STORE_DIR, store, names.inferred_graph,
                               tmp / OUTPUTS["inferred"], names.prefixes(), whole=not large)
         if large:
             say("store: writing the asserted graphs on disk in the background")
@@ -92,7 +92,7 @@ def build(data_files: Sequence[Path] | None = None, out: Path = Path("build"), n
         clock = time.perf_counter()
         if large:
             say("reason: OWL 2 RL ...")
-        reasoned = reason(loaded, rules_cache(), sink=writer.take if large else None)
+        reasoned = reason(loaded, rules_cache(), sink=writer.take if large else None, schema_checked=True)
         timings["reason"] = time.perf_counter() - clock
         say(f"reason: {reasoned.inferred} inferred triples, {reasoned.engine} engine ({timings['reason']:.2f} s)")
         writer.inferred_ready(reasoned.ordered)
@@ -141,9 +141,9 @@ class _StoreWriter:
     ``finish`` waits, flushes and re-raises any error.
     """
 
-    def __init__(self, path: Path, source: ox.Store, asserted: list, inferred: ox.NamedNode,
+    def __init__(self, path: Path, source: ox.Store, inferred: ox.NamedNode,
                  inferred_file: Path, prefixes: dict, whole: bool = False):
-        self.path, self.source, self.asserted, self.inferred = path, source, asserted, inferred
+        self.path, self.source, self.inferred = path, source, inferred
         self.whole = whole
         # The inferred graph's text, a slice at a time as the reasoner writes it (None: the end). Bounded, so that
         # a writer slower than the reasoner holds the reasoner back rather than the text piling up in memory.
@@ -154,6 +154,7 @@ class _StoreWriter:
         self.ordered = False  # the inferred graph can be dumped from the store as it is (``Reasoned.ordered``)
         self.cancelled = False
         self.error: BaseException | None = None
+        self.turtle: threading.Thread | None = None
         self.thread = threading.Thread(target=self._run, name="wpsgraph-store-writer", daemon=True)
         self.thread.start()
 
@@ -169,22 +170,42 @@ class _StoreWriter:
                 data = self.source.dump(format=ox.RdfFormat.N_QUADS) or b""
                 load_keeping_blank_nodes(disk, data, ox.RdfFormat.N_QUADS)
             else:
-                for graph in self.asserted:
-                    if self.cancelled:
-                        return
-                    _copy_graph(self.source, disk, graph)
-                while True:  # the inferred graph as the reasoner writes it, not dumped again afterwards
+                # The asserted graphs in one load: a load per graph leaves small sorted runs across the whole key
+                # range, which make the final compaction take twice as long. The store is dumped whole: it holds
+                # the asserted graphs only until the reasoner loads the inferred one, and should the reasoner be that
+                # far already, what the dump holds of it is loaded again below (a quad loaded twice is one quad).
+                data = self.source.dump(format=ox.RdfFormat.N_QUADS) or b""
+                if self.cancelled:
+                    return
+                load_keeping_blank_nodes(disk, data, ox.RdfFormat.N_QUADS)
+                del data
+                # The inferred graph as the reasoner writes it, not dumped again afterwards, in a few large loads:
+                # each bulk load's sorted runs overlap the earlier ones', and RocksDB merges them at a cost that
+                # grows with their number (23 loads of 100,000 cost half as much again as one of 2.3 million).
+                pending: list = []
+                size = 0
+                while True:
                     text = self.slices.get()
-                    if text is None or self.cancelled:
+                    if self.cancelled:
                         break
-                    load_keeping_blank_nodes(disk, text, ox.RdfFormat.N_QUADS)
+                    if text is not None:
+                        pending.append(text)
+                        size += len(text)
+                    if pending and (text is None or size >= _DISK_BATCH):
+                        data = b"".join(pending)
+                        pending.clear()
+                        size = 0
+                        load_keeping_blank_nodes(disk, data, ox.RdfFormat.N_TRIPLES, to_graph=self.inferred)
+                        del data
+                    if text is None:
+                        break
                 self.ready.wait()
                 if self.cancelled:
                     return
                 if not self.streamed:  # owlrl reasoned: the graph is copied whole
                     _copy_graph(self.source, disk, self.inferred)
-            # From the in-memory store: reading 2M statements back from the on-disk one costs seven times as much.
-            write_stable_turtle(self.source, self.inferred, self.inferred_file, self.prefixes, self.ordered)
+            if self.whole:
+                self._turtle()
             # The graphs went in as separate bulk loads whose key ranges overlap; compacting them into one sorted
             # run takes a second or two at a million triples and makes every later query about a third faster.
             if not self.whole:
@@ -194,8 +215,16 @@ class _StoreWriter:
         except BaseException as e:  # re-raised in the main thread by finish()
             self.error = e
 
+    def _turtle(self):
+        """The inferred graph's Turtle, from the in-memory store: reading 2M statements back from the on-disk one
+        costs seven times as much."""
+        try:
+            write_stable_turtle(self.source, self.inferred, self.inferred_file, self.prefixes, self.ordered)
+        except BaseException as e:  # re-raised in the main thread by finish()
+            self.error = self.error or e
+
     def take(self, text: bytes) -> None:
-        """A slice of the inferred graph (N-Quads), written to the store in the background."""
+        """A slice of the inferred graph (N-Triples), written to the store in the background."""
         self.streamed = True
         if not self._put(text) and self.error is not None:
             raise self.error
@@ -216,11 +245,18 @@ class _StoreWriter:
         if not self.ready.is_set():
             self.ordered = ordered
             self._put(None)
+            if not self.whole and not self.cancelled:
+                # Large: the Turtle is written at once, on its own thread (``Store.dump`` releases the GIL), while
+                # the on-disk store is still loading, rather than after it.
+                self.turtle = threading.Thread(target=self._turtle, name="wpsgraph-inferred-turtle", daemon=True)
+                self.turtle.start()
         self.ready.set()
 
     def finish(self):
         self.inferred_ready()
         self.thread.join()
+        if self.turtle is not None:
+            self.turtle.join()
         if self.error is not None:
             raise self.error
 
@@ -230,6 +266,11 @@ class _StoreWriter:
             self.slices.get_nowait()
         self.inferred_ready()
         self.thread.join()
+        if self.turtle is not None:  # before the staging folder it writes into is removed
+            self.turtle.join()
+
+
+_DISK_BATCH = 100_000_000  # bytes of N-Triples per bulk load of the inferred graph into the on-disk store
 
 
 def _copy_graph(source: ox.Store, disk: ox.Store, graph: ox.NamedNode) -> None:

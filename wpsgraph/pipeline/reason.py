@@ -11,7 +11,7 @@ At scale (a million triples in about 15 s) the rules are applied a relation at a
 whole sets of pairs are pushed through the closed sub-property/inverse map, transitive properties and chains are
 closed on whole relations, classes are filled from domains, ranges and superclasses. Terms travel as their
 N-Triples text: Oxigraph writes them (CONSTRUCT results serialised as N-Triples, one query per rule property)
-and reads the entailments back as one N-Quads document, so Python only hashes strings and no Python object is
+and reads the entailments back as N-Triples, so Python only hashes strings and no Python object is
 made per quad. ``materialise`` is the same fixpoint followed triple by triple, kept as a cross-check.
 """
 
@@ -397,11 +397,12 @@ def rules_from_json(text: str, key: str) -> Rules:
 
 
 def _schema_in_data(loaded: Loaded) -> bool:
-    """Whether a data graph says something the TBox compilation would miss (OWL or RDFS schema statements)."""
+    """Whether a data graph says something the TBox compilation would miss (OWL or RDFS schema statements; the
+    annotations ``load`` lets through, owl:versionInfo and owl:deprecated, entail nothing)."""
     return bool(loaded.store.query(f"""
         ASK {{ GRAPH ?g {{ ?s ?p ?o }}
           FILTER(?g != <{loaded.names.ontology_graph.value}>)
-          FILTER(STRSTARTS(STR(?p), "{nsmod.OWL}")
+          FILTER((STRSTARTS(STR(?p), "{nsmod.OWL}") && ?p NOT IN (<{OWL.versionInfo}>, <{OWL.deprecated}>))
                  || ?p IN (<{RDFS.subClassOf}>, <{RDFS.subPropertyOf}>, <{RDFS.domain}>, <{RDFS.range}>)
                  || (?p = <{RDF.type}> && STRSTARTS(STR(?o), "{nsmod.OWL}")
                      && ?o NOT IN (<{OWL.NamedIndividual}>, <{OWL.Thing}>))) }}"""))
@@ -523,15 +524,18 @@ def _transitive_closure(pairs: set) -> set:
     return out
 
 
-def reason(loaded: Loaded, cache_dir: Path | None = None, sink: Callable[[bytes], None] | None = None) -> Reasoned:
+def reason(loaded: Loaded, cache_dir: Path | None = None, sink: Callable[[bytes], None] | None = None,
+           schema_checked: bool = False) -> Reasoned:
     """Materialise the OWL RL entailments of the asserted graphs into the inferred graph.
 
-    ``sink``: also given the compiled reasoner's entailments as N-Quads, a slice at a time (the build writes them to
-    its on-disk store as they come); ``Reasoned.streamed`` says whether it was."""
+    ``sink``: also given the compiled reasoner's entailments as N-Triples (of the inferred graph), a slice at a time
+    (the build writes them to its on-disk store as they come); ``Reasoned.streamed`` says whether it was.
+    ``schema_checked``: the store is as ``load`` left it, which refuses schema statements in data files, so the
+    scan for them (a second pass over every statement) is not made again."""
     store, target = loaded.store, loaded.names.inferred_graph
     store.remove_graph(target) if target in set(store.named_graphs()) else None
     try:
-        if _schema_in_data(loaded):
+        if not schema_checked and _schema_in_data(loaded):
             raise UnsupportedAxiom("schema statements (subClassOf, domain, sameAs, ...) outside the ontology")
         rules = rules_for(loaded, cache_dir)
     except UnsupportedAxiom as e:
@@ -541,7 +545,7 @@ def reason(loaded: Loaded, cache_dir: Path | None = None, sink: Callable[[bytes]
 
 
 # Terms are handled as their N-Triples text: Oxigraph writes it (CONSTRUCT results serialised as N-Triples) and
-# reads it back (N-Quads), Python only hashes and compares strings, whose hashes are cached. An IRI is "<...>",
+# reads it back (N-Triples), Python only hashes and compares strings, whose hashes are cached. An IRI is "<...>",
 # a blank node "_:...", a literal starts with a quote.
 _RDF_TYPE = "<" + str(RDF.type) + ">"
 
@@ -596,18 +600,17 @@ def _reason_compiled(store: ox.Store, rules: Rules, target: ox.NamedNode,
 
     # The entailed TBox triples are written as they are; they were also put into ``edges`` and ``members`` (so that
     # rules fire on them) before the asserted snapshot was taken, so the differences below leave them out.
-    g = str(target)
-    lines = [f"{s} {p} {o} {g} .\n" for s, p, o in set(tbox)]
+    lines = [f"{s} {p} {o} .\n" for s, p, o in set(tbox)]
     # Each relation dropped once written out, so that the sets and the lines are not all held at once.
     while edges:
         p, pairs = edges.popitem()
         fresh = pairs - asserted_edges.pop(p) if p in asserted_edges else pairs
-        lines.extend(f"{s} {p} {o} {g} .\n" for s, o in fresh)
+        lines.extend(f"{s} {p} {o} .\n" for s, o in fresh)
         del pairs, fresh
     while members:
         c, nodes = members.popitem()
         fresh = nodes - asserted_members.pop(c) if c in asserted_members else nodes
-        lines.extend(f"{n} {_RDF_TYPE} {c} {g} .\n" for n in fresh if n[0] != '"')
+        lines.extend(f"{n} {_RDF_TYPE} {c} .\n" for n in fresh if n[0] != '"')
         del nodes, fresh
     # Loaded in descending order: the in-memory store hands a graph's quads back newest first, so the inferred
     # graph comes out sorted by subject (one Turtle block each) and the same bytes whatever Python's hash seed,
@@ -617,21 +620,23 @@ def _reason_compiled(store: ox.Store, rules: Rules, target: ox.NamedNode,
     # double the reasoner's peak memory.
     blank = False
     for start in range(0, len(lines), _CHUNK):
-        blank |= _load_lines(store, lines[start:start + _CHUNK], sink)
+        blank |= _load_lines(store, lines[start:start + _CHUNK], target, sink)
     return len(lines), blank
 
 
 _CHUNK = 100_000
 
 
-def _load_lines(store: ox.Store, lines: list, sink: Callable[[bytes], None] | None = None) -> bool:
-    """Load N-Quads lines; whether their text holds "_:"."""
+def _load_lines(store: ox.Store, lines: list, graph: ox.NamedNode,
+                sink: Callable[[bytes], None] | None = None) -> bool:
+    """Load N-Triples lines into ``graph``; whether their text holds "_:"."""
     text = "".join(lines).encode("utf-8")
     if text and sink is not None:
         sink(text)
     if text:
-        # a transaction (load) is faster for small texts; bulk_load, without one, for large ones
-        load_keeping_blank_nodes(store, text, ox.RdfFormat.N_QUADS, bulk=len(text) > 2_000_000)
+        # A transaction: into an in-memory store that already holds the asserted graphs, ``load`` takes half the
+        # time ``bulk_load`` does (7.5 s against 14 s for 2.3 million statements after a million).
+        load_keeping_blank_nodes(store, text, ox.RdfFormat.N_TRIPLES, to_graph=graph, bulk=False)
     return b"_:" in text
 
 

@@ -99,10 +99,10 @@ def _digest(paths, names: Names) -> str:
     return h.hexdigest()[:24]
 
 
-def _reason(loaded: Loaded, cache: Path | None):
+def _reason(loaded: Loaded, cache: Path | None, schema_checked: bool = False):
     from wpsgraph.pipeline.reason import reason
 
-    return reason(loaded, cache_dir=cache)
+    return reason(loaded, cache_dir=cache, schema_checked=schema_checked)
 
 
 def shipped(names: Names, cache: Path | None) -> Loaded:
@@ -124,7 +124,7 @@ def shipped(names: Names, cache: Path | None) -> Loaded:
             except (OSError, ValueError, SyntaxError, KeyError, TypeError, AttributeError, UnicodeDecodeError):
                 pass  # a broken cache is rebuilt, never trusted
     loaded = load(files[len(resources.ontology_files()):], names)
-    _reason(loaded, cache)
+    _reason(loaded, cache, schema_checked=True)
     if cache is not None:
         try:  # the graph, then its description with the graph's digest: a torn pair fails the digest check
             data = ox.serialize(loaded.store, format=ox.RdfFormat.N_QUADS) or b""
@@ -200,7 +200,7 @@ def run(paths: list[Path] | None = None, names: Names | None = None, engine: str
             except InputError as e:
                 findings.append(syntax_error(e))
                 return _finish(Report(findings, 0, files=checked), clock)
-            _reason(loaded, cache)
+            _reason(loaded, cache, schema_checked=True)
         focus = None
         data_graphs = [g for g, p in loaded.graphs.items() if p is not None and g != names.ontology_graph]
     elif build is not None:
