@@ -64,16 +64,21 @@ def splice(path: Path, target: Path, keys: set, blocks: bytes, trig: bool = Fals
             else:     # a subject's block ends where the next line that is not indented starts
                 following = _TTL_START.search(data, start + 1)
                 cuts.append((start, following.start() + 1 if following else len(data)))
+    # One write of the kept pieces (views, not copies): a hub written line by line by earlier updates can be cut in
+    # tens of thousands of places.
+    view = memoryview(data)
+    kept = []
+    at = 0
+    for start, end in cuts:
+        kept.append(view[at:start])
+        at = end
+    kept.append(view[at:])
+    if blocks:
+        if not data.endswith(b"\n"):
+            kept.append(b"\n")
+        kept.append(blocks)
     with open(target, "wb") as f:
-        at = 0
-        for start, end in cuts:
-            f.write(data[at:start])
-            at = end
-        f.write(data[at:])
-        if blocks:
-            if not data.endswith(b"\n"):
-                f.write(b"\n")
-            f.write(blocks)
+        f.write(b"".join(kept))
 
 
 _TTL_START = re.compile(rb"\n[^\t\n@]")
@@ -91,15 +96,16 @@ def splice_inferred(old: Path, new: Path, store: ox.Store, names: Names, delta: 
     # A subject that lost inferred statements is written anew (its blocks cut, its statements now appended);
     # one that only gained some gets them appended (Turtle lets a subject open several blocks).
     rewritten = {t[0] for t in delta.inferred_removed}
-    appended = [ox.Triple(*t) for t in delta.inferred_added if t[0] not in rewritten]
+    appended = sorted((ox.Triple(*t) for t in delta.inferred_added if t[0] not in rewritten), key=str)
     text = _inferred_text(store, names.inferred_graph, rewritten)
-    if appended:
-        text += ox.serialize(appended, format=ox.RdfFormat.N_TRIPLES) or b""
+    if appended:  # sorted: a block per subject
+        text += ox.serialize(appended, format=ox.RdfFormat.TURTLE) or b""
     splice(old, new, {_key(s, prefixes) for s in rewritten} | {str(s).encode() for s in rewritten}, text)
 
 
 def _inferred_text(store: ox.Store, graph: ox.NamedNode, subjects: set) -> bytes:
-    """The statements of ``subjects`` in ``graph``, as N-Triples (which is Turtle), written by Oxigraph."""
+    """The statements of ``subjects`` in ``graph``, as Turtle without prefixes, written by Oxigraph: a subject's
+    statements make one block (a line each, as N-Triples, would have a later update cut them one by one)."""
     iris = sorted((s for s in subjects if isinstance(s, ox.NamedNode)), key=lambda s: s.value)
     parts = []
     for i in range(0, len(iris), 2000):
@@ -107,7 +113,7 @@ def _inferred_text(store: ox.Store, graph: ox.NamedNode, subjects: set) -> bytes
         result = store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {graph} {{ VALUES ?s {{ {values} }} "
                              f"?s ?p ?o }} }}")
         assert isinstance(result, ox.QueryTriples)
-        parts.append(result.serialize(format=ox.RdfFormat.N_TRIPLES) or b"")
+        parts.append(result.serialize(format=ox.RdfFormat.TURTLE) or b"")
     others = [ox.Triple(q.subject, q.predicate, q.object) for s in subjects if not isinstance(s, ox.NamedNode)
               for q in store.quads_for_pattern(s, None, None, graph)]
     if others:
