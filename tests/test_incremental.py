@@ -270,3 +270,23 @@ def test_a_bad_changed_file_names_itself_and_changes_nothing(corpus, tmp_path):
         build(resources.reference_files() + files.files, out)
     assert str(bad) in str(e.value)
     assert _snapshot(out) == before
+
+
+def test_removing_the_last_mention_of_a_country_drops_it(corpus, tmp_path):
+    """The generated countries graph follows the files: a country only a removed file named leaves it, one that a
+    kept file also names stays (the update looks for the kept mentions graph by graph)."""
+    header = corpus["header"] + "@prefix country: <https://w3id.org/wpsgraph/id/country/> .\n"
+    kept, gone = tmp_path / "kept.ttl", tmp_path / "gone.ttl"
+    kept.write_text(header + corpus["articles"][0] + "\norganisation:kept-org wps:country country:NP .\n",
+                    encoding="utf-8")
+    gone.write_text(header + corpus["articles"][1] + "\norganisation:gone-org wps:country country:NP .\n"
+                    "organisation:gone-org2 wps:country country:BT .\n", encoding="utf-8")
+    out = tmp_path / "out"
+    build([kept, gone], out)
+    assert {"NP", "BT"} <= set(json.loads((out / "manifest.json").read_text())["inputs"]["countries"])
+    build([kept], out)
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert "update" in manifest  # updated, not built anew
+    assert "NP" in manifest["inputs"]["countries"] and "BT" not in manifest["inputs"]["countries"]
+    build([kept], tmp_path / "full", incremental=False)
+    assert_same_build(out, tmp_path / "full")
