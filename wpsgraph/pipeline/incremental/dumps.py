@@ -67,7 +67,7 @@ def splice(path: Path, target: Path, keys: set, blocks: bytes, trig: bool = Fals
     # One write of the kept pieces (views, not copies): a hub written line by line by earlier updates can be cut in
     # tens of thousands of places.
     view = memoryview(data)
-    kept = []
+    kept: list[bytes | memoryview] = []
     at = 0
     for start, end in cuts:
         kept.append(view[at:start])
