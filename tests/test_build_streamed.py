@@ -5,6 +5,8 @@ data and a synthetic file take the large path, in several slices and several dis
 
 from __future__ import annotations
 
+import threading
+
 import pyoxigraph as ox
 import pytest
 
@@ -51,3 +53,24 @@ def test_streamed_build_equals_the_whole_one(kind, tmp_path, monkeypatch):
     default = ox.Store.read_only(str(tmp_path / "streamed" / STORE_DIR)).quads_for_pattern(
         None, None, None, ox.DefaultGraph())
     assert next(default, None) is None  # every statement in its named graph
+
+
+def test_a_streamed_build_that_fails_leaves_nothing(tmp_path, monkeypatch):
+    """A failure after reasoning (the Turtle thread started, the disk writer busy) stops both threads, removes the
+    staging folder and leaves the previous build as it was."""
+    out = tmp_path / "out"
+    build(None, out, incremental=False)
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    entries = sorted(p.name for p in tmp_path.iterdir())
+
+    def fail(_loaded):
+        raise RuntimeError("validation interrupted")
+
+    monkeypatch.setattr(build_module, "LARGE", 0)
+    monkeypatch.setattr(reason_module, "_CHUNK", 300)
+    monkeypatch.setattr(build_module, "validate", fail)
+    with pytest.raises(RuntimeError, match="interrupted"):
+        build(None, out, incremental=False)
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == entries  # no staging folder left behind
+    assert not [t for t in threading.enumerate() if t.name.startswith("wpsgraph-")]
