@@ -121,3 +121,17 @@ def test_a_literal_holding_angle_brackets_is_not_a_triple_term(tmp_path):
     data.write_text(TRIPLE_TERM_HEAD, encoding="utf-8")
     result = wpsgraph("validate", data)
     assert b"triple terms" not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("written", ["country:ZZ", "<https://w3id.org/wpsgraph/id/country/ZZ>"])
+def test_an_unknown_country_code_is_refused_naming_file_and_line(written, tmp_path):
+    """Countries are described from pycountry: a code it does not know stops the build at the file and line that
+    name it, with exit 2 and nothing written."""
+    data = tmp_path / "unknown-country.ttl"
+    data.write_text("@prefix wps: <https://w3id.org/wpsgraph/ontology#> .\n"
+                    "@prefix country: <https://w3id.org/wpsgraph/id/country/> .\n\n"
+                    f"<https://w3id.org/wpsgraph/id/organisation/x> wps:country {written} .\n", encoding="utf-8")
+    result = wpsgraph("build", "--data", data, "--out", tmp_path / "b", "--quiet")
+    assert result.returncode == 2
+    assert f"{data}:4".encode() in result.stderr and b"'ZZ'" in result.stderr
+    assert b"Traceback" not in result.stderr and not (tmp_path / "b").exists()

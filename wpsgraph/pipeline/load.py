@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pyoxigraph import NamedNode, Quad, RdfFormat, Store, Triple, Variable, parse
+from pyoxigraph import NamedNode, Quad, QuerySolutions, RdfFormat, Store, Triple, Variable, parse
 
 from wpsgraph import inputs, resources
 from wpsgraph.errors import InputError
@@ -158,28 +158,34 @@ def schema_statement(q, names: Names) -> str | None:
     return None
 
 
+def _solutions(result) -> QuerySolutions:
+    """A SELECT query's rows (a query written here as SELECT gives nothing else)."""
+    assert isinstance(result, QuerySolutions)
+    return result
+
+
 def _refuse_schema_statements(store: Store, names: Names, files: dict) -> None:
     """The first statement of a data file that redefines the vocabulary, as an error (one query over the data, one
     lookup per ontology term)."""
-    onto = {Variable("onto"): names.ontology_graph}  # bound by the engine (substitution projects it)
-    rows = list(store.query(f"""
+    onto: dict = {Variable("onto"): names.ontology_graph}  # bound by the engine (substitution projects it)
+    rows = list(_solutions(store.query(f"""
         SELECT ?g ?s ?p ?o ?onto WHERE {{ GRAPH ?g {{ ?s ?p ?o }}
           FILTER(?g != ?onto)
           FILTER((STRSTARTS(STR(?p), "{OWL}") && ?p NOT IN (<{OWL}versionInfo>, <{OWL}deprecated>))
                  || ?p IN (<{RDFS}subClassOf>, <{RDFS}subPropertyOf>, <{RDFS}domain>, <{RDFS}range>)
                  || (?p = <{RDF}type> && isIRI(?o) && (STRSTARTS(STR(?o), "{OWL}") || STRSTARTS(STR(?o), "{RDFS}"))
-                     && ?o NOT IN (<{OWL}NamedIndividual>, <{OWL}Thing>))) }} LIMIT 1""", substitutions=onto))
+                     && ?o NOT IN (<{OWL}NamedIndividual>, <{OWL}Thing>))) }} LIMIT 1""", substitutions=onto)))
     terms = " ".join(sorted({str(q.subject) for q in store.quads_for_pattern(
         None, None, None, names.ontology_graph) if isinstance(q.subject, NamedNode)
         and q.subject.value.startswith(names.wps)}))  # each written by Oxigraph's serialiser
     if not rows and terms:
-        rows = list(store.query(f"SELECT ?g ?s ?p ?o ?onto WHERE {{ VALUES ?s {{ {terms} }} GRAPH ?g {{ ?s ?p ?o }} "
-                                "FILTER(?g != ?onto) } LIMIT 1", substitutions=onto))
+        rows = list(_solutions(store.query(f"SELECT ?g ?s ?p ?o ?onto WHERE {{ VALUES ?s {{ {terms} }} "
+                                           "GRAPH ?g { ?s ?p ?o } FILTER(?g != ?onto) } LIMIT 1", substitutions=onto)))
     if rows:
         row = rows[0]
         q = Quad(row["s"], row["p"], row["o"], row["g"])
         why = schema_statement(q, names) or "a schema statement"
-        raise InputError(files.get(q.graph_name, q.graph_name.value),
+        raise InputError(files.get(q.graph_name, str(getattr(q.graph_name, "value", q.graph_name))),
                          f"a data file must not redefine the vocabulary: {why} ({q.subject} {q.predicate} {q.object}); "
                          f"`wpsgraph validate` locates it")
 
@@ -282,7 +288,7 @@ def _mentioned_countries(staging: Store, names: Names, order: list[tuple[NamedNo
     query = f"""SELECT DISTINCT ?g ?c WHERE {{
         {{ GRAPH ?g {{ ?c ?p ?o }} }} UNION {{ GRAPH ?g {{ ?s ?p ?c }} }}
         FILTER(isIRI(?c) && STRSTARTS(STR(?c), "{prefix}")) }}"""
-    for row in staging.query(query):
+    for row in _solutions(staging.query(query)):
         code = row["c"].value[len(prefix):]
         i = rank.get(row["g"], len(order))
         if i < first.get(code, len(order) + 1):
@@ -291,8 +297,9 @@ def _mentioned_countries(staging: Store, names: Names, order: list[tuple[NamedNo
     if unknown:
         code = unknown[0]
         path = order[first[code]][1] if first[code] < len(order) else None
-        raise InputError(path, f"unknown country code {code!r}: use an ISO 3166-1 alpha-2 code such as country:MX",
-                         _line_of(path, "country/" + code) or _line_of(path, "country:" + code))
+        line = (_line_of(path, "country/" + code) or _line_of(path, "country:" + code)) if path is not None else None
+        raise InputError(str(path), f"unknown country code {code!r}: use an ISO 3166-1 alpha-2 code such as country:MX",
+                         line)
     return sorted(first)
 
 

@@ -130,10 +130,10 @@ def compile_rules(ontology: rdflib.Graph) -> Rules:
     for p, c in closed.subject_objects(RDFS.range):
         add(rules.ranges, p, c)
     for q, head in closed.subject_objects(OWL.propertyChainAxiom):
-        steps = list(rdflib.collection.Collection(closed, head))
-        if len(steps) != 2:
-            raise UnsupportedAxiom(f"property chain of length {len(steps)} on {q.n3()}")
-        rules.chains.append((steps[0], steps[1], q))
+        chain = list(rdflib.collection.Collection(closed, head))
+        if len(chain) != 2:
+            raise UnsupportedAxiom(f"property chain of length {len(chain)} on {q.n3()}")
+        rules.chains.append((chain[0], chain[1], q))
 
     # What one asserted edge of p entails about the same pair of nodes: a closure over sub-properties,
     # inverses and symmetry, computed once per property instead of once per triple.
@@ -311,8 +311,10 @@ def rules_for(loaded: Loaded, cache_dir: Path | None = None) -> Rules:
     if key in _COMPILED:   # one process builds the same ontology many times (tests, serve, publish)
         return _COMPILED[key]
     # the ontology as an rdflib graph (a fifth of a second) only when it is needed: for the slow key, or to compile
-    ontology = ontology_rdflib(loaded) if key is None else None
-    key = key or _cache_key(ontology)
+    ontology = None
+    if key is None:
+        ontology = ontology_rdflib(loaded)
+        key = _cache_key(ontology)
     if key in _COMPILED:
         return _COMPILED[key]
     cache = None
@@ -421,7 +423,7 @@ def materialise_sets(edges: dict, members: dict, rules: Rules) -> tuple[dict, di
     edges = defaultdict(set, edges)
     delta = {p: set(pairs) for p, pairs in edges.items() if pairs}
     while delta:
-        changed = defaultdict(set)
+        changed: defaultdict = defaultdict(set)
         for p, pairs in delta.items():
             changed[p] |= pairs
             for q, flipped in rules.implied.get(p, ()):
@@ -433,7 +435,7 @@ def materialise_sets(edges: dict, members: dict, rules: Rules) -> tuple[dict, di
                 if fresh:
                     edges[q] |= fresh
                     changed[q] |= fresh
-        nxt = defaultdict(set)
+        nxt: defaultdict = defaultdict(set)
         for q in rules.transitive:
             if changed.get(q):
                 fresh = _transitive_closure(edges[q]) - edges[q]
@@ -463,15 +465,15 @@ def materialise_sets(edges: dict, members: dict, rules: Rules) -> tuple[dict, di
 
     members = defaultdict(set, members)
     for p, classes in rules.domains.items():
-        pairs = edges.get(p)
-        if pairs:
-            subjects = {s for s, _ in pairs}
+        found = edges.get(p)
+        if found:
+            subjects = {s for s, _ in found}
             for c in classes:
                 members[c] |= subjects
     for p, classes in rules.ranges.items():
-        pairs = edges.get(p)
-        if pairs:
-            objects = {o for _, o in pairs if not is_literal(o)}
+        found = edges.get(p)
+        if found:
+            objects = {o for _, o in found if not is_literal(o)}
             for c in classes:
                 members[c] |= objects
     before = {c: set(nodes) for c, nodes in members.items()}
@@ -502,7 +504,7 @@ def _transitive_closure(pairs: set) -> set:
     for x, y in pairs:
         succ[x].add(y)
     reach: dict = {}
-    out = set()
+    out: set = set()
     for start in succ:
         if start in reach:
             continue
@@ -557,10 +559,11 @@ def _nt(term) -> str:
 
 def _read_pairs(store: ox.Store, predicate: str) -> set:
     """The (subject, object) pairs of one predicate over all graphs, as N-Triples text."""
-    text = store.query(f"CONSTRUCT {{ ?s {predicate} ?o }} WHERE {{ GRAPH ?g {{ ?s {predicate} ?o }} }}") \
-        .serialize(format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+    result = store.query(f"CONSTRUCT {{ ?s {predicate} ?o }} WHERE {{ GRAPH ?g {{ ?s {predicate} ?o }} }}")
+    assert isinstance(result, ox.QueryTriples)
+    text = (result.serialize(format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
     cut = len(predicate) + 2
-    pairs = set()
+    pairs: set = set()
     add = pairs.add
     # Interned: a node is one string however many statements name it (at a million triples, a third of the
     # reasoner's memory was copies of the same IRIs).
