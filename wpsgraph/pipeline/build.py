@@ -134,7 +134,8 @@ LARGE = 100_000  # asserted triples from which a build prints what it is doing b
 
 class _StoreWriter:
     """Writes the on-disk store, and the inferred triples as Turtle, in a background thread: the asserted graphs
-    at once, the inferred graph once the reasoner has written it (``inferred_ready``).
+    at once, the inferred graph once the reasoner has written it (``inferred_ready``). In a large build the Turtle
+    has a thread of its own, started when reasoning ends, so that it is not left waiting behind the store's loads.
 
     Oxigraph's ``dump`` and ``bulk_load`` release the GIL, so while the validator (Python) runs on one core the
     store is written on the other (``bulk_extend`` from an iterator would wait for the GIL at every quad).
