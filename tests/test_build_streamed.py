@@ -5,12 +5,14 @@ data and a synthetic file take the large path, in several slices and several dis
 
 from __future__ import annotations
 
+import signal
 import threading
 
 import pyoxigraph as ox
 import pytest
 
 from wpsgraph import resources
+from wpsgraph.namespaces import Names
 from wpsgraph.pipeline import build as build_module
 from wpsgraph.pipeline import reason as reason_module
 from wpsgraph.pipeline import synth
@@ -74,3 +76,42 @@ def test_a_streamed_build_that_fails_leaves_nothing(tmp_path, monkeypatch):
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == entries  # no staging folder left behind
     assert not [t for t in threading.enumerate() if t.name.startswith("wpsgraph-")]
+
+
+
+@pytest.mark.parametrize("large", [False, True])
+def test_an_interrupted_wait_for_the_writer_still_waits_when_abandoning(large, tmp_path, monkeypatch):
+    """Ctrl-C or SIGTERM (raised as KeyboardInterrupt) while the build waits for the store writer: the clean-up
+    that follows must wait for the writer too, or it removes the staging folder while files are still being
+    written into it, and some are left behind. (Python 3.11's ``Thread.join``, interrupted, marks a running
+    thread as stopped, so a second ``join`` returns at once.)"""
+    release, written = threading.Event(), threading.Event()
+    original = build_module.write_stable_turtle
+
+    def slow_turtle(*args):
+        release.wait(10)  # the writer busy in the staging folder
+        original(*args)
+        written.set()
+
+    monkeypatch.setattr(build_module, "write_stable_turtle", slow_turtle)
+    inferred = Names().inferred_graph
+    source = ox.Store()
+    source.add(ox.Quad(ox.NamedNode("http://example.org/a"), ox.NamedNode("http://example.org/p"),
+                       ox.Literal("x"), inferred))
+    writer = build_module._StoreWriter(tmp_path / STORE_DIR, source, inferred, tmp_path / "inferred.ttl", {},
+                                       whole=not large)
+    previous = signal.signal(signal.SIGUSR1, _raise_keyboard_interrupt)
+    try:
+        threading.Timer(0.3, signal.pthread_kill, (threading.main_thread().ident, signal.SIGUSR1)).start()
+        with pytest.raises(KeyboardInterrupt):
+            writer.finish()
+    finally:
+        signal.signal(signal.SIGUSR1, previous)
+    assert not written.is_set()
+    threading.Timer(0.5, release.set).start()
+    writer.abandon()
+    assert written.is_set()  # abandon returned only once the writer was done with the folder
+
+
+def _raise_keyboard_interrupt(_signum, _frame):
+    raise KeyboardInterrupt

@@ -108,21 +108,41 @@ def test_an_existing_folder_that_is_not_ours_is_refused(tmp_path):
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".home.")]
 
 
-def test_sigterm_during_a_build_cleans_up_and_keeps_the_old_build(tmp_path):
+@pytest.fixture(scope="module")
+def large_data(tmp_path_factory) -> Path:
+    """Enough synthetic data for the large build's path (the store written by background threads while the
+    build reasons and validates) and for a build long enough to be stopped at a chosen stage."""
+    path = tmp_path_factory.mktemp("large") / "synthetic.ttl"
+    assert subprocess.run(WPSGRAPH + ["synth", "--triples", "120000", "--out", str(path)], timeout=120,
+                          capture_output=True).returncode == 0
+    return path
+
+
+# Progress lines of the large build: SIGTERM while it reasons, while it validates, and while it waits for the
+# background writer to finish the on-disk store (the wait that, interrupted, once let the clean-up run early).
+STAGES = ["reason: OWL 2 RL", "validate: ", "write: dataset and report written"]
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_sigterm_during_a_build_cleans_up_and_keeps_the_old_build(stage, tmp_path, large_data):
     out = tmp_path / "build"
-    assert subprocess.run(WPSGRAPH + ["build", "--out", str(out), "--quiet"], timeout=300).returncode == 0
+    small = ["--data", str(FIXTURES / "valid" / "minimal.ttl")]
+    assert subprocess.run(WPSGRAPH + ["build", "--out", str(out), "--quiet"] + small, timeout=300).returncode == 0
     before = (out / "manifest.json").read_text()
-    # --full: the files are unchanged, so a plain build would find nothing to do and write nothing
-    process = subprocess.Popen(WPSGRAPH + ["build", "--out", str(out), "--quiet", "--full"], stderr=subprocess.PIPE,
-                               text=True)
-    deadline = time.monotonic() + 60
-    while not list(tmp_path.glob(".build.partial-*")) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    time.sleep(0.5)  # well into the build
-    process.send_signal(signal.SIGTERM)
-    _, errors = process.communicate(timeout=60)
-    assert process.returncode != 0 and "Traceback" not in errors
-    assert not list(tmp_path.glob(".build.partial-*"))  # the staging folder went with it
+    process = subprocess.Popen(WPSGRAPH + ["build", "--out", str(out), "--full", "--data", str(large_data)],
+                               stderr=subprocess.PIPE, text=True)
+    assert process.stderr is not None
+    seen = []
+    for line in process.stderr:  # the progress lines, until the stage begins
+        seen.append(line)
+        if line.startswith(stage):
+            process.send_signal(signal.SIGTERM)
+            break
+    errors = "".join(seen) + process.stderr.read()
+    process.wait(timeout=60)
+    assert any(line.startswith(stage) for line in seen), errors
+    assert process.returncode == 130 and "Traceback" not in errors, errors  # Ctrl-C's exit code
+    assert not [p.name for p in tmp_path.iterdir() if ".partial-" in p.name]  # the staging folder went with it
     assert (out / "manifest.json").read_text() == before
 
 

@@ -9,6 +9,7 @@ import shutil
 import sys
 import threading
 import time
+import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -155,66 +156,71 @@ class _StoreWriter:
         self.ordered = False  # the inferred graph can be dumped from the store as it is (``Reasoned.ordered``)
         self.cancelled = False
         self.error: BaseException | None = None
-        self.turtle: threading.Thread | None = None
-        self.thread = threading.Thread(target=self._run, name="wpsgraph-store-writer", daemon=True)
-        self.thread.start()
+        self.turtle: _Task | None = None
+        self.writer = _Task(self._run, "wpsgraph-store-writer")
 
     def _run(self):
         try:
             disk = ox.Store(str(self.path))
-            if self.whole:
-                # Small: every bulk load costs a tenth of a second however small it is (an SST file written and
-                # ingested), so the store goes in as one load once reasoning is done, not a load per graph.
-                self.ready.wait()
-                if self.cancelled:
-                    return
-                data = self.source.dump(format=ox.RdfFormat.N_QUADS) or b""
-                load_keeping_blank_nodes(disk, data, ox.RdfFormat.N_QUADS)
-            else:
-                # The asserted graphs in one load: a load per graph leaves small sorted runs across the whole key
-                # range, which make the final compaction take twice as long. The store is dumped whole: it holds
-                # the asserted graphs only until the reasoner loads the inferred one, and should the reasoner be that
-                # far already, what the dump holds of it is loaded again below (a quad loaded twice is one quad).
-                data = self.source.dump(format=ox.RdfFormat.N_QUADS) or b""
-                if self.cancelled:
-                    return
-                load_keeping_blank_nodes(disk, data, ox.RdfFormat.N_QUADS)
-                del data
-                # The inferred graph as the reasoner writes it, not dumped again afterwards, in a few large loads:
-                # each bulk load's sorted runs overlap the earlier ones', and RocksDB merges them at a cost that
-                # grows with their number (23 loads of 100,000 cost half as much again as one of 2.3 million).
-                pending: list = []
-                size = 0
-                while True:
-                    text = self.slices.get()
-                    if self.cancelled:
-                        break
-                    if text is not None:
-                        pending.append(text)
-                        size += len(text)
-                    if pending and (text is None or size >= _DISK_BATCH):
-                        data = b"".join(pending)
-                        pending.clear()
-                        size = 0
-                        load_keeping_blank_nodes(disk, data, ox.RdfFormat.N_TRIPLES, to_graph=self.inferred)
-                        del data
-                    if text is None:
-                        break
-                self.ready.wait()
-                if self.cancelled:
-                    return
-                if not self.streamed:  # owlrl reasoned: the graph is copied whole
-                    _copy_graph(self.source, disk, self.inferred)
-            if self.whole:
-                self._turtle()
-            # The graphs went in as separate bulk loads whose key ranges overlap; compacting them into one sorted
-            # run takes a second or two at a million triples and makes every later query about a third faster.
-            if not self.whole:
-                disk.optimize()
-            disk.flush()
-            del disk
+            try:
+                self._fill(disk)
+            finally:
+                del disk  # closed here, before the thread says it is done, whatever happened
         except BaseException as e:  # re-raised in the main thread by finish()
+            traceback.clear_frames(e.__traceback__)  # the traceback must not keep the store open
             self.error = e
+
+    def _fill(self, disk: ox.Store) -> None:
+        if self.whole:
+            # Small: every bulk load costs a tenth of a second however small it is (an SST file written and
+            # ingested), so the store goes in as one load once reasoning is done, not a load per graph.
+            self.ready.wait()
+            if self.cancelled:
+                return
+            data = self.source.dump(format=ox.RdfFormat.N_QUADS) or b""
+            load_keeping_blank_nodes(disk, data, ox.RdfFormat.N_QUADS)
+        else:
+            # The asserted graphs in one load: a load per graph leaves small sorted runs across the whole key
+            # range, which make the final compaction take twice as long. The store is dumped whole: it holds
+            # the asserted graphs only until the reasoner loads the inferred one, and should the reasoner be that
+            # far already, what the dump holds of it is loaded again below (a quad loaded twice is one quad).
+            data = self.source.dump(format=ox.RdfFormat.N_QUADS) or b""
+            if self.cancelled:
+                return
+            load_keeping_blank_nodes(disk, data, ox.RdfFormat.N_QUADS)
+            del data
+            # The inferred graph as the reasoner writes it, not dumped again afterwards, in a few large loads:
+            # each bulk load's sorted runs overlap the earlier ones', and RocksDB merges them at a cost that
+            # grows with their number (23 loads of 100,000 cost half as much again as one of 2.3 million).
+            pending: list = []
+            size = 0
+            while True:
+                text = self.slices.get()
+                if self.cancelled:
+                    break
+                if text is not None:
+                    pending.append(text)
+                    size += len(text)
+                if pending and (text is None or size >= _DISK_BATCH):
+                    data = b"".join(pending)
+                    pending.clear()
+                    size = 0
+                    load_keeping_blank_nodes(disk, data, ox.RdfFormat.N_TRIPLES, to_graph=self.inferred)
+                    del data
+                if text is None:
+                    break
+            self.ready.wait()
+            if self.cancelled:
+                return
+            if not self.streamed:  # owlrl reasoned: the graph is copied whole
+                _copy_graph(self.source, disk, self.inferred)
+        if self.whole:
+            self._turtle()
+        # The graphs went in as separate bulk loads whose key ranges overlap; compacting them into one sorted
+        # run takes a second or two at a million triples and makes every later query about a third faster.
+        if not self.whole:
+            disk.optimize()
+        disk.flush()
 
     def _turtle(self):
         """The inferred graph's Turtle, from the in-memory store: reading 2M statements back from the on-disk one
@@ -232,7 +238,7 @@ class _StoreWriter:
 
     def _put(self, item) -> bool:
         """Queue ``item`` unless the writer has stopped (it would never take it)."""
-        while self.thread.is_alive():
+        while not self.writer.done.is_set():
             try:
                 self.slices.put(item, timeout=0.5)
                 return True
@@ -249,15 +255,12 @@ class _StoreWriter:
             if not self.whole and not self.cancelled:
                 # Large: the Turtle is written at once, on its own thread (``Store.dump`` releases the GIL), while
                 # the on-disk store is still loading, rather than after it.
-                self.turtle = threading.Thread(target=self._turtle, name="wpsgraph-inferred-turtle", daemon=True)
-                self.turtle.start()
+                self.turtle = _Task(self._turtle, "wpsgraph-inferred-turtle")
         self.ready.set()
 
     def finish(self):
         self.inferred_ready()
-        self.thread.join()
-        if self.turtle is not None:
-            self.turtle.join()
+        self._wait()
         if self.error is not None:
             raise self.error
 
@@ -266,9 +269,34 @@ class _StoreWriter:
         while not self.slices.empty():  # a reasoner blocked on a full queue is gone; the writer stops at once
             self.slices.get_nowait()
         self.inferred_ready()
-        self.thread.join()
-        if self.turtle is not None:  # before the staging folder it writes into is removed
-            self.turtle.join()
+        self._wait()  # before the staging folder they write into is removed
+
+    def _wait(self):
+        self.writer.wait()
+        if self.turtle is not None:
+            self.turtle.wait()
+
+
+class _Task:
+    """``target`` on a daemon thread, waited for by an event set when it returns rather than by ``Thread.join``
+    alone: a join that Ctrl-C or SIGTERM interrupts marks the thread as stopped while it still runs (Python 3.11),
+    so the clean-up's join would return at once, with files still being written into the folder it removes."""
+
+    def __init__(self, target: Callable[[], None], name: str):
+        self.done = threading.Event()
+
+        def run():
+            try:
+                target()
+            finally:
+                self.done.set()
+
+        self.thread = threading.Thread(target=run, name=name, daemon=True)
+        self.thread.start()
+
+    def wait(self) -> None:
+        self.done.wait()
+        self.thread.join()  # it has returned: this only lets the thread end
 
 
 _DISK_BATCH = 100_000_000  # bytes of N-Triples per bulk load of the inferred graph into the on-disk store
