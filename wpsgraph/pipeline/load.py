@@ -158,6 +158,29 @@ def schema_statement(q, names: Names) -> str | None:
     return None
 
 
+_SCHEMA_PATTERN = f"""GRAPH ?g {{ ?s ?p ?o }}
+    FILTER(?g != ?onto)
+    FILTER((STRSTARTS(STR(?p), "{OWL}") && ?p NOT IN (<{OWL}versionInfo>, <{OWL}deprecated>))
+           || ?p IN (<{RDFS}subClassOf>, <{RDFS}subPropertyOf>, <{RDFS}domain>, <{RDFS}range>)
+           || (?p = <{RDF}type> && isIRI(?o) && (STRSTARTS(STR(?o), "{OWL}") || STRSTARTS(STR(?o), "{RDFS}"))
+               && ?o NOT IN (<{OWL}NamedIndividual>, <{OWL}Thing>)))"""
+
+
+def first_schema_axiom(store: Store, names: Names) -> Quad | None:
+    """A schema axiom or vocabulary declaration in a graph other than the ontology's (of those ``schema_statement``
+    explains; one query). ``load`` refuses them; the reasoner asks again of a store changed since, and sends such a
+    store to owlrl."""
+    rows = _solutions(store.query(f"SELECT ?g ?s ?p ?o ?onto WHERE {{ {_SCHEMA_PATTERN} }} LIMIT 1",
+                                  substitutions=_ontology_binding(names)))
+    row = next(iter(rows), None)
+    return None if row is None else Quad(row["s"], row["p"], row["o"], row["g"])
+
+
+def _ontology_binding(names: Names) -> dict:
+    """?onto bound to the ontology graph by the engine (a substitution projects it), not pasted into the text."""
+    return {Variable("onto"): names.ontology_graph}
+
+
 def _solutions(result) -> QuerySolutions:
     """A SELECT query's rows (a query written here as SELECT gives nothing else)."""
     assert isinstance(result, QuerySolutions)
@@ -167,23 +190,18 @@ def _solutions(result) -> QuerySolutions:
 def _refuse_schema_statements(store: Store, names: Names, files: dict) -> None:
     """The first statement of a data file that redefines the vocabulary, as an error (one query over the data, one
     lookup per ontology term)."""
-    onto: dict = {Variable("onto"): names.ontology_graph}  # bound by the engine (substitution projects it)
-    rows = list(_solutions(store.query(f"""
-        SELECT ?g ?s ?p ?o ?onto WHERE {{ GRAPH ?g {{ ?s ?p ?o }}
-          FILTER(?g != ?onto)
-          FILTER((STRSTARTS(STR(?p), "{OWL}") && ?p NOT IN (<{OWL}versionInfo>, <{OWL}deprecated>))
-                 || ?p IN (<{RDFS}subClassOf>, <{RDFS}subPropertyOf>, <{RDFS}domain>, <{RDFS}range>)
-                 || (?p = <{RDF}type> && isIRI(?o) && (STRSTARTS(STR(?o), "{OWL}") || STRSTARTS(STR(?o), "{RDFS}"))
-                     && ?o NOT IN (<{OWL}NamedIndividual>, <{OWL}Thing>))) }} LIMIT 1""", substitutions=onto)))
+    found = first_schema_axiom(store, names)
     terms = " ".join(sorted({str(q.subject) for q in store.quads_for_pattern(
         None, None, None, names.ontology_graph) if isinstance(q.subject, NamedNode)
         and q.subject.value.startswith(names.wps)}))  # each written by Oxigraph's serialiser
-    if not rows and terms:
+    if found is None and terms:
         rows = list(_solutions(store.query(f"SELECT ?g ?s ?p ?o ?onto WHERE {{ VALUES ?s {{ {terms} }} "
-                                           "GRAPH ?g { ?s ?p ?o } FILTER(?g != ?onto) } LIMIT 1", substitutions=onto)))
-    if rows:
-        row = rows[0]
-        q = Quad(row["s"], row["p"], row["o"], row["g"])
+                                           "GRAPH ?g { ?s ?p ?o } FILTER(?g != ?onto) } LIMIT 1",
+                                           substitutions=_ontology_binding(names))))
+        if rows:
+            found = Quad(rows[0]["s"], rows[0]["p"], rows[0]["o"], rows[0]["g"])
+    if found is not None:
+        q = found
         why = schema_statement(q, names) or "a schema statement"
         raise InputError(files.get(q.graph_name, str(getattr(q.graph_name, "value", q.graph_name))),
                          f"a data file must not redefine the vocabulary: {why} ({q.subject} {q.predicate} {q.object}); "

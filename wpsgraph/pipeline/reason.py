@@ -32,7 +32,7 @@ from rdflib import OWL, RDF, RDFS
 
 from wpsgraph import namespaces as nsmod
 from wpsgraph.bulk import load_keeping_blank_nodes
-from wpsgraph.pipeline.load import Loaded
+from wpsgraph.pipeline.load import Loaded, first_schema_axiom
 from wpsgraph.terms import from_rdflib, rdflib_graph, to_rdflib
 
 # OWL vocabulary the compiled rules implement, or that carries no entailment under OWL RL (annotations, headers).
@@ -401,13 +401,7 @@ def rules_from_json(text: str, key: str) -> Rules:
 def _schema_in_data(loaded: Loaded) -> bool:
     """Whether a data graph says something the TBox compilation would miss (OWL or RDFS schema statements; the
     annotations ``load`` lets through, owl:versionInfo and owl:deprecated, entail nothing)."""
-    return bool(loaded.store.query(f"""
-        ASK {{ GRAPH ?g {{ ?s ?p ?o }}
-          FILTER(?g != <{loaded.names.ontology_graph.value}>)
-          FILTER((STRSTARTS(STR(?p), "{nsmod.OWL}") && ?p NOT IN (<{OWL.versionInfo}>, <{OWL.deprecated}>))
-                 || ?p IN (<{RDFS.subClassOf}>, <{RDFS.subPropertyOf}>, <{RDFS.domain}>, <{RDFS.range}>)
-                 || (?p = <{RDF.type}> && STRSTARTS(STR(?o), "{nsmod.OWL}")
-                     && ?o NOT IN (<{OWL.NamedIndividual}>, <{OWL.Thing}>))) }}"""))
+    return first_schema_axiom(loaded.store, loaded.names) is not None
 
 
 def materialise_sets(edges: dict, members: dict, rules: Rules) -> tuple[dict, dict]:
