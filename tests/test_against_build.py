@@ -270,3 +270,29 @@ def test_shapes_are_checked_against_shacl_for_shacl_once_per_content(tmp_path, m
     with pytest.raises(Exception, match="SHACL for SHACL"):
         engines.compiled_shapes([shapes])
     assert len(checked) == 2
+
+
+def test_a_first_run_takes_the_builds_compiled_rules(shipped_build, monkeypatch):
+    """With no cache at all (a contributor's first run against a downloaded build), the ontology is not closed
+    again: the rules the build wrote into incremental.json are taken, and the results are those of rules
+    compiled afresh. Rules written for another ontology or another version of the code are not taken."""
+    from wpsgraph.pipeline import reason as reason_module
+
+    path = _fixture_files()[0]
+    compile_rules = reason_module.compile_rules
+    monkeypatch.setattr(reason_module, "_COMPILED", {})
+    compiled = command.run([path], db=shipped_build, use_cache=False)
+
+    def refuse(_ontology):
+        raise AssertionError("the ontology was compiled again")
+
+    monkeypatch.setattr(reason_module, "_COMPILED", {})
+    monkeypatch.setattr(reason_module, "compile_rules", refuse)
+    taken = command.run([path], db=shipped_build, use_cache=False)
+    assert by_focus(taken.findings) == by_focus(compiled.findings) and taken.findings
+
+    monkeypatch.setattr(reason_module, "_COMPILED", {})
+    monkeypatch.setattr(reason_module, "_tree_key", lambda _quads: "tree-another-version")
+    with pytest.raises(AssertionError, match="compiled again"):
+        command.run([path], db=shipped_build, use_cache=False)
+    monkeypatch.setattr(reason_module, "compile_rules", compile_rules)

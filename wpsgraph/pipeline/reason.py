@@ -60,6 +60,7 @@ class Rules:
     chains: list = field(default_factory=list)            # (p1, p2, q): x p1 y, y p2 z => x q z
     domains: dict = field(default_factory=dict)           # property -> set of classes
     ranges: dict = field(default_factory=dict)
+    key: str = ""  # the ontology's and the code's key (``rules_for``): rules written out are read back only for it
 
     @property
     def properties(self) -> set:
@@ -303,10 +304,11 @@ _COMPILED: dict[str, Rules] = {}
 _FORMAT = 1
 
 
-def rules_for(loaded: Loaded, cache_dir: Path | None = None) -> Rules:
+def rules_for(loaded: Loaded, cache_dir: Path | None = None, offered: dict | None = None) -> Rules:
     """Compiled rules for the loaded ontology, cached on disk by the ontology's content and the versions of the
     code (closing the ontology takes seconds). The cache is JSON holding RDF terms as N-Triples text, read back by
-    a parser: it cannot run code, and an entry that does not read back whole is rebuilt, never trusted."""
+    a parser: it cannot run code, and an entry that does not read back whole is rebuilt, never trusted.
+    ``offered``: rules written by a build (``rules_doc``), taken if they are for the same key."""
     key = _tree_key(loaded.store.quads_for_pattern(None, None, None, loaded.names.ontology_graph))
     if key in _COMPILED:   # one process builds the same ontology many times (tests, serve, publish)
         return _COMPILED[key]
@@ -317,32 +319,43 @@ def rules_for(loaded: Loaded, cache_dir: Path | None = None) -> Rules:
         key = _cache_key(ontology)
     if key in _COMPILED:
         return _COMPILED[key]
-    cache = None
-    if cache_dir is not None:
-        cache = Path(cache_dir) / f"rules-{key}.json"
-        if cache.exists():
+    cache = Path(cache_dir) / f"rules-{key}.json" if cache_dir is not None else None
+    for doc in (_read_json(cache), offered):
+        if doc is not None:
             try:
-                _COMPILED[key] = rules_from_json(cache.read_text(encoding="utf-8"), key)
-                return _COMPILED[key]
-            except (OSError, ValueError, KeyError, TypeError, SyntaxError, UnicodeDecodeError):
+                _COMPILED[key] = rules_from_doc(doc, key)
+                break
+            except (ValueError, KeyError, TypeError, AttributeError, SyntaxError):
                 pass  # a stale, partial or tampered entry: rebuilt below
-    rules = compile_rules(ontology if ontology is not None else ontology_rdflib(loaded))
-    _COMPILED[key] = rules
-    if cache is not None:
+    if key not in _COMPILED:
+        _COMPILED[key] = compile_rules(ontology if ontology is not None else ontology_rdflib(loaded))
+        _COMPILED[key].key = key
+    rules = _COMPILED[key]
+    if cache is not None and not cache.exists():
         from wpsgraph.folders import OutputError, atomic_write
 
         try:  # a reader sees a whole entry or none
             cache.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(cache, rules_to_json(rules, key))
+            atomic_write(cache, json.dumps(rules_doc(rules)))
         except (OSError, OutputError):
             pass  # an unwritable cache only costs time
     return rules
 
 
-def rules_to_json(rules: Rules, key: str) -> str:
+def _read_json(path: Path | None):
+    if path is None or not path.exists():
+        return None
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, UnicodeDecodeError):
+        return None
+
+
+def rules_doc(rules: Rules) -> dict:
+    """The rules as JSON-ready data, terms as N-Triples text, with their key."""
     t = _nt
-    return json.dumps({
-        "format": _FORMAT, "key": key,
+    return {
+        "format": _FORMAT, "key": rules.key,
         "tbox": [[t(s), t(p), t(o)] for s, p, o in rules.tbox],
         "superclasses": {t(c): sorted(t(d) for d in ds) for c, ds in rules.superclasses.items()},
         "implied": {t(p): sorted([t(q), f] for q, f in qs) for p, qs in rules.implied.items()},
@@ -350,13 +363,12 @@ def rules_to_json(rules: Rules, key: str) -> str:
         "chains": [[t(a), t(b), t(c)] for a, b, c in rules.chains],
         "domains": {t(p): sorted(t(c) for c in cs) for p, cs in rules.domains.items()},
         "ranges": {t(p): sorted(t(c) for c in cs) for p, cs in rules.ranges.items()},
-    })
+    }
 
 
-def rules_from_json(text: str, key: str) -> Rules:
-    """Rules read back from ``rules_to_json``; ValueError (or KeyError, TypeError, SyntaxError) if the text is not
-    a whole entry for ``key``."""
-    doc = json.loads(text)
+def rules_from_doc(doc: dict, key: str) -> Rules:
+    """Rules read back from ``rules_doc``; ValueError (or KeyError, TypeError, AttributeError, SyntaxError) if
+    ``doc`` is not a whole entry for ``key``."""
     if doc.get("format") != _FORMAT or doc.get("key") != key:
         raise ValueError("another key or format")
     texts: list[str] = []
@@ -395,6 +407,7 @@ def rules_from_json(text: str, key: str) -> Rules:
         chains=[tuple(map(term, chain)) for chain in chains],
         domains={term(p): {term(c) for c in cs} for p, cs in domains.items()},
         ranges={term(p): {term(c) for c in cs} for p, cs in ranges.items()},
+        key=key,
     )
 
 

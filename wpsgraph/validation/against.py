@@ -54,6 +54,15 @@ class Build:
         self.store = open_store(folder)
         self.folder = folder
 
+    def compiled_rules(self) -> dict | None:
+        """The compiled OWL RL rules the build wrote (``reason.rules_doc``), if any: ``rules_for`` takes them only
+        for the key of the ontology and code it is given, so a build of another version is not trusted."""
+        from wpsgraph.pipeline.build import OUTPUTS
+        from wpsgraph.pipeline.incremental.state import read_state
+
+        rules = read_state(self.folder / OUTPUTS["incremental"]).get("rules")
+        return rules if isinstance(rules, dict) else None
+
     def key(self) -> str:
         """What identifies this build's content for caches: its folder, manifest and the files of its store (a
         rebuild or an update writes new ones)."""
@@ -227,7 +236,7 @@ def entailments(build: Build, new_quads: list, cache, ontology_quads: list | Non
     small = ox.Store()
     small.extend(build.quads(None, None, None, names.ontology_graph) if ontology_quads is None else ontology_quads)
     ontology = Loaded(small, names, {names.ontology_graph: None})
-    rules = rules_for(ontology, cache)
+    rules = rules_for(ontology, cache, offered=build.compiled_rules())  # the build's own: no ontology to close
     transitive = {ox.NamedNode(str(p)) for p in rules.transitive}
     second: dict = {}   # p1 -> [p2] of chains p1/p2
     first: dict = {}    # p2 -> [p1]

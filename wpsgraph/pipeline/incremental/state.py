@@ -1,8 +1,8 @@
 """``incremental.json``: what an update needs besides the previous build's store.
 
-The compiled OWL RL rules of ``reason`` (``rules.TermRules``) and the shapes' read patterns
-(``patterns.read_patterns``). A full build writes them and each update rewrites them, so that an update compiles
-neither the ontology nor the shapes again. Terms are kept as their N-Triples text.
+The compiled OWL RL rules of ``reason`` (as ``reason.rules_doc`` writes them, with their key) and the shapes' read
+patterns (``patterns.read_patterns``). A full build writes them and each update rewrites them, so that neither an
+update nor ``validate --db`` compiles the ontology or the shapes again. Terms are kept as their N-Triples text.
 """
 
 from __future__ import annotations
@@ -18,12 +18,7 @@ from wpsgraph.folders import OutputError, atomic_write
 from wpsgraph.namespaces import Names
 from wpsgraph.pipeline.incremental.patterns import read_patterns
 from wpsgraph.pipeline.incremental.plan import FORMAT, fixed_inputs
-from wpsgraph.pipeline.incremental.rules import TermRules, indexed, term_rules
-from wpsgraph.pipeline.reason import Rules
-
-
-def _text(term) -> str:
-    return str(term)  # N-Triples
+from wpsgraph.pipeline.reason import Rules, rules_doc
 
 
 def _term(text: str):
@@ -32,25 +27,6 @@ def _term(text: str):
     if text.startswith("_:"):
         return ox.BlankNode(text[2:])
     return next(iter(ox.parse(f"<x:s> <x:p> {text} .", format=ox.RdfFormat.N_TRIPLES))).object
-
-
-def _rules_json(r: TermRules) -> dict:
-    t = _text
-    return {
-        "implied": [[t(p), t(q), f] for p, qs in r.implied.items() for q, f in qs],
-        "transitive": sorted(t(p) for p in r.transitive),
-        "chains": [[t(p1), t(p2), t(q)] for q, pairs in r.chains_head.items() for p1, p2 in pairs],
-        "domains": {t(p): sorted(t(c) for c in cs) for p, cs in r.domains.items()},
-        "ranges": {t(p): sorted(t(c) for c in cs) for p, cs in r.ranges.items()},
-        "superclasses": {t(c): sorted(t(d) for d in ds) for c, ds in r.superclasses.items()},
-        "props": sorted(t(p) for p in r.props),
-        "tbox": sorted([t(s), t(p), t(o)] for s, p, o in r.tbox),
-    }
-
-
-def rules_from_json(d: dict) -> TermRules:
-    return indexed(_term, d["implied"], d["transitive"], d["chains"], d["domains"], d["ranges"],
-                    d["superclasses"], d["props"], d["tbox"])
 
 
 def _patterns_json(patterns: set) -> list:
@@ -65,10 +41,9 @@ def _patterns_from_json(data: list) -> set:
             for targets, steps in data}
 
 
-def write_state(path: Path, rules: Rules | TermRules, patterns: set | None = None) -> None:
+def write_state(path: Path, rules: Rules, patterns: set | None = None) -> None:
     """What an update of this build needs besides the store (the build writes it; each update rewrites it)."""
-    rules = rules if isinstance(rules, TermRules) else term_rules(rules)
-    state: dict = {"format": FORMAT, "rules": _rules_json(rules)}
+    state: dict = {"format": FORMAT, "rules": rules_doc(rules)}
     if patterns is not None:
         state["patterns"] = _patterns_json(patterns)
     path.write_text(json.dumps(state), encoding="utf-8")

@@ -27,7 +27,7 @@ from wpsgraph.pipeline.incremental.patterns import Unbounded
 from wpsgraph.pipeline.incremental.plan import FullBuild, Plan, inputs_record, plan
 from wpsgraph.pipeline.incremental.reports import merge_reports, old_foci, summary_finding
 from wpsgraph.pipeline.incremental.rules import term_rules
-from wpsgraph.pipeline.incremental.state import read_state, rules_from_json, shape_patterns, write_state
+from wpsgraph.pipeline.incremental.state import read_state, shape_patterns, write_state
 from wpsgraph.pipeline.load import Loaded, country_graph_quads, load
 from wpsgraph.pipeline.reason import _schema_in_data, rules_for
 from wpsgraph.validation.findings import Report, term_text
@@ -83,8 +83,8 @@ def update(p: Plan, say: Callable[[str], None], cache_dir: Path | None = None):
             new_graphs[names.graph_iri("reference", "countries")] = {
                 (q.subject, q.predicate, q.object) for q in country_graph_quads(codes, names)}
             state = read_state(out / OUTPUTS["incremental"])
-            rules = rules_from_json(state["rules"]) if "rules" in state else \
-                term_rules(rules_for(Loaded(store, names), cache_dir))
+            compiled = rules_for(Loaded(store, names), cache_dir, offered=state.get("rules"))
+            rules = term_rules(compiled)
 
         with _timed(timings, "reason"):
             delta = maintain(store, names, rules, new_graphs)
@@ -113,7 +113,7 @@ def update(p: Plan, say: Callable[[str], None], cache_dir: Path | None = None):
             counts = _counts(p, graphs, new_graphs, delta)
         manifest = _manifest(p, graphs, codes, counts, timings, focus)
         (tmp / OUTPUTS["manifest"]).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
-        write_state(tmp / OUTPUTS["incremental"], rules, patterns)
+        write_state(tmp / OUTPUTS["incremental"], compiled, patterns)
         del store
         _swap(tmp, out)
         say(f"write: {out} updated ({timings['write']:.2f} s)")
