@@ -320,18 +320,19 @@ def rules_for(loaded: Loaded, cache_dir: Path | None = None, offered: dict | Non
     if key in _COMPILED:
         return _COMPILED[key]
     cache = Path(cache_dir) / f"rules-{key}.json" if cache_dir is not None else None
+    rules = None
     for doc in (_read_json(cache), offered):
-        if doc is not None:
+        if doc is not None and rules is None:
             try:
-                _COMPILED[key] = rules_from_doc(doc, key)
-                break
+                rules = rules_from_doc(doc, key)
+                cached = doc is not offered
             except (ValueError, KeyError, TypeError, AttributeError, SyntaxError):
                 pass  # a stale, partial or tampered entry: rebuilt below
-    if key not in _COMPILED:
-        _COMPILED[key] = compile_rules(ontology if ontology is not None else ontology_rdflib(loaded))
-        _COMPILED[key].key = key
-    rules = _COMPILED[key]
-    if cache is not None and not cache.exists():
+    if rules is None:
+        rules = compile_rules(ontology if ontology is not None else ontology_rdflib(loaded))
+        rules.key, cached = key, False
+    _COMPILED[key] = rules
+    if cache is not None and not cached:
         from wpsgraph.folders import OutputError, atomic_write
 
         try:  # a reader sees a whole entry or none
