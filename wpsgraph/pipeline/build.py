@@ -216,9 +216,9 @@ class _StoreWriter:
                 _copy_graph(self.source, disk, self.inferred)
         if self.whole:
             self._turtle()
-        # The graphs went in as separate bulk loads whose key ranges overlap; compacting them into one sorted
-        # run takes a second or two at a million triples and makes every later query about a third faster.
-        if not self.whole:
+        else:
+            # The graphs went in as separate bulk loads whose key ranges overlap; compacting them into one sorted
+            # run takes a second or two at a million triples and makes every later query about a third faster.
             disk.optimize()
         disk.flush()
 

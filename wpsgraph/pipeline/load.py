@@ -201,11 +201,10 @@ def _refuse_schema_statements(store: Store, names: Names, files: dict) -> None:
         if rows:
             found = Quad(rows[0]["s"], rows[0]["p"], rows[0]["o"], rows[0]["g"])
     if found is not None:
-        q = found
-        why = schema_statement(q, names) or "a schema statement"
-        raise InputError(files.get(q.graph_name, str(getattr(q.graph_name, "value", q.graph_name))),
-                         f"a data file must not redefine the vocabulary: {why} ({q.subject} {q.predicate} {q.object}); "
-                         f"`wpsgraph validate` locates it")
+        why = schema_statement(found, names) or "a schema statement"
+        raise InputError(files.get(found.graph_name, str(getattr(found.graph_name, "value", found.graph_name))),
+                         f"a data file must not redefine the vocabulary: {why} "
+                         f"({found.subject} {found.predicate} {found.object}); `wpsgraph validate` locates it")
 
 
 def default_data_files() -> list[Path]:

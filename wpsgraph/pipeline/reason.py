@@ -17,6 +17,7 @@ made per quad. ``materialise`` is the same fixpoint followed triple by triple, k
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import sys
@@ -320,17 +321,15 @@ def rules_for(loaded: Loaded, cache_dir: Path | None = None, offered: dict | Non
     if key in _COMPILED:
         return _COMPILED[key]
     cache = Path(cache_dir) / f"rules-{key}.json" if cache_dir is not None else None
-    rules = None
-    for doc in (_read_json(cache), offered):
-        if doc is not None and rules is None:
-            try:
-                rules = rules_from_doc(doc, key)
-                cached = doc is not offered
-            except (ValueError, KeyError, TypeError, AttributeError, SyntaxError):
-                pass  # a stale, partial or tampered entry: rebuilt below
+    rules, cached = None, False
+    for doc, in_cache in ((_read_json(cache), True), (offered, False)):
+        if rules is None and doc is not None:
+            # a stale, partial or tampered entry is passed over: rebuilt below
+            with contextlib.suppress(ValueError, KeyError, TypeError, AttributeError, SyntaxError):
+                rules, cached = rules_from_doc(doc, key), in_cache
     if rules is None:
         rules = compile_rules(ontology if ontology is not None else ontology_rdflib(loaded))
-        rules.key, cached = key, False
+        rules.key = key
     _COMPILED[key] = rules
     if cache is not None and not cached:
         from wpsgraph.folders import OutputError, atomic_write
