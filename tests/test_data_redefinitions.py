@@ -51,6 +51,21 @@ def test_build_refuses_a_redefinition(tmp_path):
         load(resources.reference_files() + [path])
 
 
+def test_a_redefinition_is_reported_before_an_unknown_country_code(tmp_path):
+    # load makes both checks at once, on two threads: which error comes first must not depend on which ends first
+    country = '@prefix country: <https://w3id.org/wpsgraph/id/country/> .\norganisation:x wps:basedIn country:QQ .\n'
+    both = tmp_path / "both.ttl"
+    both.write_text(PREFIXES + country + REDEFINITIONS["subclass"][0] + "\n", encoding="utf-8")
+    only_country = tmp_path / "country.ttl"
+    only_country.write_text(PREFIXES + country, encoding="utf-8")
+    for _ in range(5):
+        with pytest.raises(InputError, match="must not redefine the vocabulary"):
+            load([both])
+        with pytest.raises(InputError, match="unknown country code 'QQ'") as error:
+            load([only_country])
+        assert error.value.line == 6
+
+
 def test_relative_iri_without_base_is_an_error(tmp_path):
     path = tmp_path / "relative.ttl"
     path.write_text(PREFIXES + "<fixture-thing> a wps:Event .\n", encoding="utf-8")

@@ -101,6 +101,11 @@ class Names:
     def inferred_graph(self) -> NamedNode:
         return self.graph_iri("inferred")
 
+    @property
+    def countries_graph(self) -> NamedNode:
+        """The reference graph ``load`` generates from pycountry for the countries the files mention."""
+        return self.graph_iri("reference", "countries")
+
     def prefixes(self) -> dict[str, str]:
         """Prefixes every canned query may use without declaring them."""
         ids = {k: self.id + k + "/" for k in (

@@ -8,6 +8,7 @@ only a non-default base needs the terms rewritten in Python.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -270,6 +271,7 @@ def load(data_files: Sequence[Path] | None = None, names: Names | None = None,
     Every file is parsed before anything is written, so a bad file leaves the store untouched: files are parsed
     by Oxigraph into an in-memory staging store (the store itself when none is given), copied into ``store``
     only once all of them have parsed.
+
     """
     names = names or Names()
     files = list(resources.ontology_files()) + list(default_data_files() if data_files is None else data_files)
@@ -277,8 +279,7 @@ def load(data_files: Sequence[Path] | None = None, names: Names | None = None,
     staging = Store()
     for graph, path in order:
         _load_file(staging, path, graph, names)
-    _refuse_schema_statements(staging, names, dict(order))
-    codes = _mentioned_countries(staging, names, order)
+    codes = _checked(staging, names, order)
     countries_quads = country_graph_quads(codes, names)
     if store is None:
         store = staging
@@ -293,8 +294,35 @@ def load(data_files: Sequence[Path] | None = None, names: Names | None = None,
     loaded = Loaded(store, names, countries=codes)
     for graph, path in order:
         loaded.graphs.setdefault(graph, path)
-    loaded.graphs[names.graph_iri("reference", "countries")] = None
+    loaded.graphs[names.countries_graph] = None
     return loaded
+
+
+def _checked(staging: Store, names: Names, order: list[tuple[NamedNode, Path]]) -> list[str]:
+    """The checks over every parsed statement: no schema statement in a data file, no unknown country code; the
+    codes mentioned. Each is a full scan, and Oxigraph runs queries without the GIL, so the schema scan has a
+    thread of its own; its error still comes first, as when they ran one after the other."""
+    schema_error: list[BaseException] = []
+
+    def schema() -> None:
+        try:
+            _refuse_schema_statements(staging, names, dict(order))
+        except BaseException as e:  # raised below, in the caller's thread
+            schema_error.append(e)
+
+    thread = threading.Thread(target=schema, name="wpsgraph-schema-check", daemon=True)
+    thread.start()
+    try:
+        codes = _mentioned_countries(staging, names, order)
+    except InputError:
+        thread.join()
+        if schema_error:
+            raise schema_error[0] from None
+        raise
+    thread.join()
+    if schema_error:
+        raise schema_error[0]
+    return codes
 
 
 def _mentioned_countries(staging: Store, names: Names, order: list[tuple[NamedNode, Path]]) -> list[str]:
@@ -327,7 +355,7 @@ def _country_quads(staging: Store, names: Names, order: list[tuple[NamedNode, Pa
 
 def country_graph_quads(codes: list[str], names: Names) -> list[Quad]:
     """The generated reference graph describing the countries ``codes`` (and their regions), from pycountry."""
-    graph = names.graph_iri("reference", "countries")
+    graph = names.countries_graph
     quads = countries.source_quads(names, graph) + regions.source_quads(names, graph)
     for code in sorted(codes):
         quads += countries.country_quads(code, names, graph)

@@ -289,7 +289,7 @@ def _add(base: Loaded, files: list[Path], parsed: dict, names: Names, cache):
     staging = ox.Store()
     for path in files:
         staging.extend(parsed[path])
-    countries = names.graph_iri("reference", "countries")
+    countries = names.countries_graph
     before = {(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, countries)}
     try:
         store.extend(load_module._country_quads(staging, names, [(graph_for(p, names), p) for p in files]))

@@ -80,7 +80,7 @@ def update(p: Plan, say: Callable[[str], None], cache_dir: Path | None = None):
             ox.Store.read_only(str(out / STORE_DIR)).backup(str(tmp / STORE_DIR))
             store = ox.Store(str(tmp / STORE_DIR))
             codes = _countries(store, p, loaded)
-            new_graphs[names.graph_iri("reference", "countries")] = {
+            new_graphs[names.countries_graph] = {
                 (q.subject, q.predicate, q.object) for q in country_graph_quads(codes, names)}
             state = read_state(out / OUTPUTS["incremental"])
             compiled = rules_for(Loaded(store, names), cache_dir, offered=state.get("rules"))
@@ -150,7 +150,7 @@ def _countries(store: ox.Store, p: Plan, loaded: Loaded) -> list:
     a graph that is not replaced."""
     names = p.names
     codes = set(loaded.countries)
-    replaced = set(p.changed) | {names.graph_iri("reference", "countries"), names.inferred_graph}
+    replaced = set(p.changed) | {names.countries_graph, names.inferred_graph}
     prefix = names.id + "country/"
     kept = [g for g in store.named_graphs() if g not in replaced]
     for code in p.manifest["inputs"]["countries"]:
@@ -186,7 +186,7 @@ def _graphs(p: Plan) -> dict:
     """Graph -> its file (None when generated) of the build after the update, in load order."""
     graphs: dict = {p.names.ontology_graph: next(iter(resources.ontology_files()), None)}
     graphs.update(dict(p.order))
-    graphs[p.names.graph_iri("reference", "countries")] = None
+    graphs[p.names.countries_graph] = None
     return graphs
 
 
