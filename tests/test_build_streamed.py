@@ -1,7 +1,7 @@
 """A large build writes its on-disk store while it reasons and validates (the asserted graphs in one load, the
-inferred graph in slices as the reasoner gives them, the inferred Turtle on a thread of its own); a small one
-writes it once at the end. Both must leave the same build: the thresholds are lowered here so that the shipped
-data and a synthetic file take the large path, in several slices and several disk loads."""
+inferred graph spooled slice by slice as the reasoner gives them and then loaded, the inferred Turtle on a thread
+of its own while the store is finished); a small one writes it once at the end. Both must leave the same build: the
+thresholds are lowered here so that the shipped data and a synthetic file take the large path, in many slices."""
 
 from __future__ import annotations
 
@@ -32,7 +32,6 @@ def _build(files, out, monkeypatch, streamed: bool):
     with monkeypatch.context() as m:
         if streamed:
             m.setattr(build_module, "LARGE", 0)
-            m.setattr(build_module, "_DISK_BATCH", 40_000)  # bytes: several loads of the inferred graph
             m.setattr(reason_module, "_CHUNK", 300)         # statements: many slices
         else:
             m.setattr(build_module, "LARGE", 10**12)
@@ -55,11 +54,13 @@ def test_streamed_build_equals_the_whole_one(kind, tmp_path, monkeypatch):
     default = ox.Store.read_only(str(tmp_path / "streamed" / STORE_DIR)).quads_for_pattern(
         None, None, None, ox.DefaultGraph())
     assert next(default, None) is None  # every statement in its named graph
+    assert sorted(p.name for p in (tmp_path / "streamed").iterdir()) == sorted(
+        p.name for p in (tmp_path / "whole").iterdir())  # the spooled inferred graph is not left behind
 
 
 def test_a_streamed_build_that_fails_leaves_nothing(tmp_path, monkeypatch):
-    """A failure after reasoning (the Turtle thread started, the disk writer busy) stops both threads, removes the
-    staging folder and leaves the previous build as it was."""
+    """A failure after reasoning (the disk writer busy with the spooled inferred graph) stops the writer, removes
+    the staging folder and leaves the previous build as it was."""
     out = tmp_path / "out"
     build(None, out, incremental=False)
     before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
@@ -115,3 +116,28 @@ def test_an_interrupted_wait_for_the_writer_still_waits_when_abandoning(large, t
 
 def _raise_keyboard_interrupt(_signum, _frame):
     raise KeyboardInterrupt
+
+
+def test_abandoning_while_the_end_mark_waits_in_the_queue_stops_the_writer(tmp_path, monkeypatch):
+    """The reasoner has ended (its end mark queued) while the writer is still busy with a slice, and then the build
+    fails: the clean-up drains the queue, end mark included, so it must queue the mark again or the writer waits
+    for a slice forever and so does the clean-up."""
+    busy_now, release = threading.Event(), threading.Event()
+    original = build_module.add_blank_lines
+
+    def busy(*args):
+        busy_now.set()
+        release.wait(10)
+        return original(*args)
+
+    monkeypatch.setattr(build_module, "add_blank_lines", busy)
+    inferred = Names().inferred_graph
+    writer = build_module._StoreWriter(tmp_path / STORE_DIR, ox.Store(), inferred, tmp_path / "inferred.ttl", {})
+    writer.take(b"<http://example.org/a> <http://example.org/p> <http://example.org/b> .\n")
+    assert busy_now.wait(10)
+    writer.inferred_ready()  # the end mark, behind the slice the writer is busy with
+    cleaned = threading.Thread(target=writer.abandon, daemon=True)
+    cleaned.start()
+    threading.Timer(0.3, release.set).start()
+    cleaned.join(20)
+    assert not cleaned.is_alive() and writer.writer.done.is_set()
