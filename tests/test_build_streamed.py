@@ -1,7 +1,8 @@
 """A large build writes its on-disk store while it reasons and validates (the asserted graphs in one load, the
-inferred graph spooled slice by slice as the reasoner gives them and then loaded, the inferred Turtle on a thread
-of its own while the store is finished); a small one writes it once at the end. Both must leave the same build: the
-thresholds are lowered here so that the shipped data and a synthetic file take the large path, in many slices."""
+inferred graph spooled to files as the reasoner gives it, each file loaded once full, the inferred Turtle on a
+thread of its own while the store is finished); a small one writes it once at the end. Both must leave the same
+build: the thresholds are lowered here so that the shipped data and a synthetic file take the large path, in many
+slices and several disk loads."""
 
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ def _build(files, out, monkeypatch, streamed: bool):
     with monkeypatch.context() as m:
         if streamed:
             m.setattr(build_module, "LARGE", 0)
+            m.setattr(build_module, "_DISK_BATCH", 40_000)  # bytes: several spool files, several disk loads
             m.setattr(reason_module, "_CHUNK", 300)         # statements: many slices
         else:
             m.setattr(build_module, "LARGE", 10**12)
@@ -118,26 +120,35 @@ def _raise_keyboard_interrupt(_signum, _frame):
     raise KeyboardInterrupt
 
 
-def test_abandoning_while_the_end_mark_waits_in_the_queue_stops_the_writer(tmp_path, monkeypatch):
-    """The reasoner has ended (its end mark queued) while the writer is still busy with a slice, and then the build
-    fails: the clean-up drains the queue, end mark included, so it must queue the mark again or the writer waits
-    for a slice forever and so does the clean-up."""
+@pytest.mark.parametrize("given", [3, 0])
+def test_abandoning_while_the_writer_is_busy_stops_it_before_the_queued_spool_files(given, tmp_path, monkeypatch):
+    """The build fails while the writer is still loading the asserted graphs, after the reasoner has given
+    everything (spool files and the end mark queued) or nothing: the clean-up returns once the writer has stopped
+    (not waiting for a spool file that will never come), and the writer loads none of the queued files into the
+    folder about to be removed."""
     busy_now, release = threading.Event(), threading.Event()
-    original = build_module.add_blank_lines
+    original = build_module.load_keeping_blank_nodes
 
-    def busy(*args):
+    def busy(*args, **kwargs):
         busy_now.set()
         release.wait(10)
-        return original(*args)
+        return original(*args, **kwargs)
 
-    monkeypatch.setattr(build_module, "add_blank_lines", busy)
+    monkeypatch.setattr(build_module, "load_keeping_blank_nodes", busy)
+    monkeypatch.setattr(build_module, "_DISK_BATCH", 1)  # a spool file per slice
     inferred = Names().inferred_graph
-    writer = build_module._StoreWriter(tmp_path / STORE_DIR, ox.Store(), inferred, tmp_path / "inferred.ttl", {})
-    writer.take(b"<http://example.org/a> <http://example.org/p> <http://example.org/b> .\n")
+    source = ox.Store()
+    source.add(ox.Quad(ox.NamedNode("http://example.org/s"), ox.NamedNode("http://example.org/p"),
+                       ox.Literal("asserted"), ox.NamedNode("http://example.org/g")))
+    writer = build_module._StoreWriter(tmp_path / STORE_DIR, source, inferred, tmp_path / "inferred.ttl", {})
     assert busy_now.wait(10)
-    writer.inferred_ready()  # the end mark, behind the slice the writer is busy with
+    if given:
+        for i in range(given):
+            writer.take(f"<http://example.org/a{i}> <http://example.org/p> <http://example.org/b> .\n".encode())
+        writer.take(None)
     cleaned = threading.Thread(target=writer.abandon, daemon=True)
     cleaned.start()
     threading.Timer(0.3, release.set).start()
     cleaned.join(20)
-    assert not cleaned.is_alive() and writer.writer.done.is_set()
+    assert not cleaned.is_alive() and writer.writer.done.is_set() and writer.error is None
+    assert len(list(tmp_path.glob(".inferred-*.nt"))) == given  # none loaded (a loaded one is removed)

@@ -16,7 +16,13 @@ import pyoxigraph as ox
 def load_keeping_blank_nodes(store: ox.Store, data: bytes, format: ox.RdfFormat, to_graph=None,
                              bulk: bool = True) -> None:
     """Load N-Triples (into ``to_graph``) or N-Quads ``data`` into ``store``, blank nodes kept as written."""
-    data = add_blank_lines(store, data, format, to_graph)
+    data, blank = split_blank_lines(data)
+    if blank:
+        parsed = ox.parse(blank, format=format)
+        if to_graph is not None:
+            store.extend(ox.Quad(t.subject, t.predicate, t.object, to_graph) for t in parsed)
+        else:
+            store.extend(parsed)
     if not data.strip():
         return
     load = store.bulk_load if bulk else store.load
@@ -26,22 +32,16 @@ def load_keeping_blank_nodes(store: ox.Store, data: bytes, format: ox.RdfFormat,
         load(data, format=format)
 
 
-def add_blank_lines(store: ox.Store, data: bytes, format: ox.RdfFormat, to_graph=None) -> bytes:
-    """Add the lines of N-Triples (into ``to_graph``) or N-Quads ``data`` that name a blank node to ``store``, as
-    parsed quads; the other lines, left for a loader."""
+def split_blank_lines(data: bytes) -> tuple[bytes, bytes]:
+    """The lines of N-Triples or N-Quads ``data`` that name no blank node, and those that do."""
     if b"_:" not in data:
-        return data
+        return data, b""
     lines = data.split(b"\n")
     blank = [line for line in lines if b"_:" in line and has_blank(line.decode("utf-8"))]
     if not blank:
-        return data
+        return data, b""
     blank_set = set(blank)
-    parsed = ox.parse(b"\n".join(blank), format=format)
-    if to_graph is not None:
-        store.extend(ox.Quad(t.subject, t.predicate, t.object, to_graph) for t in parsed)
-    else:
-        store.extend(parsed)
-    return b"\n".join(line for line in lines if line not in blank_set)
+    return b"\n".join(line for line in lines if line not in blank_set), b"\n".join(blank) + b"\n"
 
 
 def has_blank(line: str) -> bool:
