@@ -9,6 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pyoxigraph as ox
+import pytest
 
 from wpsgraph.pipeline.stable import stable_quads
 
@@ -56,3 +57,23 @@ def test_inferred_graph_written_sorted_and_identical_whatever_the_hash_seed(tmp_
     lines = [str(t) for t in ox.parse(first, format=ox.RdfFormat.TURTLE)]
     assert len(lines) > 1000
     assert lines == sorted(lines)
+
+
+@pytest.mark.slow  # two whole publications, about 45 s: CI's slow step
+def test_two_publications_are_byte_identical(tmp_path):
+    """The published site (pages, pictures, per-resource RDF, dumps, the dataset description) is the same bytes
+    for the same data, whatever the hash seed: a publisher's deploy then changes only what the data changed."""
+    out = tmp_path / "site"
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run(WPSGRAPH + ["publish", "--out", str(out), "--quiet"], env=env, check=True, timeout=300)
+        if seed == "1":
+            out.rename(tmp_path / "first")  # the same --out both times: the nginx file names its folder
+
+    def files(root: Path) -> dict[str, bytes]:
+        return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+    first, second = files(tmp_path / "first"), files(out)
+    assert sorted(first) == sorted(second)
+    assert any(name.endswith(".svg") for name in first) and b"_:" in first["dumps/wpsgraph.nq"]
+    assert [name for name in first if first[name] != second[name]] == []

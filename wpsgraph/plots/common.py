@@ -18,6 +18,7 @@ import matplotlib
 matplotlib.use("Agg")  # no display: files only
 # SVG text as text, not glyph outlines: a quarter of the size, and readable, searchable and selectable in a page
 matplotlib.rcParams["svg.fonttype"] = "none"
+matplotlib.rcParams["svg.hashsalt"] = "wpsgraph"  # the SVG's element ids the same on every run, not random
 
 from wpsgraph.errors import WpsError  # noqa: E402
 from wpsgraph.namespaces import Names  # noqa: E402
@@ -68,7 +69,8 @@ def save(picture: Picture, out: Path) -> Path:
             picture.figure.savefig(out, dpi=150, bbox_inches="tight",
                                    metadata={"Title": picture.title, "Description": picture.alt})
         else:
-            picture.figure.savefig(out, bbox_inches="tight", metadata={"Title": picture.title})
+            # no Date: a picture of the same data is the same file whenever it is drawn
+            picture.figure.savefig(out, bbox_inches="tight", metadata={"Title": picture.title, "Date": None})
             _label_svg(out, picture)
     except OSError as e:
         raise WpsError(f"{out}: cannot write: {e.strerror or e}") from None

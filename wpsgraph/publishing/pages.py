@@ -89,8 +89,8 @@ def resource_page(w: Writer, iri: str) -> None:
             incoming_map[(q.subject.value, q.predicate.value)].add(graph_of(q))
     incoming = [{"subject": s.link(subj, page), "property": s.link(p, page), "sources": s.source_links(g, page)}
                 for (subj, p), g in sorted(incoming_map.items(),
-                                           key=lambda kv: (s.label(kv[0][0])[0].casefold(), kv[0][1]))]
-    types = [s.link(t, page) for t in sorted(s.asserted_types.get(iri, ()), key=lambda t: s.label(t)[0])]
+                                           key=lambda kv: (s.label(kv[0][0])[0].casefold(), kv[0][0], kv[0][1]))]
+    types = [s.link(t, page) for t in s.by_label(s.asserted_types.get(iri, ()))]
     graphs = {graph_of(q) for q in s.by_subject.get(iri, [])} - {s.inferred}
     stated = set()
     for q in s.by_subject.get(iri, []):
@@ -109,7 +109,7 @@ def resource_page(w: Writer, iri: str) -> None:
 
 def _rows(s: Site, facts: dict, objects: dict, page: str) -> list[dict]:
     rows = []
-    for p in sorted(facts, key=lambda p: (p != RDFS + "label", s.label(p)[0].casefold())):
+    for p in sorted(facts, key=lambda p: (p != RDFS + "label", s.label(p)[0].casefold(), p)):
         values = []
         for key in sorted(facts[p], key=lambda k: _value_sort(s, objects[k])):
             v = s.value(objects[key], page)
@@ -122,7 +122,7 @@ def _rows(s: Site, facts: dict, objects: dict, page: str) -> list[dict]:
 
 def _value_sort(s: Site, term) -> tuple:
     if isinstance(term, ox.NamedNode):
-        return (0, s.label(term.value)[0].casefold())
+        return (0, s.label(term.value)[0].casefold(), term.value)
     if isinstance(term, ox.Literal):
         return (1, (term.language or "") != s.lang, str(term))
     return (2, False, str(term))  # a blank node (rdfs:comment [] validates): after the named values and literals
@@ -133,8 +133,8 @@ def graph_page(w: Writer, graph: str) -> None:
     page = s.pages[graph]
     quads = s.by_graph[graph]
     alternates = w.rdf(page[: -len(".html")], [ox.Triple(q.subject, q.predicate, q.object) for q in quads])
-    subjects = sorted({q.subject.value for q in quads if isinstance(q.subject, ox.NamedNode)
-                       and s.target(q.subject.value)}, key=lambda i: s.label(i)[0].casefold())
+    subjects = s.by_label({q.subject.value for q in quads if isinstance(q.subject, ox.NamedNode)
+                           and s.target(q.subject.value)})
     w.render(page, "graph.html", title=s.short(graph) if s.short(graph) != graph else graph, iri=graph,
              canonical=graph, alternates=alternates, triples=len(quads),
              sources=s.source_links([graph], page), subjects=[s.link(i, page) for i in subjects])
@@ -148,8 +148,8 @@ def index_page(w: Writer) -> None:
         for t in s.asserted_types.get(iri, ()):
             by_class[t].append(iri)
     classes = []
-    for c in sorted(by_class, key=lambda c: s.label(c)[0].casefold()):
-        members = sorted(by_class[c], key=lambda i: s.label(i)[0].casefold())
+    for c in s.by_label(by_class):
+        members = s.by_label(by_class[c])
         label, lang = s.label(c)
         classes.append({"link": s.link(c, page), "anchor": "class-" + anchor(c), "label": label, "lang": lang,
                         "members": [s.link(m, page) for m in members]})

@@ -29,6 +29,7 @@ import pyoxigraph as ox
 
 from wpsgraph.errors import WpsError, require
 from wpsgraph.namespaces import DCT, FOAF, RDF, RDFS, SCHEMA, SKOS, XSD, Names
+from wpsgraph.pipeline.stable import stable_quads
 
 LANGUAGES = ("en", "es", "fr")
 VOID = "http://rdfs.org/ns/void#"
@@ -139,7 +140,9 @@ class Site:
         self.ontology_iri = names.base + "ontology"
         self.dataset_iri = names.base + "dataset"
         self.inferred = names.inferred_graph.value
-        self.quads = sorted(store.quads_for_pattern(None, None, None, None), key=quad_key)
+        # blank nodes (the ontology's lists) canonically labelled: the files and pages that show them are then
+        # the same bytes on every run, not the labels Oxigraph happened to draw
+        self.quads = sorted(stable_quads(store.quads_for_pattern(None, None, None, None)), key=quad_key)
         self.by_subject: dict[str, list[ox.Quad]] = defaultdict(list)
         self.by_object: dict[str, list[ox.Quad]] = defaultdict(list)
         self.by_graph: dict[str, list[ox.Quad]] = defaultdict(list)
@@ -226,6 +229,11 @@ class Site:
         if iri in EXTERNAL_LABELS:
             return EXTERNAL_LABELS[iri][self.lang], self.lang
         return self.short(iri), None
+
+    def by_label(self, iris: Iterable[str]) -> list[str]:
+        """``iris`` in the order of their labels; two with the same label in the order of their IRIs, so that a
+        page lists them the same way on every run."""
+        return sorted(iris, key=lambda i: (self.label(i)[0].casefold(), i))
 
     def short(self, iri: str) -> str:
         curie = self.names.compact(iri)
