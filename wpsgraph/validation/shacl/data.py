@@ -117,6 +117,7 @@ class Data:
         rows = self.store.query(f"SELECT DISTINCT ?s ?o WHERE {{ ?s {path_sparql(path)} ?o }}",
                                 use_default_graph_as_union=self.graphs is None,
                                 default_graph=self.graphs if self.graphs is not None else None)
+        assert isinstance(rows, ox.QuerySolutions)  # a SELECT
         out = {n: [] for n in nodes}
         for row in rows:
             if row["s"] in out:
@@ -203,7 +204,7 @@ class Values:
         self.identity = index is None
         self.everything = everything  # every value of the predicate, when index is the whole predicate's
         self.key = key                # (predicate, inverse) of that index
-        self._distinct = None
+        self._distinct: set | None = None
 
     def items(self):
         if self.identity:
@@ -214,13 +215,14 @@ class Values:
     def distinct(self) -> set:
         """The value nodes of all focus nodes (read only)."""
         if self._distinct is None:
-            if self.identity:
+            index = self.index  # None exactly when identity
+            if index is None:
                 self._distinct = self.fset
-            elif self.everything is not None and self.index.keys() <= self.fset:
+            elif self.everything is not None and index.keys() <= self.fset:
                 self._distinct = self.everything
             else:
                 out: set = set()
-                get = self.index.get
+                get = index.get
                 for f in self.fset:
                     values = get(f)
                     if values:
