@@ -66,7 +66,8 @@ def build(data_files: Sequence[Path] | None = None, out: Path = Path("build"), n
 
     The work happens in an in-memory Oxigraph store; the on-disk store that ``query --db`` opens is written by a
     background thread (Oxigraph's dump and bulk loader release the GIL; the reasoner and validator are Python):
-    the asserted graphs while the reasoner runs, the inferred graph while the validator runs.
+    the asserted graphs while the reasoner runs, the inferred graph while the in-memory store loads it and the
+    validator runs.
     """
     names = names or Names()
     out = Path(out)
@@ -135,9 +136,10 @@ LARGE = 100_000  # asserted triples from which a build prints what it is doing b
 
 
 class _StoreWriter:
-    """Writes the on-disk store, and the inferred triples as Turtle, in a background thread: the asserted graphs
-    at once, the inferred graph once the reasoner has written it (``inferred_ready``). In a large build the Turtle
-    has a thread of its own, started when reasoning ends, so that it is not left waiting behind the store's loads.
+    """Writes the on-disk store, and the inferred triples as Turtle, in a background thread. Small build: all of
+    it in one load once reasoning is done. Large build: the asserted graphs at once, then the inferred graph from
+    the spool files the reasoner fills (``take``), each loaded once full; the Turtle has a thread of its own,
+    started when validation is done, while the store is still loading and compacting.
 
     Oxigraph's ``dump`` and ``bulk_load`` release the GIL, so while the validator (Python) runs on one core the
     store is written on the other (``bulk_extend`` from an iterator would wait for the GIL at every quad).
