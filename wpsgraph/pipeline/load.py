@@ -271,7 +271,6 @@ def load(data_files: Sequence[Path] | None = None, names: Names | None = None,
     Every file is parsed before anything is written, so a bad file leaves the store untouched: files are parsed
     by Oxigraph into an in-memory staging store (the store itself when none is given), copied into ``store``
     only once all of them have parsed.
-
     """
     names = names or Names()
     files = list(resources.ontology_files()) + list(default_data_files() if data_files is None else data_files)

@@ -640,7 +640,6 @@ def _reason_compiled(store: ox.Store, rules: Rules, target: ox.NamedNode,
         chunk = lines[:_CHUNK]
         del lines[:_CHUNK]
         blank |= _load_lines(store, chunk, target)
-        del chunk
     return count, blank
 
 
