@@ -33,6 +33,7 @@ from rdflib import OWL, RDF, RDFS
 
 from wpsgraph import namespaces as nsmod
 from wpsgraph.bulk import load_keeping_blank_nodes
+from wpsgraph.collector import paused
 from wpsgraph.pipeline.load import Loaded, first_schema_axiom
 from wpsgraph.terms import from_rdflib, rdflib_graph, to_rdflib
 
@@ -550,7 +551,8 @@ def reason(loaded: Loaded, cache_dir: Path | None = None, sink: Callable[[bytes 
         rules = rules_for(loaded, cache_dir)
     except UnsupportedAxiom as e:
         return _reason_with_owlrl(loaded, f"owlrl used: {e}")
-    count, blank = _reason_compiled(store, rules, target, sink)
+    with paused():  # millions of tuples of strings, none in a cycle
+        count, blank = _reason_compiled(store, rules, target, sink)
     return Reasoned(count, "compiled", rules=rules, streamed=sink is not None, ordered=not blank)
 
 

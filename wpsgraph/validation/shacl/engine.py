@@ -23,11 +23,11 @@ and tests/test_w3c_shacl.py runs the W3C SHACL test suite against this engine.
 
 from __future__ import annotations
 
-import gc
 from collections import Counter
 
 import pyoxigraph as ox
 
+from wpsgraph.collector import paused
 from wpsgraph.validation.shacl.cardinality import CardinalityConstraints
 from wpsgraph.validation.shacl.data import Data, Values
 from wpsgraph.validation.shacl.graph import ShapesGraph
@@ -78,11 +78,7 @@ class Engine(ValueTypeConstraints, CardinalityConstraints, ValueRangeConstraints
     def validate(self, restrict: set | dict | None = None) -> list[Result]:
         """Results of every shape with targets; ``restrict``: only these focus nodes (a set), or per shape (a dict
         shape -> set, or None for all its focus nodes; a shape not in it is not validated)."""
-        # Millions of (acyclic) terms, sets and lists are created: the cyclic garbage collector would traverse
-        # them all again and again (a third of the time at a million triples), so it is paused meanwhile.
-        enabled = gc.isenabled()
-        gc.disable()
-        try:
+        with paused():
             results: list[Result] = []
             for shape in self.compiled.roots:
                 if shape.deactivated:
@@ -96,9 +92,6 @@ class Engine(ValueTypeConstraints, CardinalityConstraints, ValueRangeConstraints
                 if focus:
                     results += self.check(shape, focus)
             return results
-        finally:
-            if enabled:
-                gc.enable()
 
     def fails(self, shape: Shape, nodes: set) -> set:
         """The nodes of ``nodes`` that do not conform to ``shape`` (a new set)."""
