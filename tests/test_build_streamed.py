@@ -13,6 +13,7 @@ import pyoxigraph as ox
 import pytest
 
 from wpsgraph import resources
+from wpsgraph.errors import InputError
 from wpsgraph.namespaces import Names
 from wpsgraph.pipeline import build as build_module
 from wpsgraph.pipeline import reason as reason_module
@@ -29,7 +30,7 @@ def _canonical_store(folder) -> list[str]:
     return sorted(map(str, dataset))
 
 
-def _build(files, out, monkeypatch, streamed: bool):
+def _build(files, out, monkeypatch, streamed: bool, direct: bool = False):
     with monkeypatch.context() as m:
         if streamed:
             m.setattr(build_module, "LARGE", 0)
@@ -37,17 +38,45 @@ def _build(files, out, monkeypatch, streamed: bool):
             m.setattr(reason_module, "_CHUNK", 300)         # statements: many slices
         else:
             m.setattr(build_module, "LARGE", 10**12)
+        # the synthetic file (a quarter of a megabyte), not the shipped ones (a few kilobytes), loaded from its text
+        m.setattr(build_module, "_DIRECT_BYTES", 100_000 if direct else 10**12)
         return build(files, out, incremental=False)
 
 
-@pytest.mark.parametrize("kind", ["shipped", "synthetic"])
+# A blank node whose entailments (its superclasses) land in the inferred graph: loaded from the file's text, the
+# on-disk store would give it a label of its own, and the entailments would be about another node.
+_BLANK = """
+@prefix wps: <https://w3id.org/wpsgraph/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+[] a wps:Person ; rdfs:label "someone unnamed"@en ;
+   wps:statedIn <https://w3id.org/wpsgraph/id/source/synthetic-article-1> .
+"""
+
+
+@pytest.mark.parametrize("kind", ["shipped", "synthetic", "synthetic, loaded from its text",
+                                  "synthetic with a blank node, loaded from its text"])
 def test_streamed_build_equals_the_whole_one(kind, tmp_path, monkeypatch):
     files = None
-    if kind == "synthetic":
+    if kind.startswith("synthetic"):
         files = resources.reference_files() + [tmp_path / "synthetic.ttl"]
         synth.write(files[-1], 5_000, 3)
+        if "blank" in kind:
+            files[-1].write_text(files[-1].read_text(encoding="utf-8") + _BLANK, encoding="utf-8")
+    direct = "text" in kind
     whole = _build(files, tmp_path / "whole", monkeypatch, streamed=False)
-    streamed = _build(files, tmp_path / "streamed", monkeypatch, streamed=True)
+    if direct:
+        loaded_from_text = []
+        original = build_module._StoreWriter._direct
+
+        def spy(self, disk):
+            kept = original(self, disk)
+            loaded_from_text.append(kept)
+            return kept
+
+        monkeypatch.setattr(build_module._StoreWriter, "_direct", spy)
+    streamed = _build(files, tmp_path / "streamed", monkeypatch, streamed=True, direct=direct)
+    if direct:  # loaded from the text, and kept unless a blank node forced the store to be made again
+        assert loaded_from_text == ["blank" not in kind]
     assert streamed.counts == whole.counts and whole.counts["inferred"] > 1000
     for name in DUMPS:
         assert (tmp_path / "streamed" / name).read_bytes() == (tmp_path / "whole" / name).read_bytes(), name
@@ -58,6 +87,22 @@ def test_streamed_build_equals_the_whole_one(kind, tmp_path, monkeypatch):
     assert next(default, None) is None  # every statement in its named graph
     assert sorted(p.name for p in (tmp_path / "streamed").iterdir()) == sorted(
         p.name for p in (tmp_path / "whole").iterdir())  # the spooled inferred graph is not left behind
+
+
+def test_a_syntax_error_in_a_file_loaded_from_its_text_is_reported_by_the_parse(tmp_path, monkeypatch):
+    """The on-disk store's load of a large file fails as the in-memory parse of the same bytes does: the error is
+    the parse's (file and line), the writer stops, and nothing is left behind."""
+    files = resources.reference_files() + [tmp_path / "synthetic.ttl"]
+    synth.write(files[-1], 5_000, 3)
+    text = files[-1].read_text(encoding="utf-8")
+    files[-1].write_text(text + "\n<urn:a> <urn:b> oops .\n", encoding="utf-8")
+    entries = sorted(p.name for p in tmp_path.iterdir())
+    monkeypatch.setattr(build_module, "_DIRECT_BYTES", 100_000)
+    with pytest.raises(InputError) as caught:
+        build(files, tmp_path / "out", incremental=False)
+    assert caught.value.path == str(files[-1]) and caught.value.line == text.count("\n") + 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == entries
+    assert not [t for t in threading.enumerate() if t.name.startswith("wpsgraph-")]
 
 
 def test_a_streamed_build_that_fails_leaves_nothing(tmp_path, monkeypatch):
@@ -101,8 +146,8 @@ def test_an_interrupted_wait_for_the_writer_still_waits_when_abandoning(large, t
     source = ox.Store()
     source.add(ox.Quad(ox.NamedNode("http://example.org/a"), ox.NamedNode("http://example.org/p"),
                        ox.Literal("x"), inferred))
-    writer = build_module._StoreWriter(tmp_path / STORE_DIR, source, inferred, tmp_path / "inferred.ttl", {},
-                                       whole=not large)
+    writer = build_module._StoreWriter(tmp_path / STORE_DIR, inferred, tmp_path / "inferred.ttl", {})
+    writer.asserted(source, whole=not large)
     previous = signal.signal(signal.SIGUSR1, _raise_keyboard_interrupt)
     try:
         threading.Timer(0.3, signal.pthread_kill, (threading.main_thread().ident, signal.SIGUSR1)).start()
@@ -140,7 +185,8 @@ def test_abandoning_while_the_writer_is_busy_stops_it_before_the_queued_spool_fi
     source = ox.Store()
     source.add(ox.Quad(ox.NamedNode("http://example.org/s"), ox.NamedNode("http://example.org/p"),
                        ox.Literal("asserted"), ox.NamedNode("http://example.org/g")))
-    writer = build_module._StoreWriter(tmp_path / STORE_DIR, source, inferred, tmp_path / "inferred.ttl", {})
+    writer = build_module._StoreWriter(tmp_path / STORE_DIR, inferred, tmp_path / "inferred.ttl", {})
+    writer.asserted(source, whole=False)
     assert busy_now.wait(10)
     if given:
         for i in range(given):

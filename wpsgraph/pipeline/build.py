@@ -21,11 +21,11 @@ from wpsgraph import __version__
 from wpsgraph.bulk import load_keeping_blank_nodes, split_blank_lines
 from wpsgraph.errors import InputError
 from wpsgraph.folders import replace_folder, staging_folder
-from wpsgraph.namespaces import Names
+from wpsgraph.namespaces import DEFAULT_BASE, Names
 from wpsgraph.pipeline.incremental import manifest_inputs, try_update, write_state
-from wpsgraph.pipeline.load import Loaded, load
+from wpsgraph.pipeline.load import Loaded, graph_for, load, read_data_file
 from wpsgraph.pipeline.reason import reason
-from wpsgraph.pipeline.stable import graph_quads, stable_turtle, write_stable_turtle
+from wpsgraph.pipeline.stable import graph_quads, has_blank_nodes, stable_turtle, write_stable_turtle
 from wpsgraph.validation.engines import validate
 from wpsgraph.validation.findings import Report
 from wpsgraph.validation.reports.jsonreport import report_dict
@@ -81,14 +81,18 @@ def build(data_files: Sequence[Path] | None = None, out: Path = Path("build"), n
     writer = None
     try:
         clock = time.perf_counter()
-        loaded = load(data_files, names)
+        direct = _direct_files(data_files, names)
+        writer = _StoreWriter(tmp / STORE_DIR, names.inferred_graph, tmp / OUTPUTS["inferred"], names.prefixes(),
+                              direct=[(graph, *read) for (graph, _), read in direct.items()])
+        if direct:
+            say(f"store: loading {len(direct)} large file(s) on disk in the background")
+        loaded = load(data_files, names, read={path: read for (_, path), read in direct.items()})
         store = loaded.store
         timings["load"] = time.perf_counter() - clock
         size = len(store)
         say(f"load: {size} asserted triples in {len(loaded.graphs)} graphs ({timings['load']:.2f} s)")
-        large = size > LARGE
-        writer = _StoreWriter(tmp / STORE_DIR, store, names.inferred_graph,
-                              tmp / OUTPUTS["inferred"], names.prefixes(), whole=not large)
+        large = size > LARGE or bool(direct)
+        writer.asserted(store, whole=not large)
         if large:
             say("store: writing the asserted graphs on disk in the background")
 
@@ -137,19 +141,25 @@ LARGE = 100_000  # asserted triples from which a build prints what it is doing b
 
 class _StoreWriter:
     """Writes the on-disk store, and the inferred triples as Turtle, in a background thread. Small build: all of
-    it in one load once reasoning is done. Large build: the asserted graphs at once, then the inferred graph from
-    the spool files the reasoner fills (``take``), each loaded once full; the Turtle has a thread of its own,
+    it in one load once reasoning is done. Large build: the large data files straight from their text while the
+    files are parsed into memory (``direct``), then the other asserted graphs, then the inferred graph from the
+    spool files the reasoner fills (``take``), each loaded once full; the Turtle has a thread of its own,
     started when validation is done, while the store is still loading and compacting.
 
     Oxigraph's ``dump`` and ``bulk_load`` release the GIL, so while the validator (Python) runs on one core the
     store is written on the other (``bulk_extend`` from an iterator would wait for the GIL at every quad).
-    ``finish`` waits, flushes and re-raises any error.
+    ``asserted`` gives it the loaded store; ``finish`` waits, flushes and re-raises any error.
     """
 
-    def __init__(self, path: Path, source: ox.Store, inferred: ox.NamedNode,
-                 inferred_file: Path, prefixes: dict, whole: bool = False):
-        self.path, self.source, self.inferred = path, source, inferred
-        self.whole = whole
+    def __init__(self, path: Path, inferred: ox.NamedNode, inferred_file: Path, prefixes: dict,
+                 direct: list | None = None):
+        self.path, self.inferred = path, inferred
+        self.source: ox.Store | None = None
+        self.whole = False
+        self.loaded = threading.Event()  # ``source`` and ``whole`` are set
+        # (graph, format, bytes) of the large files, bulk-loaded from their text as the main thread parses the
+        # same bytes into memory; their graphs are then left out of the dump (``_direct``).
+        self.direct: list = direct or []
         # The inferred graph's text as the reasoner gives it, in spool files of _DISK_BATCH bytes in the staging
         # folder, each queued for a bulk load once full (None: the end); its lines naming a blank node, apart.
         self.spools: queue.Queue = queue.Queue()
@@ -165,32 +175,79 @@ class _StoreWriter:
         self.turtle: _Task | None = None
         self.writer = _Task(self._run, "wpsgraph-store-writer")
 
+    def asserted(self, source: ox.Store, whole: bool) -> None:
+        """The asserted graphs are loaded into ``source`` (``whole``: a small build, written in one load)."""
+        self.source, self.whole = source, whole and not self.direct
+        self.loaded.set()
+
     def _run(self):
         try:
-            disk = ox.Store(str(self.path))
+            disk: ox.Store | None = ox.Store(str(self.path))
             try:
+                if self.direct and not self._direct(disk):
+                    # A large file has blank nodes, whose labels only the in-memory parse knows, or did not load:
+                    # the store is made again from the dump alone.
+                    disk = None
+                    shutil.rmtree(self.path)
+                    disk = ox.Store(str(self.path))
+                    self.direct = []
                 self._fill(disk)
             finally:
-                del disk  # closed here, before the thread says it is done, whatever happened
+                disk = None  # closed here, before the thread says it is done, whatever happened
         except BaseException as e:  # re-raised in the main thread by finish()
             traceback.clear_frames(e.__traceback__)  # the traceback must not keep the store open
             self.error = e
 
+    def _direct(self, disk: ox.Store) -> bool:
+        """Bulk-load the large files from their text; whether they may stay (no blank node, all loaded)."""
+        loaded = True
+        for graph, fmt, data in self.direct:
+            if self.cancelled or not loaded:
+                break
+            try:
+                disk.bulk_load(data, format=fmt, to_graph=graph)
+            except (SyntaxError, ValueError, OSError):  # the in-memory parse of the same bytes reports it
+                loaded = False
+        self.loaded.wait()
+        if self.cancelled or self.source is None:
+            return True  # stops in _fill
+        return loaded and not any(has_blank_nodes(self.source, graph) for graph, _, _ in self.direct)
+
+    def _asserted_text(self) -> bytes:
+        """The asserted graphs as N-Quads, but for those loaded from their files."""
+        assert self.source is not None
+        if not self.direct:
+            # The store is dumped whole: it holds the asserted graphs only until the reasoner loads the inferred
+            # one, and should the reasoner be that far already, what the dump holds of it is loaded again below
+            # (a quad loaded twice is one quad).
+            return self.source.dump(format=ox.RdfFormat.N_QUADS) or b""
+        skip = {graph for graph, _, _ in self.direct} | {self.inferred}
+        parts = [self.source.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()) or b""]
+        for graph in self.source.named_graphs():
+            if graph not in skip:
+                # N-Triples to N-Quads: " .\n" ends every line and nothing else (a literal's line breaks are
+                # escaped, an IRI has no space).
+                text = self.source.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph) or b""
+                parts.append(text.replace(b" .\n", f" {graph} .\n".encode()))
+        return b"".join(parts)
+
     def _fill(self, disk: ox.Store) -> None:
+        self.loaded.wait()
         if self.whole:
             # Small: every bulk load costs a tenth of a second however small it is (an SST file written and
             # ingested), so the store goes in as one load once reasoning is done, not a load per graph.
             self.ready.wait()
             if self.cancelled:
                 return
+            assert self.source is not None
             data = self.source.dump(format=ox.RdfFormat.N_QUADS) or b""
             load_keeping_blank_nodes(disk, data, ox.RdfFormat.N_QUADS)
         else:
-            # The asserted graphs in one load: a load per graph leaves small sorted runs across the whole key
-            # range, which make the final compaction take twice as long. The store is dumped whole: it holds
-            # the asserted graphs only until the reasoner loads the inferred one, and should the reasoner be that
-            # far already, what the dump holds of it is loaded again below (a quad loaded twice is one quad).
-            data = self.source.dump(format=ox.RdfFormat.N_QUADS) or b""
+            # The asserted graphs (but the large files') in one load: a load per graph leaves small sorted runs
+            # across the whole key range, which make the final compaction take twice as long.
+            if self.cancelled:
+                return
+            data = self._asserted_text()
             if self.cancelled:
                 return
             load_keeping_blank_nodes(disk, data, ox.RdfFormat.N_QUADS)
@@ -210,6 +267,7 @@ class _StoreWriter:
             if self.cancelled:
                 return
             if not self.streamed:  # owlrl reasoned: the graph is copied whole
+                assert self.source is not None
                 _copy_graph(self.source, disk, self.inferred)
         if self.whole:
             self._turtle()
@@ -267,6 +325,7 @@ class _StoreWriter:
 
     def abandon(self):
         self.cancelled = True
+        self.loaded.set()
         if self.spool is not None:
             self.spool.close()
         self.spools.put(None)  # a writer waiting for the next spool file stops at once
@@ -302,6 +361,30 @@ class _Task:
     def wait(self) -> None:
         self.done.wait()
         self.thread.join()  # it has returned: this only lets the thread end
+
+
+_DIRECT_BYTES = 4_000_000  # a data file this large is bulk-loaded into the on-disk store from its own text
+
+
+def _direct_files(data_files: Sequence[Path] | None, names: Names) -> dict:
+    """(graph, path) -> (format, bytes) of the large data files the on-disk store can load from their text:
+    Turtle or N-Triples read with the default base (another base is rewritten term by term). Their reading errors
+    are left for ``load`` to report in its order."""
+    if data_files is None or names.base != DEFAULT_BASE:
+        return {}
+    out = {}
+    for path in data_files:
+        path = Path(path)
+        try:
+            if path.stat().st_size < _DIRECT_BYTES or path.suffix.lower() not in (".ttl", ".nt"):
+                continue
+            graph = graph_for(path, names)
+            out[(graph, path)] = read_data_file(path)
+        except (OSError, InputError):
+            continue
+    if len({graph for graph, _ in out}) < len(out):  # two files for one graph: ``load`` refuses them
+        return {}
+    return out
 
 
 def _copy_graph(source: ox.Store, disk: ox.Store, graph: ox.NamedNode) -> None:

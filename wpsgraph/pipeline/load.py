@@ -57,7 +57,7 @@ def _slug(stem: str) -> str:
 def parse_file(path: Path, graph: NamedNode, names: Names) -> list[Quad]:
     """Parse one file into quads of ``graph``; raise InputError naming file, line and column."""
     path = Path(path)
-    fmt, data = _read(path)
+    fmt, data = read_data_file(path)
     try:
         triples = list(parse(data, format=fmt))
     except SyntaxError as e:
@@ -212,7 +212,8 @@ def default_data_files() -> list[Path]:
     return resources.reference_files() + resources.source_files()
 
 
-def _read(path: Path) -> tuple[RdfFormat, bytes]:
+def read_data_file(path: Path) -> tuple[RdfFormat, bytes]:
+    """A data file's format and content (InputError: an unsupported file type, an unreadable or invalid file)."""
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise InputError(path, f"unsupported file type {path.suffix!r} (expected one of {', '.join(FORMATS)})")
@@ -221,14 +222,16 @@ def _read(path: Path) -> tuple[RdfFormat, bytes]:
     return fmt, data
 
 
-def _load_file(staging: Store, path: Path, graph: NamedNode, names: Names) -> None:
-    """Parse one file straight into ``graph`` of the staging store (Oxigraph, no Python objects per triple).
+def _load_file(staging: Store, path: Path, graph: NamedNode, names: Names,
+               read: tuple[RdfFormat, bytes] | None = None) -> None:
+    """Parse one file straight into ``graph`` of the staging store (Oxigraph, no Python objects per triple);
+    ``read``: its ``read_data_file``, done already.
 
     Only a non-default base needs Python-side rewriting of the terms."""
     if names.base != DEFAULT_BASE:
         staging.extend(parse_file(path, graph, names))
         return
-    fmt, data = _read(path)
+    fmt, data = read or read_data_file(path)
     _check_base(path, data, names)
     try:
         staging.load(data, format=fmt, to_graph=graph)
@@ -265,19 +268,20 @@ def assign_graphs(files: Sequence[Path], names: Names) -> list[tuple[NamedNode, 
 
 
 def load(data_files: Sequence[Path] | None = None, names: Names | None = None,
-         store: Store | None = None) -> Loaded:
+         store: Store | None = None, read: dict | None = None) -> Loaded:
     """Load the shipped ontology plus ``data_files`` (default: the shipped reference data and sources).
 
     Every file is parsed before anything is written, so a bad file leaves the store untouched: files are parsed
     by Oxigraph into an in-memory staging store (the store itself when none is given), copied into ``store``
-    only once all of them have parsed.
+    only once all of them have parsed. ``read``: path -> its ``read_data_file``, for files the caller has read
+    already (the build, which gives the same bytes to its on-disk store).
     """
     names = names or Names()
     files = list(resources.ontology_files()) + list(default_data_files() if data_files is None else data_files)
     order = assign_graphs(files, names)
     staging = Store()
     for graph, path in order:
-        _load_file(staging, path, graph, names)
+        _load_file(staging, path, graph, names, (read or {}).get(path))
     codes = _checked(staging, names, order)
     countries_quads = country_graph_quads(codes, names)
     if store is None:
@@ -368,4 +372,4 @@ def _line_of(path: Path, needle: str) -> int | None:
     return None
 
 
-__all__ = ["Loaded", "load", "parse_file", "graph_for", "default_data_files"]
+__all__ = ["Loaded", "load", "parse_file", "graph_for", "default_data_files", "read_data_file"]

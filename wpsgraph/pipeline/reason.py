@@ -614,29 +614,41 @@ def _reason_compiled(store: ox.Store, rules: Rules, target: ox.NamedNode,
     # The entailed TBox triples are written as they are; they were also put into ``edges`` and ``members`` (so that
     # rules fire on them) before the asserted snapshot was taken, so the differences below leave them out.
     lines = [f"{s} {p} {o} .\n" for s, p, o in set(tbox)]
+    given = 0  # lines already given to the sink
+
+    def give(last: bool = False) -> None:
+        # The sink has each slice as soon as it is made, in the order made: the build's on-disk copy is
+        # bulk-loaded from it, in any order, while the rest is made, sorted and loaded into this store. (The text is
+        # made again for this store, not kept: 0.3 GB.)
+        nonlocal given
+        if sink is None:
+            return
+        while len(lines) - given >= _CHUNK or (last and given < len(lines)):
+            sink("".join(lines[given:given + _CHUNK]).encode("utf-8"))
+            given = min(given + _CHUNK, len(lines))
+        if last:
+            sink(None)
+
     # Each relation dropped once written out, so that the sets and the lines are not all held at once.
     while edges:
         p, pairs = edges.popitem()
         fresh = pairs - asserted_edges.pop(p) if p in asserted_edges else pairs
         lines.extend(f"{s} {p} {o} .\n" for s, o in fresh)
         del pairs, fresh
+        give()
     while members:
         c, nodes = members.popitem()
         fresh = nodes - asserted_members.pop(c) if c in asserted_members else nodes
         lines.extend(f"{n} {_RDF_TYPE} {c} .\n" for n in fresh if n[0] != '"')
         del nodes, fresh
+        give()
+    give(last=True)
     # Loaded in descending order: the in-memory store hands a graph's quads back newest first, so the inferred
     # graph comes out sorted by subject (one Turtle block each) and the same bytes whatever Python's hash seed,
     # straight from the store (``stable.write_stable_turtle``), without reading the slow on-disk copy back.
     lines.sort(reverse=True)
     # Loaded a hundred thousand statements at a time: the text of all of them at once (joined string, bytes) would
     # double the reasoner's peak memory.
-    if sink is not None:
-        # All of it to the sink before any goes into the store: the build's on-disk copy is bulk-loaded once it
-        # has it all, and can then load while this store does (the text is made again below, not kept: 0.3 GB).
-        for start in range(0, len(lines), _CHUNK):
-            sink("".join(lines[start:start + _CHUNK]).encode("utf-8"))
-        sink(None)
     count, blank = len(lines), False
     while lines:  # each slice dropped once loaded: the store grows as the list shrinks
         chunk = lines[:_CHUNK]
