@@ -66,8 +66,8 @@ def build(data_files: Sequence[Path] | None = None, out: Path = Path("build"), n
 
     The work happens in an in-memory Oxigraph store; the on-disk store that ``query --db`` opens is written by a
     background thread (Oxigraph's dump and bulk loader release the GIL; the reasoner and validator are Python):
-    the asserted graphs while the reasoner runs, the inferred graph while the in-memory store loads it and the
-    validator runs.
+    the large data files from their own bytes while the same bytes are parsed into memory, the other asserted
+    graphs while the reasoner runs, the inferred graph while the in-memory store loads it and the validator runs.
     """
     names = names or Names()
     out = Path(out)
