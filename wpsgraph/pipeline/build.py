@@ -86,12 +86,15 @@ def build(data_files: Sequence[Path] | None = None, out: Path = Path("build"), n
                               direct=[(graph, *read) for (graph, _), read in direct.items()])
         if direct:
             say(f"store: loading {len(direct)} large file(s) on disk in the background")
-        loaded = load(data_files, names, read={path: read for (_, path), read in direct.items()})
+        read = {path: text for (_, path), text in direct.items()}
+        direct.clear()  # the texts are held by ``read`` and the writer only, each let go once parsed or loaded
+        loaded = load(data_files, names, read=read)
+        del read
         store = loaded.store
         timings["load"] = time.perf_counter() - clock
         size = len(store)
         say(f"load: {size} asserted triples in {len(loaded.graphs)} graphs ({timings['load']:.2f} s)")
-        large = size > LARGE or bool(direct)
+        large = size > LARGE or bool(writer.direct_graphs)
         writer.asserted(store, whole=not large)
         if large:
             say("store: writing the asserted graphs on disk in the background")
@@ -158,8 +161,9 @@ class _StoreWriter:
         self.whole = False
         self.loaded = threading.Event()  # ``source`` and ``whole`` are set
         # (graph, format, bytes) of the large files, bulk-loaded from their text as the main thread parses the
-        # same bytes into memory; their graphs are then left out of the dump (``_direct``).
+        # same bytes into memory (dropped once loaded); their graphs are then left out of the dump (``_direct``).
         self.direct: list = direct or []
+        self.direct_graphs = [graph for graph, _, _ in self.direct]
         # The inferred graph's text as the reasoner gives it, in spool files of _DISK_BATCH bytes in the staging
         # folder, each queued for a bulk load once full (None: the end); its lines naming a blank node, apart.
         self.spools: queue.Queue = queue.Queue()
@@ -177,20 +181,20 @@ class _StoreWriter:
 
     def asserted(self, source: ox.Store, whole: bool) -> None:
         """The asserted graphs are loaded into ``source`` (``whole``: a small build, written in one load)."""
-        self.source, self.whole = source, whole and not self.direct
+        self.source, self.whole = source, whole and not self.direct_graphs
         self.loaded.set()
 
     def _run(self):
         try:
             disk: ox.Store | None = ox.Store(str(self.path))
             try:
-                if self.direct and not self._direct(disk):
+                if self.direct_graphs and not self._direct(disk):
                     # A large file has blank nodes, whose labels only the in-memory parse knows, or did not load:
                     # the store is made again from the dump alone.
                     disk = None
                     shutil.rmtree(self.path)
                     disk = ox.Store(str(self.path))
-                    self.direct = []
+                    self.direct_graphs = []
                 self._fill(disk)
             finally:
                 disk = None  # closed here, before the thread says it is done, whatever happened
@@ -201,27 +205,28 @@ class _StoreWriter:
     def _direct(self, disk: ox.Store) -> bool:
         """Bulk-load the large files from their text; whether they may stay (no blank node, all loaded)."""
         loaded = True
-        for graph, fmt, data in self.direct:
-            if self.cancelled or not loaded:
-                break
+        while self.direct and loaded and not self.cancelled:
+            graph, fmt, data = self.direct.pop(0)
             try:
                 disk.bulk_load(data, format=fmt, to_graph=graph)
             except (SyntaxError, ValueError, OSError):  # the in-memory parse of the same bytes reports it
                 loaded = False
+            del data
+        self.direct.clear()
         self.loaded.wait()
         if self.cancelled or self.source is None:
             return True  # stops in _fill
-        return loaded and not any(has_blank_nodes(self.source, graph) for graph, _, _ in self.direct)
+        return loaded and not any(has_blank_nodes(self.source, graph) for graph in self.direct_graphs)
 
     def _asserted_text(self) -> bytes:
         """The asserted graphs as N-Quads, but for those loaded from their files."""
         assert self.source is not None
-        if not self.direct:
+        if not self.direct_graphs:
             # The store is dumped whole: it holds the asserted graphs only until the reasoner loads the inferred
             # one, and should the reasoner be that far already, what the dump holds of it is loaded again below
             # (a quad loaded twice is one quad).
             return self.source.dump(format=ox.RdfFormat.N_QUADS) or b""
-        skip = {graph for graph, _, _ in self.direct} | {self.inferred}
+        skip = {*self.direct_graphs, self.inferred}
         parts = [self.source.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()) or b""]
         for graph in self.source.named_graphs():
             if graph not in skip:

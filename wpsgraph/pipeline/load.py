@@ -274,14 +274,14 @@ def load(data_files: Sequence[Path] | None = None, names: Names | None = None,
     Every file is parsed before anything is written, so a bad file leaves the store untouched: files are parsed
     by Oxigraph into an in-memory staging store (the store itself when none is given), copied into ``store``
     only once all of them have parsed. ``read``: path -> its ``read_data_file``, for files the caller has read
-    already (the build, which gives the same bytes to its on-disk store).
+    already (the build, which gives the same bytes to its on-disk store); each entry is taken out as it is used.
     """
     names = names or Names()
     files = list(resources.ontology_files()) + list(default_data_files() if data_files is None else data_files)
     order = assign_graphs(files, names)
     staging = Store()
     for graph, path in order:
-        _load_file(staging, path, graph, names, (read or {}).get(path))
+        _load_file(staging, path, graph, names, read.pop(path, None) if read else None)  # let go once parsed
     codes = _checked(staging, names, order)
     countries_quads = country_graph_quads(codes, names)
     if store is None:
