@@ -384,6 +384,8 @@ def _direct_files(data_files: Sequence[Path] | None, names: Names) -> dict:
             if path.stat().st_size < _DIRECT_BYTES or path.suffix.lower() not in (".ttl", ".nt"):
                 continue
             graph = graph_for(path, names)
+            if graph == names.ontology_graph:  # shared with the shipped ontology's files
+                continue
             out[(graph, path)] = read_data_file(path)
         except (OSError, InputError):
             continue
