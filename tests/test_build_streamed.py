@@ -198,3 +198,21 @@ def test_abandoning_while_the_writer_is_busy_stops_it_before_the_queued_spool_fi
     cleaned.join(20)
     assert not cleaned.is_alive() and writer.writer.done.is_set() and writer.error is None
     assert len(list(tmp_path.glob(".inferred-*.nt"))) == given  # none loaded (a loaded one is removed)
+
+
+def test_which_files_the_store_loads_from_their_own_text(tmp_path, monkeypatch):
+    """Large Turtle or N-Triples data files under the default base, each its own graph; not the ontology's graph
+    (other files share it), not a file read under another base (its terms are rewritten), not N3."""
+    monkeypatch.setattr(build_module, "_DIRECT_BYTES", 1_000)
+    big = tmp_path / "big.ttl"
+    synth.write(big, 200, 1)
+    small = tmp_path / "small.ttl"
+    small.write_text("<urn:a> <urn:b> <urn:c> .\n", encoding="utf-8")
+    n3 = tmp_path / "big.n3"
+    n3.write_bytes(big.read_bytes())
+    names = Names()
+    found = build_module._direct_files([big, small, n3, *resources.ontology_files()], names)
+    assert list(found) == [(names.graph_iri("source", "big"), big)]
+    assert found[(names.graph_iri("source", "big"), big)] == (ox.RdfFormat.TURTLE, big.read_bytes())
+    assert build_module._direct_files(None, names) == {}  # the shipped data: small files
+    assert build_module._direct_files([big], Names("https://example.org/wps/")) == {}
