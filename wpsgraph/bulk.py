@@ -41,9 +41,14 @@ def load_keeping_blank_nodes(store: ox.Store, data: bytes, format: ox.RdfFormat,
 _BLANK_MARK = re.compile(rb"_:")
 
 
+def holds_blank_mark(data: bytes) -> bool:
+    """Whether ``data`` holds "_:" anywhere (a blank node, or those characters inside a literal or an IRI)."""
+    return _BLANK_MARK.search(data) is not None
+
+
 def split_blank_lines(data: bytes) -> tuple[bytes, bytes]:
     """The lines of N-Triples or N-Quads ``data`` that name no blank node, and those that do."""
-    if _BLANK_MARK.search(data) is None:
+    if not holds_blank_mark(data):
         return data, b""
     lines = data.split(b"\n")
     blank = [line for line in lines if b"_:" in line and has_blank(line.decode("utf-8"))]

@@ -32,7 +32,7 @@ import rdflib
 from rdflib import OWL, RDF, RDFS
 
 from wpsgraph import namespaces as nsmod
-from wpsgraph.bulk import load_keeping_blank_nodes
+from wpsgraph.bulk import holds_blank_mark, load_keeping_blank_nodes
 from wpsgraph.collector import paused
 from wpsgraph.pipeline.load import Loaded, first_schema_axiom
 from wpsgraph.terms import from_rdflib, rdflib_graph, to_rdflib
@@ -667,7 +667,7 @@ def _load_lines(store: ox.Store, lines: list, graph: ox.NamedNode) -> bool:
         # A transaction: into an in-memory store that already holds the asserted graphs, ``load`` takes half the
         # time ``bulk_load`` does (7.5 s against 14 s for 2.3 million statements after a million).
         load_keeping_blank_nodes(store, text, ox.RdfFormat.N_TRIPLES, to_graph=graph, bulk=False)
-    return b"_:" in text
+    return holds_blank_mark(text)
 
 
 def _rules_in_text(rules: Rules) -> Rules:
