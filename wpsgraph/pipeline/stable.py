@@ -44,12 +44,12 @@ def has_blank_nodes(store: ox.Store, graph: ox.NamedNode) -> bool:
     return bool(store.query(f"ASK {{ GRAPH {graph} {{ ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o)) }} }}"))
 
 
-def graph_quads(store: ox.Store, graph: ox.NamedNode) -> Iterable[ox.Quad]:
+def graph_quads(store: ox.Store, graph: ox.NamedNode, blank: bool = True) -> Iterable[ox.Quad]:
     """The quads of one graph of the in-memory store in a stable order. A graph without blank nodes keeps the
     store's own order, the order it was loaded in (the same for the same files); one with blank nodes is
-    relabelled and sorted (``stable_quads``)."""
+    relabelled and sorted (``stable_quads``). ``blank=False``: the caller knows it has none."""
     quads = store.quads_for_pattern(None, None, None, graph)
-    return stable_quads(quads) if has_blank_nodes(store, graph) else quads
+    return stable_quads(quads) if blank and has_blank_nodes(store, graph) else quads
 
 
 def write_stable_turtle(store: ox.Store, graph: ox.NamedNode, path, prefixes: dict[str, str], as_stored: bool) -> None:
