@@ -307,6 +307,50 @@ def run_peers(data: Path, build: Path, work: Path, cap: float, skip: set) -> dic
     return peers
 
 
+def run_rounds(data: Path, work: Path, rounds: int, cap: float) -> dict:
+    """More full builds, each right after a bulk load of the same file by pyoxigraph alone, so that the ratio of
+    the two is taken from several pairs run side by side: on a shared machine one build in a slow minute can take
+    half as long again as the next (37 to 60 s for the same code), and a single pair says more about the minute
+    than the code. The first pair is the build and the peer run above; these are the others."""
+    out: dict = {"build": [], "build_peak_rss_mb": [], "pyoxigraph": []}
+    for i in range(rounds):
+        target = Path(tempfile.mkdtemp(prefix="peer-store-", dir=work))
+        peer = run_worker(_PEER_WORKERS["pyoxigraph"], [data, target], cap)
+        shutil.rmtree(target, ignore_errors=True)
+        scratch = work / "build-round"
+        shutil.rmtree(scratch, ignore_errors=True)
+        built = run_build(data, scratch)
+        shutil.rmtree(scratch, ignore_errors=True)
+        out["pyoxigraph"].append(peer["stages"].get("load", {}).get("seconds"))
+        out["build"].append(built["wall"])
+        out["build_peak_rss_mb"].append(built["peak_rss_mb"])
+        print(f"   round {i + 2}: pyoxigraph bulk load {out['pyoxigraph'][-1]} s, build {built['wall']:.2f} s",
+              file=sys.stderr, flush=True)
+    return out
+
+
+def median(values: list) -> float:
+    ordered = sorted(v for v in values if v is not None)
+    mid = len(ordered) // 2
+    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+
+
+def build_walls(r: dict) -> list:
+    """Every full build's wall time at this size: the first (whose stages the tables give) and the rounds'."""
+    return [r["build"]["wall"], *(r.get("rounds") or {}).get("build", [])]
+
+
+def bulk_loads(r: dict) -> list:
+    """Every bulk load of the file by pyoxigraph alone at this size, in the same order as ``build_walls``."""
+    first = (r.get("peers") or {}).get("pyoxigraph", {}).get("stages", {}).get("load")
+    return [x for x in [first["seconds"] if first else None, *(r.get("rounds") or {}).get("pyoxigraph", [])]
+            if x is not None]
+
+
+def update_walls(u: dict, step: str) -> list:
+    return [u[step]["wall"], *(round_[step] for round_ in u.get("rounds", []))]
+
+
 # ---------------------------------------------------------------------------------------------- updates
 
 _UPDATE_WORKER = r"""
@@ -394,28 +438,40 @@ def _differences(a: dict, b: dict) -> list:
     return [key for key in a if a[key] != b[key]]
 
 
-def run_updates(size: int, seed: int, data: Path, build: Path, work: Path, check: bool) -> dict:
-    """Add a ~300-triple source to the build, edit it, remove it; each an update in its own process."""
+def run_updates(size: int, seed: int, data: Path, build: Path, work: Path, check: bool, rounds: int = 0) -> dict:
+    """Add a ~300-triple source to the build, edit it, remove it; each an update in its own process. Then the
+    same three ``rounds`` more times (each removal brings the build back to where it was), for their wall times."""
     source = work / f"new-source-{size}.ttl"
     n = new_source(size, seed, source)
     before = _state(build)
-    steps = {}
-    for step in ("add", "edit", "remove"):
-        files = [data] if step == "remove" else [data, source]
-        if step == "edit":
-            steps["edit_what"] = edit_chain(source, data)
-        proc = subprocess.run([PYTHON, "-c", _UPDATE_WORKER, str(build), *map(str, files)], capture_output=True,
-                              text=True, cwd=ROOT)
-        if proc.returncode not in (0, 1):
-            raise SystemExit(f"update ({step}) failed ({proc.returncode}):\n{proc.stderr}")
-        steps[step] = json.loads(proc.stdout.strip().splitlines()[-1])
-        print(f"   update {step}: {steps[step]['wall']:.2f} s", file=sys.stderr, flush=True)
-        if step == "add" and check:
-            full = work / f"build-{size}-full-check"
-            run_build_files([data, source], full)
-            steps["add_vs_full_build"] = _differences(_state(build, True), _state(full, True)) or "same"
-            shutil.rmtree(full, ignore_errors=True)
-    steps["remove_vs_before_add"] = _differences(_state(build), before) or "same"
+    steps: dict = {"rounds": []}
+    for round_ in range(rounds + 1):
+        walls = {}
+        if round_:
+            new_source(size, seed, source)  # as first added (the edit changed it)
+        for step in ("add", "edit", "remove"):
+            files = [data] if step == "remove" else [data, source]
+            if step == "edit":
+                steps["edit_what"] = edit_chain(source, data)
+            proc = subprocess.run([PYTHON, "-c", _UPDATE_WORKER, str(build), *map(str, files)],
+                                  capture_output=True, text=True, cwd=ROOT)
+            if proc.returncode not in (0, 1):
+                raise SystemExit(f"update ({step}) failed ({proc.returncode}):\n{proc.stderr}")
+            done = json.loads(proc.stdout.strip().splitlines()[-1])
+            walls[step] = done["wall"]
+            if round_ == 0:
+                steps[step] = done
+            print(f"   update {step}: {done['wall']:.2f} s", file=sys.stderr, flush=True)
+            if step == "add" and check and round_ == 0:
+                full = work / f"build-{size}-full-check"
+                run_build_files([data, source], full)
+                steps["add_vs_full_build"] = _differences(_state(build, True), _state(full, True)) or "same"
+                shutil.rmtree(full, ignore_errors=True)
+        same = _differences(_state(build), before) or "same"
+        if round_ == 0:
+            steps["remove_vs_before_add"] = same
+        else:
+            steps["rounds"].append({**walls, "remove_vs_before_add": same})
     steps["source_triples"] = n
     return steps
 
@@ -524,20 +580,22 @@ def peer_table(results: list[dict]) -> str:
 
 
 def update_table(results: list[dict]) -> str:
-    rows = ["| triples | full build (s) | add a source (s) | edit it (s) | remove it (s) | update / full "
-            "| peak RSS of an update (MiB) | checks |",
+    rows = ["| triples | full build, median (s) | add a source (s) | edit it (s) | remove it (s) "
+            "| slower of add and edit / full; removal / full | peak RSS of an update (MiB) | checks |",
             "|---|---:|---:|---:|---:|---:|---:|---|"]
     for r in results:
         u = r.get("updates")
         if not u:
             continue
-        worst = max(u[s]["wall"] for s in ("add", "edit", "remove"))
+        full = median(build_walls(r))
+        step = {s: median(update_walls(u, s)) for s in ("add", "edit", "remove")}
         peak = max(u[s]["peak_rss_mb"] for s in ("add", "edit", "remove"))
         checks = [f"after removal = before addition: {u['remove_vs_before_add']}"]
+        checks += [f"round {i + 2}: {x['remove_vs_before_add']}" for i, x in enumerate(u.get("rounds", []))]
         if "add_vs_full_build" in u:
             checks.append(f"after addition = full build: {u['add_vs_full_build']}")
-        rows.append(f"| {r['size']:,} | {r['build']['wall']:.2f} | {u['add']['wall']:.2f} | {u['edit']['wall']:.2f} "
-                    f"| {u['remove']['wall']:.2f} | {worst / r['build']['wall']:.3f} | {peak:.0f} "
+        rows.append(f"| {r['size']:,} | {full:.2f} | {step['add']:.2f} | {step['edit']:.2f} | {step['remove']:.2f} "
+                    f"| {max(step['add'], step['edit']) / full:.3f} / {step['remove'] / full:.3f} | {peak:.0f} "
                     f"| {'; '.join(checks)} |")
     return "\n".join(rows)
 
@@ -560,15 +618,19 @@ def verdict(results: list[dict]) -> str:
     for r in results:
         b, q = r["build"], r["queries"]
         over = sorted(name for name in q if worst(q[name]) > 1.5)
-        line = (f"{r['size']:,} triples: build {b['wall']:.1f} s, peak {b['peak_rss_mb']:.0f} MiB (target 2560); "
+        walls, loads = build_walls(r), bulk_loads(r)
+        peak = max([b["peak_rss_mb"], *(r.get("rounds") or {}).get("build_peak_rss_mb", [])])
+        line = (f"{r['size']:,} triples: build {median(walls):.1f} s (median of {len(walls)}: "
+                f"{', '.join(f'{w:.1f}' for w in walls)}), peak {peak:.0f} MiB (target 2560); "
                 f"queries over 1.5 s in any run: {', '.join(over) or 'none'}")
-        bulk = (r.get("peers") or {}).get("pyoxigraph", {}).get("stages", {}).get("load")
-        if bulk:
-            line += f"; build / pyoxigraph bulk load {b['wall'] / bulk['seconds']:.1f} (target 6)"
+        if loads:
+            line += (f"; build / pyoxigraph bulk load {median(walls) / median(loads):.2f} (target 6; medians; "
+                     f"bulk loads {', '.join(f'{x:.2f}' for x in loads)} s)")
         u = r.get("updates")
         if u:
-            ratio = max(u[s]["wall"] for s in ("add", "edit", "remove")) / b["wall"]
-            line += f"; slowest update / full build {ratio:.3f} (target 0.1)"
+            step = {s: median(update_walls(u, s)) for s in ("add", "edit", "remove")}
+            line += (f"; add or edit / full build {max(step['add'], step['edit']) / median(walls):.3f} (target 0.1), "
+                     f"removal / full build {step['remove'] / median(walls):.3f} (medians)")
         la, lb = r.get("load_average_before"), r.get("load_average_after")
         if la and lb:
             line += f"; load average {la[0]:.1f} before, {lb[0]:.1f} after"
@@ -590,6 +652,10 @@ def main(argv=None):
     parser.add_argument("--check-up-to", type=int, default=100_000,
                         help="largest size at which an update is also compared with a full build (default 100000)")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each query (the slowest is reported)")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="full builds and pyoxigraph bulk loads run in pairs, and update rounds, at sizes of "
+                             "--rounds-from triples or more; the targets are judged on their medians (default 3)")
+    parser.add_argument("--rounds-from", type=int, default=1_000_000)
     parser.add_argument("--work", type=Path, default=None, help="folder for data and builds (default: a temp dir)")
     parser.add_argument("--json", type=Path, default=ROOT / "benchmarks" / "results.json")
     args = parser.parse_args(argv)
@@ -614,9 +680,14 @@ def main(argv=None):
             print(f"== {size}: peers (cap {args.peer_cap:.0f} s)", file=sys.stderr, flush=True)
             record["peers"] = run_peers(data, out, work, args.peer_cap, peers_capped)
             peers_capped |= {name for name, r in record["peers"].items() if r.get("timed_out")}
+        extra_rounds = max(args.rounds - 1, 0) if size >= args.rounds_from else 0
+        if not args.no_peers and extra_rounds:
+            print(f"== {size}: {extra_rounds} more pairs of a bulk load and a build", file=sys.stderr, flush=True)
+            record["rounds"] = run_rounds(data, work, extra_rounds, args.peer_cap)
         if not args.no_updates:
             print(f"== {size}: incremental updates", file=sys.stderr, flush=True)
-            record["updates"] = run_updates(size, args.seed, data, out, work, size <= args.check_up_to)
+            record["updates"] = run_updates(size, args.seed, data, out, work, size <= args.check_up_to,
+                                            extra_rounds)
         if not args.no_naive and not naive_capped and size <= args.naive_up_to:
             print(f"== {size}: naive stack (cap {args.naive_cap:.0f} s)", file=sys.stderr, flush=True)
             record["naive"] = run_naive(data, countries_file(data, out), args.naive_cap)
