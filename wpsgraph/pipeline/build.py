@@ -95,10 +95,7 @@ def build(data_files: Sequence[Path] | None = None, out: Path = Path("build"), n
         size = len(store)
         say(f"load: {size} asserted triples in {len(loaded.graphs)} graphs ({timings['load']:.2f} s)")
         large = size > LARGE or bool(writer.direct_graphs)
-        # Asked once: the writer keeps a large file it loaded from its text only if it has none, and the dataset's
-        # dump needs no relabelling for a graph without any.
-        blank_free = {g for g in writer.direct_graphs if not has_blank_nodes(store, g)}
-        writer.asserted(store, whole=not large, blank_free=blank_free)
+        writer.asserted(store, whole=not large)
         if large:
             say("store: writing the asserted graphs on disk in the background")
 
@@ -121,7 +118,7 @@ def build(data_files: Sequence[Path] | None = None, out: Path = Path("build"), n
         say(f"validate: {c['violation']} violation(s), {c['warning']} warning(s) ({timings['validate']:.2f} s)")
 
         clock = time.perf_counter()
-        counts = _write(loaded, report, tmp, blank_free)
+        counts = _write(loaded, report, tmp, writer.without_blank_nodes())
         if large:
             say(f"write: dataset and report written ({time.perf_counter() - clock:.2f} s); "
                 "waiting for the store on disk ...")
@@ -162,12 +159,17 @@ class _StoreWriter:
         self.path, self.inferred = path, inferred
         self.source: ox.Store | None = None
         self.whole = False
-        self.blank_free: set = set()
         self.loaded = threading.Event()  # ``source`` and ``whole`` are set
         # (graph, format, bytes) of the large files, bulk-loaded from their text as the main thread parses the
         # same bytes into memory (dropped once loaded); their graphs are then left out of the dump (``_direct``).
         self.direct: list = direct or []
         self.direct_graphs = [graph for graph, _, _ in self.direct]
+        # The large files' graphs found to have no blank node, asked once (in ``_direct``, while the writer waits for
+        # the reasoner): the dataset's dump needs no relabelling for them either (``without_blank_nodes``).
+        self.blank_free: set = set()
+        self.checked = threading.Event()
+        if not self.direct_graphs:
+            self.checked.set()  # nothing to ask
         # The inferred graph's text as the reasoner gives it, in spool files of _DISK_BATCH bytes in the staging
         # folder, each queued for a bulk load once full (None: the end); its lines naming a blank node, apart.
         self.spools: queue.Queue = queue.Queue()
@@ -183,11 +185,9 @@ class _StoreWriter:
         self.turtle: _Task | None = None
         self.writer = _Task(self._run, "wpsgraph-store-writer")
 
-    def asserted(self, source: ox.Store, whole: bool, blank_free: set | None = None) -> None:
-        """The asserted graphs are loaded into ``source`` (``whole``: a small build, written in one load);
-        ``blank_free``: the large files' graphs that have no blank node."""
+    def asserted(self, source: ox.Store, whole: bool) -> None:
+        """The asserted graphs are loaded into ``source`` (``whole``: a small build, written in one load)."""
         self.source, self.whole = source, whole and not self.direct_graphs
-        self.blank_free = blank_free or set()
         self.loaded.set()
 
     def _run(self):
@@ -204,6 +204,7 @@ class _StoreWriter:
                 self._fill(disk)
             finally:
                 disk = None  # closed here, before the thread says it is done, whatever happened
+                self.checked.set()
         except BaseException as e:  # re-raised in the main thread by finish()
             traceback.clear_frames(e.__traceback__)  # the traceback must not keep the store open
             self.error = e
@@ -222,6 +223,8 @@ class _StoreWriter:
         self.loaded.wait()
         if self.cancelled or self.source is None:
             return True  # stops in _fill
+        self.blank_free = {graph for graph in self.direct_graphs if not has_blank_nodes(self.source, graph)}
+        self.checked.set()
         return loaded and set(self.direct_graphs) <= self.blank_free
 
     def _asserted_text(self) -> bytes:
@@ -296,6 +299,11 @@ class _StoreWriter:
         except BaseException as e:  # re-raised in the main thread by finish()
             self.error = self.error or e
 
+    def without_blank_nodes(self) -> set:
+        """The large files' graphs known to have no blank node (waits for the writer to have asked)."""
+        self.checked.wait()
+        return self.blank_free
+
     def take(self, text: bytes | None) -> None:
         """A slice of the inferred graph (N-Triples), for the store (None: the reasoner has given them all). Spooled
         here, in the reasoner's thread (writing a file takes it a fraction of a second in all), so that it never
@@ -310,7 +318,10 @@ class _StoreWriter:
             if self.spool is None:  # open across slices; closed once full, at the end, or by abandon()
                 self.spool = open(self.path.parent / f".inferred-{next(self.spooled)}.nt", "wb")  # noqa: SIM115
             self.spool.write(plain if plain.endswith(b"\n") else plain + b"\n")
-        if self.spool is not None and (text is None or self.spool.tell() >= _DISK_BATCH):
+        # The first file is loaded at a quarter of the size: the writer has been idle since the asserted graphs
+        # went in, waiting for it.
+        full = _DISK_BATCH // 4 if self.spool is not None and self.spool.name.endswith("-0.nt") else _DISK_BATCH
+        if self.spool is not None and (text is None or self.spool.tell() >= full):
             self.spool.close()
             self.spools.put(Path(self.spool.name))
             self.spool = None
