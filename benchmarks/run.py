@@ -30,6 +30,10 @@ Then, for the same file (issue 16):
   after the removal the store, dumps and report must equal those before the addition, and at sizes up to
   ``--check-up-to`` the state after the addition is also compared with a full build of the same files.
 
+At sizes of ``--rounds-from`` triples or more (default 1M), ``--rounds`` (default 3) pairs of a pyoxigraph bulk
+load and a full build, and as many rounds of the three updates: the targets are judged on the medians (one build in
+a slow spell of a shared virtual machine can take half as long again as the next), and every run is recorded.
+
 The machine's load average is recorded before and after each size (other work on a shared machine slows every
 figure). Prints Markdown tables and writes the figures as JSON to ``benchmarks/results.json``.
 """
