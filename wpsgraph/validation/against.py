@@ -11,8 +11,10 @@ results a full build of that graph plus the file would give, without rebuilding 
    classes asked about, not its whole description), and only those focus nodes are validated there. What does not
    depend on the file (the build's lists of the instances of classes and the subjects of properties asked about for
    many nodes) is kept in the cache folder, keyed by the build.
-3. Where that cannot be bounded (a file replacing a graph of the build, a shape whose reading is unbounded, schema
-   axioms in the file) the whole build is copied into memory and validated as ``validate FILE`` does for the
+3. A file that replaces a graph of the build takes statements away as well, so it is checked as an update of a
+   scratch copy of the build's store instead (``pipeline/incremental/trial.py``, called by the command). Where
+   neither can be bounded (a shape whose reading is unbounded, schema axioms in the file, a build the update
+   cannot start from) the whole build is copied into memory and validated as ``validate FILE`` does for the
    shipped graph, and the report says so.
 """
 

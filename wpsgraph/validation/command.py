@@ -206,7 +206,19 @@ def run(paths: list[Path] | None = None, names: Names | None = None, engine: str
     elif build is not None:
         from wpsgraph.validation.against import prepare
 
-        loaded, focus, data_graphs, error, note = prepare(build, [p for p in given if p in parsed], parsed, cache)
+        files = [p for p in given if p in parsed]
+        if engine == "fast" and not findings and any(graph_for(p, names) in build.files for p in files):
+            # A file replacing a graph of the build: tried as an update of a scratch copy of the build's store
+            from wpsgraph.pipeline.incremental.trial import replacing
+
+            tried = replacing(build.folder, files, names, cache)
+            if tried is not None:
+                found, checked_triples, focus_nodes = tried
+                final = Report(found, checked_triples, files=checked)
+                final.notes = [f"a file replaces a graph of the build: checked as an update of a scratch copy of "
+                               f"its store ({len(focus_nodes)} focus node(s) validated again)"]
+                return _finish(final, clock)
+        loaded, focus, data_graphs, error, note = prepare(build, files, parsed, cache)
         if note:
             notes.append(note)
         if error is not None:

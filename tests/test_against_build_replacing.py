@@ -1,0 +1,80 @@
+"""`wpsgraph validate FILE --db BUILD` with a FILE that replaces one of the build's sources (a contributor's edit):
+checked as an update of a scratch copy of the build's store (``pipeline/incremental/trial.py``), with the results a
+full validation of the build's files with FILE in place of the source gives, for every resource whose results the
+edit changes and every resource FILE mentions; the build itself left as it was."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from wpsgraph import resources
+from wpsgraph.pipeline import synth
+from wpsgraph.pipeline.build import build, in_memory
+from wpsgraph.validation import command
+from wpsgraph.validation.engines import validate
+
+from test_incremental_validation import by_focus, check
+
+
+@pytest.fixture(scope="module")
+def two_sources(tmp_path_factory):
+    """A build of the reference data and two synthetic sources, and its own results per focus node."""
+    folder = tmp_path_factory.mktemp("replacing")
+    sources = [folder / "first-source.ttl", folder / "second-source.ttl"]
+    synth.write(sources[0], 1500, 7)
+    synth.write(sources[1], 1500, 8)
+    files = resources.reference_files() + sources
+    out = folder / "build"
+    build(files, out=out)
+    return out, files, by_focus(validate(in_memory(files)).findings)
+
+
+def _retype(text: str) -> str:
+    """An organisation typed as an event as well: its clash is reported where it is used."""
+    return re.sub(r"(\norganisation:\S+\n    a )(wps:\w+)", r"\1wps:Event, \2", text, count=1)
+
+
+def _unlabel(text: str) -> str:
+    """A resource's label taken away: statements removed, not only added."""
+    return re.sub(r'\n    rdfs:label "[^"\n]*"@en ;', "", text, count=1)
+
+
+def _relink(text: str) -> str:
+    """The first wps:subOrganisationOf pointed at another organisation the file names (a transitive chain moves)."""
+    orgs = list(dict.fromkeys(re.findall(r"^(organisation:[A-Za-z0-9_-]+)\n", text, re.M)))
+    m = re.search(r"wps:subOrganisationOf (organisation:[A-Za-z0-9_-]+)", text)
+    assert m and len(orgs) > 1
+    other = next(o for o in orgs if o != m.group(1))
+    return text[:m.start(1)] + other + text[m.end(1):]
+
+
+def _bad_date(text: str) -> str:
+    """A date that is not one: a literal finding in the file."""
+    return re.sub(r'(wps:startDate )"[^"]*"\^\^xsd:date', r'\1"sometime"^^xsd:date', text, count=1)
+
+
+@pytest.mark.parametrize("edit", [_retype, _unlabel, _relink, _bad_date, lambda text: text],
+                         ids=["retype", "unlabel", "relink", "bad-date", "unchanged"])
+def test_an_edited_source_against_the_build_equals_a_full_validation(two_sources, tmp_path, edit):
+    out, files, results = two_sources
+    before = {p.relative_to(out): p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+    original = files[-1]
+    text = original.read_text(encoding="utf-8")
+    edited = edit(text)
+    assert edit.__name__ == "<lambda>" or edited != text  # the edit applies to this data
+    path = tmp_path / original.name  # the same name: the same graph as the build's source
+    path.write_text(edited, encoding="utf-8")
+    notes: list = []
+
+    def against(p):
+        report = command.run([p], db=out)
+        notes.extend(report.notes)
+        return report
+
+    assert check(path, results, against, files) > 0
+    assert any("scratch copy" in n for n in notes), notes
+    after = {p.relative_to(out): p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+    assert after == before  # the build is only read
+    assert not [p for p in out.parent.iterdir() if p.name.startswith(".wpsgraph-trial-")]  # no scratch left
