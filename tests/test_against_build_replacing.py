@@ -60,6 +60,7 @@ def _bad_date(text: str) -> str:
 def test_an_edited_source_against_the_build_equals_a_full_validation(two_sources, tmp_path, edit):
     out, files, results = two_sources
     before = {p.relative_to(out): p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+    siblings = [p.name for p in out.parent.iterdir()]
     original = files[-1]
     text = original.read_text(encoding="utf-8")
     edited = edit(text)
@@ -77,4 +78,15 @@ def test_an_edited_source_against_the_build_equals_a_full_validation(two_sources
     assert any("scratch copy" in n for n in notes), notes
     after = {p.relative_to(out): p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
     assert after == before  # the build is only read
-    assert not [p for p in out.parent.iterdir() if p.name.startswith(".wpsgraph-trial-")]  # no scratch left
+    assert sorted(p.name for p in out.parent.iterdir()) == sorted(siblings)  # no scratch copy left beside it
+
+
+def test_a_scratch_copy_a_killed_check_left_is_removed_by_the_next(two_sources, tmp_path):
+    out, files, _ = two_sources
+    left = out.parent / f".{out.name}.partial-{2 ** 22 + 17}"  # a process id no process has
+    (left / "store").mkdir(parents=True)
+    path = tmp_path / files[-1].name
+    path.write_text(files[-1].read_text(encoding="utf-8"), encoding="utf-8")
+    report = command.run([path], db=out)
+    assert any("scratch copy" in n for n in report.notes)
+    assert not left.exists()

@@ -61,7 +61,7 @@ def replacing(folder: Path, files: list[Path], names: Names, cache_dir: Path | N
     except (OSError, ValueError, KeyError, TypeError, InputError, FullBuild, Unbounded):
         return None
 
-    scratch = Path(tempfile.mkdtemp(prefix=".wpsgraph-trial-", dir=_writable_beside(folder)))
+    scratch = _scratch(folder)
     store: ox.Store | None = None
     try:
         ox.Store.read_only(str(folder / STORE_DIR)).backup(str(scratch / STORE_DIR))
@@ -90,10 +90,13 @@ def replacing(folder: Path, files: list[Path], names: Names, cache_dir: Path | N
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def _writable_beside(folder: Path) -> str | None:
-    """Beside the build when its parent folder can be written (a checkpoint there is hard links, nearly free),
-    else the system's temporary folder (a copy)."""
-    import os
+def _scratch(folder: Path) -> Path:
+    """A staging folder beside the build, as an update's (a checkpoint there is hard links, nearly free; one a
+    killed run left is removed by the next), else, when that folder cannot be written, one in the system's
+    temporary folder (a copy)."""
+    from wpsgraph.folders import OutputError, staging_folder
 
-    parent = Path(folder).resolve().parent
-    return str(parent) if os.access(parent, os.W_OK) else None
+    try:
+        return staging_folder(folder)
+    except (OSError, OutputError):
+        return Path(tempfile.mkdtemp(prefix="wpsgraph-trial-"))
