@@ -125,7 +125,9 @@ def main():
 @click.option("--no-cache", is_flag=True, help="Do not read or write the cache ($WPSGRAPH_CACHE, "
                                                  "default $XDG_CACHE_HOME/wpsgraph).")
 @click.option("--db", type=click.Path(path_type=Path), default=None,
-              help="Check the files against this build folder's graph (of any size) instead of the shipped one.")
+              help="Check the files against this build folder's graph (of any size) instead of the shipped one. "
+                   "A file named as one of the build's sources is checked as an edit of it (it replaces that "
+                   "source's graph).")
 @max_input_option
 @base_option
 @_guard
