@@ -90,3 +90,23 @@ def test_a_scratch_copy_a_killed_check_left_is_removed_by_the_next(two_sources, 
     report = command.run([path], db=out)
     assert any("scratch copy" in n for n in report.notes)
     assert not left.exists()
+
+
+def test_no_room_for_the_scratch_copy_falls_back_to_a_full_copy(two_sources, tmp_path, monkeypatch):
+    """The checkpoint cannot be written (a full disk, say): the file is still checked, against a full copy of the
+    build in memory, the report says so, and nothing is left beside the build."""
+    import pyoxigraph as ox
+
+    out, files, _ = two_sources
+    siblings = sorted(p.name for p in out.parent.iterdir())
+
+    def no_room(self, target):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(ox.Store, "backup", no_room)
+    path = tmp_path / files[-1].name
+    path.write_text(_unlabel(files[-1].read_text(encoding="utf-8")), encoding="utf-8")
+    report = command.run([path], db=out)
+    assert any("full copy" in n for n in report.notes), report.notes
+    assert any(f.check == "shacl" for f in report.findings)  # the label taken away is still found
+    assert sorted(p.name for p in out.parent.iterdir()) == siblings

@@ -64,7 +64,10 @@ def replacing(folder: Path, files: list[Path], names: Names, cache_dir: Path | N
     scratch = _scratch(folder)
     store: ox.Store | None = None
     try:
-        ox.Store.read_only(str(folder / STORE_DIR)).backup(str(scratch / STORE_DIR))
+        try:
+            ox.Store.read_only(str(folder / STORE_DIR)).backup(str(scratch / STORE_DIR))
+        except OSError:  # no room for a copy, say: the caller's full copy in memory needs none
+            return None
         store = ox.Store(str(scratch / STORE_DIR))
         codes = _countries(store, p, loaded)
         new_graphs[names.countries_graph] = {
