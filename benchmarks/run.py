@@ -55,6 +55,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from wpsgraph.folders import remove_output  # noqa: E402
+
 PYTHON = sys.executable
 
 # ---------------------------------------------------------------------------------------------- workers
@@ -322,9 +325,9 @@ def run_rounds(data: Path, work: Path, rounds: int, cap: float) -> dict:
         peer = run_worker(_PEER_WORKERS["pyoxigraph"], [data, target], cap)
         shutil.rmtree(target, ignore_errors=True)
         scratch = work / "build-round"
-        shutil.rmtree(scratch, ignore_errors=True)
+        remove_output(scratch)  # the link and its versions (a build folder is a link to its latest version)
         built = run_build(data, scratch)
-        shutil.rmtree(scratch, ignore_errors=True)
+        remove_output(scratch)
         out["pyoxigraph"].append(peer["stages"].get("load", {}).get("seconds"))
         out["build"].append(built["wall"])
         out["build_peak_rss_mb"].append(built["peak_rss_mb"])
@@ -470,7 +473,7 @@ def run_updates(size: int, seed: int, data: Path, build: Path, work: Path, check
                 full = work / f"build-{size}-full-check"
                 run_build_files([data, source], full)
                 steps["add_vs_full_build"] = _differences(_state(build, True), _state(full, True)) or "same"
-                shutil.rmtree(full, ignore_errors=True)
+                remove_output(full)
         same = _differences(_state(build), before) or "same"
         if round_ == 0:
             steps["remove_vs_before_add"] = same
