@@ -175,6 +175,7 @@ class _StoreWriter:
         self.spools: queue.Queue = queue.Queue()
         self.spool: BinaryIO | None = None
         self.spooled = itertools.count()
+        self.spools_given = 0  # spool files queued for loading
         self.blank: list[bytes] = []
         self.streamed = False
         self.inferred_file, self.prefixes = inferred_file, prefixes
@@ -320,10 +321,11 @@ class _StoreWriter:
             self.spool.write(plain if plain.endswith(b"\n") else plain + b"\n")
         # The first file is loaded at a quarter of the size: the writer has been idle since the asserted graphs
         # went in, waiting for it.
-        full = _DISK_BATCH // 4 if self.spool is not None and self.spool.name.endswith("-0.nt") else _DISK_BATCH
+        full = _DISK_BATCH // 4 if self.spools_given == 0 else _DISK_BATCH
         if self.spool is not None and (text is None or self.spool.tell() >= full):
             self.spool.close()
             self.spools.put(Path(self.spool.name))
+            self.spools_given += 1
             self.spool = None
         if text is None:
             self.spools.put(None)

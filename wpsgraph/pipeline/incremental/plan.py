@@ -65,15 +65,9 @@ class Plan:
     hashes: dict                      # graph IRI -> sha of the file now
 
 
-def plan(data_files: Sequence[Path] | None, out: Path, names: Names) -> Plan:
-    """What changed since the build in ``out``; FullBuild when the update cannot be incremental."""
-    manifest_path = out / "manifest.json"
-    if not manifest_path.exists():
-        raise FullBuild("no previous build")
-    try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        raise FullBuild("the previous manifest cannot be read") from None
+def updatable_inputs(manifest: dict, names: Names) -> dict:
+    """The manifest's record of its inputs, when a build made from them can be updated: FullBuild otherwise (no
+    record, reasoned by owlrl, another wpsgraph, base IRI, ontology or shapes)."""
     before = manifest.get("inputs")
     if not isinstance(before, dict) or before.get("format") != FORMAT:
         raise FullBuild("the previous build has no record of its inputs")
@@ -84,6 +78,19 @@ def plan(data_files: Sequence[Path] | None, out: Path, names: Names) -> Plan:
                       ("shapes", "shapes")):
         if before.get(key) != now[key]:
             raise FullBuild(f"the {what} changed")
+    return before
+
+
+def plan(data_files: Sequence[Path] | None, out: Path, names: Names) -> Plan:
+    """What changed since the build in ``out``; FullBuild when the update cannot be incremental."""
+    manifest_path = out / "manifest.json"
+    if not manifest_path.exists():
+        raise FullBuild("no previous build")
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise FullBuild("the previous manifest cannot be read") from None
+    before = updatable_inputs(manifest, names)
     files = list(resources.ontology_files()) + list(
         resources.reference_files() + resources.source_files() if data_files is None else data_files)
     ontology = names.ontology_graph

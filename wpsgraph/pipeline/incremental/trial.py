@@ -25,10 +25,10 @@ from wpsgraph.namespaces import Names
 from wpsgraph.pipeline.incremental.focus import NearData
 from wpsgraph.pipeline.incremental.maintain import maintain
 from wpsgraph.pipeline.incremental.patterns import Unbounded
-from wpsgraph.pipeline.incremental.plan import FORMAT, FullBuild, Plan, fixed_inputs
+from wpsgraph.pipeline.incremental.plan import FullBuild, Plan, updatable_inputs
 from wpsgraph.pipeline.incremental.rules import term_rules
 from wpsgraph.pipeline.incremental.state import read_state, shape_patterns
-from wpsgraph.pipeline.incremental.update import _change_store, _countries, _load_changed
+from wpsgraph.pipeline.incremental.update import _change_store, _countries, _graphs, _load_changed, checked_after
 from wpsgraph.pipeline.load import Loaded, country_graph_quads, graph_for
 from wpsgraph.pipeline.reason import rules_for
 
@@ -45,15 +45,11 @@ def replacing(folder: Path, files: list[Path], names: Names, cache_dir: Path | N
 
     try:
         manifest = json.loads((folder / OUTPUTS["manifest"]).read_text(encoding="utf-8"))
-        before = manifest["inputs"]
-        now = fixed_inputs(names)
-        if before.get("format") != FORMAT or manifest.get("reasoner") != "compiled" or any(
-                before.get(k) != now[k] for k in ("wpsgraph", "base", "ontology", "shapes")):
-            return None
-        new = {graph_for(p, names): Path(p) for p in files}
+        before = updatable_inputs(manifest, names)
+        changed = {graph_for(p, names): Path(p) for p in files}
+        new = dict(changed)
         order = [(ox.NamedNode(g), new.pop(ox.NamedNode(g), Path(path))) for g, path, _ in before["files"]]
         order += list(new.items())  # added after the build's files, as a full build given them last would
-        changed = {graph_for(p, names): Path(p) for p in files}
         p = Plan(folder, names, manifest, order, changed, {})
         loaded, new_graphs = _load_changed(p)
         state = read_state(folder / OUTPUTS["incremental"])
@@ -80,13 +76,11 @@ def replacing(folder: Path, files: list[Path], names: Names, cache_dir: Path | N
         findings = vocabulary.check(store, names, list(changed))  # undeclared terms the files use
         findings += run_fast(store, [resources.DATA_SHAPES], names, focus=focus,
                              data=NearData(store, focus, patterns))
-        graphs: dict = {names.ontology_graph: next(iter(resources.ontology_files()), None)}
-        graphs.update({g: path for g, path in order if path.exists()})
-        graphs[names.countries_graph] = None
+        # located in the files at hand (the build's own may be on another machine)
+        graphs = {g: path for g, path in _graphs(p).items() if path is None or Path(path).exists()}
         locate(findings, Loaded(store, names, graphs, codes))
         previous = json.loads((folder / OUTPUTS["findings"]).read_text(encoding="utf-8"))
-        checked = previous["checked_triples"] + delta.asserted_change() + delta.inferred_change()
-        return findings, checked, focus
+        return findings, checked_after(previous, delta), focus
     finally:
         store = None  # the RocksDB lock is let go before the folder is removed
         gc.collect()

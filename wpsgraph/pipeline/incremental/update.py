@@ -204,10 +204,15 @@ def _validate(store: ox.Store, p: Plan, graphs: dict, codes: list, delta: Delta,
     previous = json.loads((p.out / OUTPUTS["findings"]).read_text(encoding="utf-8"))
     if patterns is None:
         focus = {f.focus_node for f in findings} | old_foci(p.out, {r["focus"] for r in previous["results"]})
-    checked = previous["checked_triples"] + delta.asserted_change() + delta.inferred_change()
+    checked = checked_after(previous, delta)
     partial = Report(findings, checked)
     locate(partial.findings, view)
     return focus, merge_reports(p.out, tmp, partial, focus, checked), checked
+
+
+def checked_after(previous: dict, delta: Delta) -> int:
+    """The statements validated after ``delta``: the previous report's (its JSON), changed by it."""
+    return previous["checked_triples"] + delta.asserted_change() + delta.inferred_change()
 
 
 def _counts(p: Plan, graphs: dict, new_graphs: dict, delta: Delta) -> dict:
