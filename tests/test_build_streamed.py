@@ -34,7 +34,7 @@ def _build(files, out, monkeypatch, streamed: bool, direct: bool = False):
     with monkeypatch.context() as m:
         if streamed:
             m.setattr(build_module, "LARGE", 0)
-            m.setattr(build_module, "_DISK_BATCH", 40_000)  # bytes: several spool files, several disk loads
+            m.setattr(build_module, "_DISK_BATCH", 500)     # statements: several spool files, several disk loads
             m.setattr(reason_module, "_CHUNK", 300)         # statements: many slices
         else:
             m.setattr(build_module, "LARGE", 10**12)
@@ -134,19 +134,19 @@ def test_an_interrupted_wait_for_the_writer_still_waits_when_abandoning(large, t
     written into it, and some are left behind. (Python 3.11's ``Thread.join``, interrupted, marks a running
     thread as stopped, so a second ``join`` returns at once.)"""
     release, written = threading.Event(), threading.Event()
-    original = build_module.write_stable_turtle
+    original = build_module.load_keeping_blank_nodes
 
-    def slow_turtle(*args):
+    def slow_load(*args, **kwargs):
         release.wait(10)  # the writer busy in the staging folder
-        original(*args)
+        original(*args, **kwargs)
         written.set()
 
-    monkeypatch.setattr(build_module, "write_stable_turtle", slow_turtle)
+    monkeypatch.setattr(build_module, "load_keeping_blank_nodes", slow_load)
     inferred = Names().inferred_graph
     source = ox.Store()
     source.add(ox.Quad(ox.NamedNode("http://example.org/a"), ox.NamedNode("http://example.org/p"),
                        ox.Literal("x"), inferred))
-    writer = build_module._StoreWriter(tmp_path / STORE_DIR, inferred, tmp_path / "inferred.ttl", {})
+    writer = build_module._StoreWriter(tmp_path / STORE_DIR, inferred)
     writer.asserted(source, whole=not large)
     previous = signal.signal(signal.SIGUSR1, _raise_keyboard_interrupt)
     try:
@@ -185,7 +185,7 @@ def test_abandoning_while_the_writer_is_busy_stops_it_before_the_queued_spool_fi
     source = ox.Store()
     source.add(ox.Quad(ox.NamedNode("http://example.org/s"), ox.NamedNode("http://example.org/p"),
                        ox.Literal("asserted"), ox.NamedNode("http://example.org/g")))
-    writer = build_module._StoreWriter(tmp_path / STORE_DIR, inferred, tmp_path / "inferred.ttl", {})
+    writer = build_module._StoreWriter(tmp_path / STORE_DIR, inferred)
     writer.asserted(source, whole=False)
     assert busy_now.wait(10)
     if given:

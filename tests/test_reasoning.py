@@ -114,3 +114,40 @@ def test_check_supported_rejects_restrictions():
         format="turtle")
     with pytest.raises(reason.UnsupportedAxiom):
         reason.check_supported(g)
+
+
+def _statements(store: ox.Store, graph: ox.NamedNode) -> int:
+    return sum(1 for _ in store.quads_for_pattern(None, None, None, graph))
+
+
+@pytest.mark.parametrize("streamed", [False, True])
+def test_the_count_the_reasoner_gives_is_the_inferred_graphs_size(streamed, tmp_path):
+    """The build's manifest takes the inferred graph's size from the reasoner rather than counting it again: the
+    number it gives must be the statements the graph holds (no line given twice, none dropped), synthetic data
+    with its chains and inverses included."""
+    from wpsgraph import resources
+    from wpsgraph.pipeline import synth
+
+    path = tmp_path / "synthetic.ttl"
+    synth.write(path, 3_000, 11)
+    loaded = load(resources.reference_files() + [path])
+    given: list = []
+    result = reason.reason(loaded, sink=given.append if streamed else None)
+    assert result.engine == "compiled" and result.inferred > 1000
+    assert result.inferred == _statements(loaded.store, loaded.names.inferred_graph)
+    if streamed:
+        assert given[-1] is None
+        assert sum(text.count(b"\n") for text in given[:-1]) == result.inferred
+
+
+def test_the_count_owlrl_gives_is_the_inferred_graphs_size():
+    text = ("@prefix owl: <http://www.w3.org/2002/07/owl#> .\n@prefix ex: <http://example.org/> .\n"
+            "ex:p a owl:FunctionalProperty .\nex:a ex:p ex:b , ex:c .\n")
+    loaded = load([])
+    graph = loaded.names.graph_iri("source", "functional")
+    loaded.store.extend(ox.Quad(t.subject, t.predicate, t.object, graph)
+                        for t in ox.parse(text, format=ox.RdfFormat.TURTLE))
+    loaded.graphs[graph] = None
+    result = reason.reason(loaded)
+    assert result.engine == "owlrl" and result.inferred > 0
+    assert result.inferred == _statements(loaded.store, loaded.names.inferred_graph)

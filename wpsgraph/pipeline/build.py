@@ -67,7 +67,8 @@ def build(data_files: Sequence[Path] | None = None, out: Path = Path("build"), n
     The work happens in an in-memory Oxigraph store; the on-disk store that ``query --db`` opens is written by a
     background thread (Oxigraph's dump and bulk loader release the GIL; the reasoner and validator are Python):
     the large data files from their own bytes while the same bytes are parsed into memory, the other asserted
-    graphs while the reasoner runs, the inferred graph while the in-memory store loads it and the validator runs.
+    graphs while the reasoner runs, the inferred graph while the in-memory store loads it and the validator runs,
+    compacted while the dumps are written.
     """
     names = names or Names()
     out = Path(out)
@@ -82,7 +83,7 @@ def build(data_files: Sequence[Path] | None = None, out: Path = Path("build"), n
     try:
         clock = time.perf_counter()
         direct = _direct_files(data_files, names)
-        writer = _StoreWriter(tmp / STORE_DIR, names.inferred_graph, tmp / OUTPUTS["inferred"], names.prefixes(),
+        writer = _StoreWriter(tmp / STORE_DIR, names.inferred_graph,
                               direct=[(graph, *read) for (graph, _), read in direct.items()])
         if direct:
             say(f"store: loading {len(direct)} large file(s) on disk in the background")
@@ -105,7 +106,7 @@ def build(data_files: Sequence[Path] | None = None, out: Path = Path("build"), n
         reasoned = reason(loaded, rules_cache(), sink=writer.take if large else None, schema_checked=True)
         timings["reason"] = time.perf_counter() - clock
         say(f"reason: {reasoned.inferred} inferred triples, {reasoned.engine} engine ({timings['reason']:.2f} s)")
-        writer.inferred_ready(reasoned.ordered)
+        writer.inferred_ready()
         if large:
             say("store: writing the inferred graph on disk in the background")
 
@@ -118,17 +119,24 @@ def build(data_files: Sequence[Path] | None = None, out: Path = Path("build"), n
         say(f"validate: {c['violation']} violation(s), {c['warning']} warning(s) ({timings['validate']:.2f} s)")
 
         clock = time.perf_counter()
-        counts = _write(loaded, report, tmp, writer.without_blank_nodes())
+        counts = _write(loaded, report, tmp, writer.without_blank_nodes(), reasoned.inferred)
+        # The inferred graph's Turtle, from the in-memory store: reading 2M statements back from the on-disk one
+        # costs seven times as much.
+        write_stable_turtle(store, names.inferred_graph, tmp / OUTPUTS["inferred"], names.prefixes(), reasoned.ordered)
         if large:
-            say(f"write: dataset and report written ({time.perf_counter() - clock:.2f} s); "
+            say(f"write: dataset, inferred graph and report written ({time.perf_counter() - clock:.2f} s); "
                 "waiting for the store on disk ...")
+        manifest = _manifest(loaded, counts, reasoned)
+        # Let go of the in-memory store (a second at a million triples) while the store on disk is still compacting
+        # on the other core; the writer lets go of it too once it has copied what it needed.
+        del store, loaded
         writer.finish()
         timings["write"] = time.perf_counter() - clock
-        _write_manifest(tmp, loaded, counts, timings, reasoned)
+        manifest["seconds"] = {k: round(v, 3) for k, v in timings.items()}
+        (tmp / OUTPUTS["manifest"]).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
         if reasoned.rules is not None:
             write_state(tmp / OUTPUTS["incremental"], reasoned.rules)
         writer = None
-        del store, loaded
         _swap(tmp, out)
         say(f"write: {out} ({timings['write']:.2f} s)")
     except BaseException:
@@ -146,16 +154,14 @@ class _StoreWriter:
     """Writes the on-disk store, and the inferred triples as Turtle, in a background thread. Small build: all of
     it in one load once reasoning is done. Large build: the large data files straight from their text while the
     files are parsed into memory (``direct``), then the other asserted graphs, then the inferred graph from the
-    spool files the reasoner fills (``take``), each loaded once full; the Turtle has a thread of its own,
-    started when validation is done, while the store is still loading and compacting.
+    spool files the reasoner fills (``take``), each loaded once full, then compacted.
 
     Oxigraph's ``dump`` and ``bulk_load`` release the GIL, so while the validator (Python) runs on one core the
     store is written on the other (``bulk_extend`` from an iterator would wait for the GIL at every quad).
     ``asserted`` gives it the loaded store; ``finish`` waits, flushes and re-raises any error.
     """
 
-    def __init__(self, path: Path, inferred: ox.NamedNode, inferred_file: Path, prefixes: dict,
-                 direct: list | None = None):
+    def __init__(self, path: Path, inferred: ox.NamedNode, direct: list | None = None):
         self.path, self.inferred = path, inferred
         self.source: ox.Store | None = None
         self.whole = False
@@ -170,20 +176,18 @@ class _StoreWriter:
         self.checked = threading.Event()
         if not self.direct_graphs:
             self.checked.set()  # nothing to ask
-        # The inferred graph's text as the reasoner gives it, in spool files of _DISK_BATCH bytes in the staging
-        # folder, each queued for a bulk load once full (None: the end); its lines naming a blank node, apart.
+        # The inferred graph's text as the reasoner gives it, in spool files of _DISK_BATCH statements in the
+        # staging folder, each queued for a bulk load once full (None: the end); its lines naming a blank node, apart.
         self.spools: queue.Queue = queue.Queue()
         self.spool: BinaryIO | None = None
+        self.spool_lines = 0  # statements in the open spool file
         self.spooled = itertools.count()
         self.spools_given = 0  # spool files queued for loading
         self.blank: list[bytes] = []
         self.streamed = False
-        self.inferred_file, self.prefixes = inferred_file, prefixes
         self.ready = threading.Event()
-        self.ordered = False  # the inferred graph can be dumped from the store as it is (``Reasoned.ordered``)
         self.cancelled = False
         self.error: BaseException | None = None
-        self.turtle: _Task | None = None
         self.writer = _Task(self._run, "wpsgraph-store-writer")
 
     def asserted(self, source: ox.Store, whole: bool) -> None:
@@ -256,6 +260,7 @@ class _StoreWriter:
                 return
             assert self.source is not None
             data = self.source.dump(format=ox.RdfFormat.N_QUADS) or b""
+            self.source = None  # read no more here: the build lets go of the in-memory store once done with it
             load_keeping_blank_nodes(disk, data, ox.RdfFormat.N_QUADS)
         else:
             # The asserted graphs (but the large files') in one load: a load per graph leaves small sorted runs
@@ -284,21 +289,12 @@ class _StoreWriter:
             if not self.streamed:  # owlrl reasoned: the graph is copied whole
                 assert self.source is not None
                 _copy_graph(self.source, disk, self.inferred)
-        if self.whole:
-            self._turtle()
-        else:
+            self.source = None
+        if not self.whole:
             # The graphs went in as separate bulk loads whose key ranges overlap; compacting them into one sorted
             # run takes a second or two at a million triples and makes every later query about a third faster.
             disk.optimize()
         disk.flush()
-
-    def _turtle(self):
-        """The inferred graph's Turtle, from the in-memory store: reading 2M statements back from the on-disk one
-        costs seven times as much."""
-        try:
-            write_stable_turtle(self.source, self.inferred, self.inferred_file, self.prefixes, self.ordered)
-        except BaseException as e:  # re-raised in the main thread by finish()
-            self.error = self.error or e
 
     def without_blank_nodes(self) -> set:
         """The large files' graphs known to have no blank node (waits for the writer to have asked)."""
@@ -319,31 +315,27 @@ class _StoreWriter:
             if self.spool is None:  # open across slices; closed once full, at the end, or by abandon()
                 self.spool = open(self.path.parent / f".inferred-{next(self.spooled)}.nt", "wb")  # noqa: SIM115
             self.spool.write(plain if plain.endswith(b"\n") else plain + b"\n")
+            self.spool_lines += plain.count(b"\n") + (not plain.endswith(b"\n"))
         # The first file is loaded at a quarter of the size: the writer has been idle since the asserted graphs
         # went in, waiting for it.
         full = _DISK_BATCH // 4 if self.spools_given == 0 else _DISK_BATCH
-        if self.spool is not None and (text is None or self.spool.tell() >= full):
+        if self.spool is not None and (text is None or self.spool_lines >= full):
             self.spool.close()
             self.spools.put(Path(self.spool.name))
             self.spools_given += 1
-            self.spool = None
+            self.spool, self.spool_lines = None, 0
         if text is None:
             self.spools.put(None)
 
-    def inferred_ready(self, ordered: bool = False):
-        """The reasoner has written the inferred graph (``ordered``: in the order its Turtle is written in): copy
-        it too (what was not given slice by slice)."""
+    def inferred_ready(self):
+        """The reasoner has written the inferred graph: copy it too (what was not given slice by slice)."""
         if not self.ready.is_set():
-            self.ordered = ordered
             self.spools.put(None)  # should the reasoner not have said so (the writer stops at the first)
         self.ready.set()
 
     def finish(self):
         self.inferred_ready()
-        if not self.whole and not self.cancelled:
-            # Large: the Turtle is written while the on-disk store is still loading, rather than after it
-            self.turtle = _Task(self._turtle, "wpsgraph-inferred-turtle")
-        self._wait()
+        self.writer.wait()
         if self.error is not None:
             raise self.error
 
@@ -354,15 +346,14 @@ class _StoreWriter:
             self.spool.close()
         self.spools.put(None)  # a writer waiting for the next spool file stops at once
         self.ready.set()
-        self._wait()  # before the staging folder they write into is removed
-
-    def _wait(self):
-        self.writer.wait()
-        if self.turtle is not None:
-            self.turtle.wait()
+        self.writer.wait()  # before the staging folder it writes into is removed
 
 
-_DISK_BATCH = 100_000_000  # bytes of N-Triples per bulk load of the inferred graph into the on-disk store
+# Statements per bulk load of the inferred graph into the on-disk store: Oxigraph's bulk loader sorts and writes
+# what it is given a million statements at a time, and every such batch costs about a second of processor time
+# whatever its size (at 1M: five loads of 100 MB took 22 s, three of a million statements 19 s); no more than a
+# million, as a second batch in the same load doubles the memory the load holds.
+_DISK_BATCH = 1_000_000
 
 
 class _Task:
@@ -419,7 +410,8 @@ def _copy_graph(source: ox.Store, disk: ox.Store, graph: ox.NamedNode) -> None:
     load_keeping_blank_nodes(disk, data, ox.RdfFormat.N_TRIPLES, to_graph=graph)
 
 
-def _write(loaded: Loaded, report: Report, folder: Path, blank_free: set) -> dict:
+def _write(loaded: Loaded, report: Report, folder: Path, blank_free: set, n_inferred: int) -> dict:
+    """dataset.trig, the report and its findings; the counts (``n_inferred``: as the reasoner counted them)."""
     store, names = loaded.store, loaded.names
     inferred = names.inferred_graph
     prefixes = names.prefixes()
@@ -427,7 +419,6 @@ def _write(loaded: Loaded, report: Report, folder: Path, blank_free: set) -> dic
     # A count per graph, not one grouped by graph: a fifth of the time at a million triples (no hash of the graph
     # name per statement).
     per_graph = {g.value: _count(store, g) for g in graphs}
-    n_inferred = _count(store, inferred)
     per_graph = {g: n for g, n in per_graph.items() if n}
     # The same bytes for the same inputs: quads sorted, blank nodes labelled canonically (stable.py).
     with open(folder / OUTPUTS["dataset"], "wb") as f:
@@ -448,18 +439,17 @@ def _count(store: ox.Store, graph: ox.NamedNode) -> int:
     return int(row["n"].value) if row is not None else 0
 
 
-def _write_manifest(folder: Path, loaded: Loaded, counts: dict, timings: dict, reasoned) -> None:
-    manifest = {
+def _manifest(loaded: Loaded, counts: dict, reasoned) -> dict:
+    """The manifest but for the time each stage took."""
+    return {
         "wpsgraph": __version__,
         "base": loaded.names.base,
         "files": {g.value: (str(p) if p else "generated") for g, p in loaded.graphs.items()},
         "inferred_graph": loaded.names.inferred_graph.value,
         "reasoner": reasoned.engine,
         "counts": counts,
-        "seconds": {k: round(v, 3) for k, v in timings.items()},
         "inputs": manifest_inputs(loaded),  # what an incremental update compares the files with
     }
-    (folder / OUTPUTS["manifest"]).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
 
 
 def _swap(tmp: Path, out: Path) -> None:
