@@ -120,7 +120,7 @@ def large_data(tmp_path_factory) -> Path:
 
 # Progress lines of the large build: SIGTERM while it reasons, while it validates, and while it waits for the
 # background writer to finish the on-disk store (the wait that, interrupted, once let the clean-up run early).
-STAGES = ["reason: OWL 2 RL", "validate: ", "write: dataset and report written"]
+STAGES = ["reason: OWL 2 RL", "validate: ", "write: dataset, inferred graph and report written"]
 
 
 @pytest.mark.parametrize("stage", STAGES)
