@@ -91,8 +91,9 @@ def test_symmetric_and_chain(chains):
     assert has(chains, ID + "event/course", WPS + "heldInCountry", ID + "country/MX")
 
 
-def test_unsupported_construct_falls_back_to_owlrl(tmp_path):
-    # A data file may not state schema axioms (load refuses them), so the graph is given one directly.
+def _with_functional_property():
+    """The shipped ontology and a graph declaring a functional property, which the compiled rules do not cover. A
+    data file may not state schema axioms (load refuses them), so the graph is given one directly."""
     text = ("@prefix owl: <http://www.w3.org/2002/07/owl#> .\n@prefix ex: <http://example.org/> .\n"
             "ex:p a owl:FunctionalProperty .\nex:a ex:p ex:b , ex:c .\n")
     loaded = load([])
@@ -100,6 +101,11 @@ def test_unsupported_construct_falls_back_to_owlrl(tmp_path):
     loaded.store.extend(ox.Quad(t.subject, t.predicate, t.object, graph)
                         for t in ox.parse(text, format=ox.RdfFormat.TURTLE))
     loaded.graphs[graph] = None
+    return loaded
+
+
+def test_unsupported_construct_falls_back_to_owlrl(tmp_path):
+    loaded = _with_functional_property()
     result = reason.reason(loaded)
     assert result.engine == "owlrl" and "owl" in result.note
     same = ox.NamedNode("http://www.w3.org/2002/07/owl#sameAs")
@@ -141,13 +147,7 @@ def test_the_count_the_reasoner_gives_is_the_inferred_graphs_size(streamed, tmp_
 
 
 def test_the_count_owlrl_gives_is_the_inferred_graphs_size():
-    text = ("@prefix owl: <http://www.w3.org/2002/07/owl#> .\n@prefix ex: <http://example.org/> .\n"
-            "ex:p a owl:FunctionalProperty .\nex:a ex:p ex:b , ex:c .\n")
-    loaded = load([])
-    graph = loaded.names.graph_iri("source", "functional")
-    loaded.store.extend(ox.Quad(t.subject, t.predicate, t.object, graph)
-                        for t in ox.parse(text, format=ox.RdfFormat.TURTLE))
-    loaded.graphs[graph] = None
+    loaded = _with_functional_property()
     result = reason.reason(loaded)
     assert result.engine == "owlrl" and result.inferred > 0
     assert result.inferred == _statements(loaded.store, loaded.names.inferred_graph)
