@@ -440,7 +440,7 @@ def _count(store: ox.Store, graph: ox.NamedNode) -> int:
 
 
 def _manifest(loaded: Loaded, counts: dict, reasoned) -> dict:
-    """The manifest but for the time each stage took."""
+    """The manifest, its stages' times left to fill in."""
     return {
         "wpsgraph": __version__,
         "base": loaded.names.base,
@@ -448,6 +448,7 @@ def _manifest(loaded: Loaded, counts: dict, reasoned) -> dict:
         "inferred_graph": loaded.names.inferred_graph.value,
         "reasoner": reasoned.engine,
         "counts": counts,
+        "seconds": {},  # each stage's time, once the store on disk is written
         "inputs": manifest_inputs(loaded),  # what an incremental update compares the files with
     }
 
