@@ -272,9 +272,10 @@ class _StoreWriter:
                 return
             load_keeping_blank_nodes(disk, data, ox.RdfFormat.N_QUADS)
             del data
-            # The inferred graph, a spool file at a time as the reasoner fills them. Not one load of all of it:
-            # Oxigraph's bulk loader holds what it is given in memory (1.4 GiB for 2.3 million statements, against
-            # 0.55 GiB for each of four loads), while four loads cost the same processor time.
+            # The inferred graph, a spool file (one bulk-loader batch, see _DISK_BATCH) at a time as the reasoner
+            # fills them. Not one load of all of it: a load of several batches parses the next while it writes the
+            # last, which holds two in memory (2.7 GiB at the build's peak instead of 2.2), and the main thread,
+            # slowed by it, then finishes last; two loads at a time do the same.
             while (spool := self.spools.get()) is not None and not self.cancelled:
                 # lenient: the text is Oxigraph's own serialisation of terms it parsed, checked when they were read
                 disk.bulk_load(path=str(spool), format=ox.RdfFormat.N_TRIPLES, to_graph=self.inferred, lenient=True)
