@@ -151,10 +151,10 @@ LARGE = 100_000  # asserted triples from which a build prints what it is doing b
 
 
 class _StoreWriter:
-    """Writes the on-disk store, and the inferred triples as Turtle, in a background thread. Small build: all of
-    it in one load once reasoning is done. Large build: the large data files straight from their text while the
-    files are parsed into memory (``direct``), then the other asserted graphs, then the inferred graph from the
-    spool files the reasoner fills (``take``), each loaded once full, then compacted.
+    """Writes the on-disk store in a background thread. Small build: all of it in one load once reasoning is done.
+    Large build: the large data files straight from their text while the files are parsed into memory
+    (``direct``), then the other asserted graphs, then the inferred graph from the spool files the reasoner fills
+    (``take``), each loaded once full, then compacted.
 
     Oxigraph's ``dump`` and ``bulk_load`` release the GIL, so while the validator (Python) runs on one core the
     store is written on the other (``bulk_extend`` from an iterator would wait for the GIL at every quad).
