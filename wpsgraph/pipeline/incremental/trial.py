@@ -28,7 +28,7 @@ from wpsgraph.pipeline.incremental.patterns import Unbounded
 from wpsgraph.pipeline.incremental.plan import FullBuild, Plan, updatable_inputs
 from wpsgraph.pipeline.incremental.rules import term_rules
 from wpsgraph.pipeline.incremental.state import read_state, shape_patterns
-from wpsgraph.pipeline.incremental.update import _change_store, _countries, _graphs, _load_changed, checked_after
+from wpsgraph.pipeline.incremental.update import change_store, checked_after, countries_now, graphs_now, load_changed
 from wpsgraph.pipeline.load import Loaded, country_graph_quads, graph_for
 from wpsgraph.pipeline.reason import rules_for
 
@@ -51,7 +51,7 @@ def replacing(folder: Path, files: list[Path], names: Names, cache_dir: Path | N
         order = [(ox.NamedNode(g), new.pop(ox.NamedNode(g), Path(path))) for g, path, _ in before["files"]]
         order += list(new.items())  # added after the build's files, as a full build given them last would
         p = Plan(folder, names, manifest, order, changed, {})
-        loaded, new_graphs = _load_changed(p)
+        loaded, new_graphs = load_changed(p)
         state = read_state(folder / OUTPUTS["incremental"])
         patterns = shape_patterns(state, names, cache_dir)
     except (OSError, ValueError, KeyError, TypeError, InputError, FullBuild, Unbounded):
@@ -65,19 +65,19 @@ def replacing(folder: Path, files: list[Path], names: Names, cache_dir: Path | N
         except OSError:  # no room for a copy, say: the caller's full copy in memory needs none
             return None
         store = ox.Store(str(scratch / STORE_DIR))
-        codes = _countries(store, p, loaded)
+        codes = countries_now(store, p, loaded)
         new_graphs[names.countries_graph] = {
             (q.subject, q.predicate, q.object) for q in country_graph_quads(codes, names)}
         compiled = rules_for(Loaded(store, names), cache_dir, offered=state.get("rules"))
         delta = maintain(store, names, term_rules(compiled), new_graphs)
-        focus = _change_store(store, names, folder, delta, patterns)
+        focus = change_store(store, names, folder, delta, patterns)
         # and every resource the files describe or point to, as for a new file: a contributor sees all of them
         focus |= {t for g in changed for s_, _, o in new_graphs[g] for t in (s_, o) if not isinstance(t, ox.Literal)}
         findings = vocabulary.check(store, names, list(changed))  # undeclared terms the files use
         findings += run_fast(store, [resources.DATA_SHAPES], names, focus=focus,
                              data=NearData(store, focus, patterns))
         # located in the files at hand (the build's own may be on another machine)
-        graphs = {g: path for g, path in _graphs(p).items() if path is None or Path(path).exists()}
+        graphs = {g: path for g, path in graphs_now(p).items() if path is None or Path(path).exists()}
         locate(findings, Loaded(store, names, graphs, codes))
         previous = json.loads((folder / OUTPUTS["findings"]).read_text(encoding="utf-8"))
         return findings, checked_after(previous, delta), focus

@@ -71,7 +71,7 @@ def update(p: Plan, say: Callable[[str], None], cache_dir: Path | None = None):
     names, out = p.names, p.out
     timings: dict[str, float] = {}
     with _timed(timings, "load"):
-        loaded, new_graphs = _load_changed(p)
+        loaded, new_graphs = load_changed(p)
     say(f"load: {_changed_files(p)} ({timings['load']:.2f} s)")
 
     tmp = staging_folder(out)
@@ -79,7 +79,7 @@ def update(p: Plan, say: Callable[[str], None], cache_dir: Path | None = None):
         with _timed(timings, "prepare"):
             ox.Store.read_only(str(out / STORE_DIR)).backup(str(tmp / STORE_DIR))
             store = ox.Store(str(tmp / STORE_DIR))
-            codes = _countries(store, p, loaded)
+            codes = countries_now(store, p, loaded)
             new_graphs[names.countries_graph] = {
                 (q.subject, q.predicate, q.object) for q in country_graph_quads(codes, names)}
             state = read_state(out / OUTPUTS["incremental"])
@@ -97,9 +97,9 @@ def update(p: Plan, say: Callable[[str], None], cache_dir: Path | None = None):
             except Unbounded as e:
                 say(f"validate: every focus node ({e})")
                 patterns = None
-            focus = _change_store(store, names, out, delta, patterns)
+            focus = change_store(store, names, out, delta, patterns)
 
-        graphs = _graphs(p)
+        graphs = graphs_now(p)
         with _timed(timings, "validate"):
             focus, merged, checked = _validate(store, p, graphs, codes, delta, focus, patterns, tmp)
         c = merged["counts"]
@@ -130,7 +130,7 @@ def update(p: Plan, say: Callable[[str], None], cache_dir: Path | None = None):
     return BuildResult(out, report, counts, timings, "compiled")
 
 
-def _load_changed(p: Plan) -> tuple[Loaded, dict]:
+def load_changed(p: Plan) -> tuple[Loaded, dict]:
     """The changed files loaded, with the same checks as a full build, and graph -> its triples now (an empty
     set for a removed file)."""
     loaded = load([path for g, path in p.order if g in p.changed], p.names)
@@ -145,7 +145,7 @@ def _changed_files(p: Plan) -> str:
     return f"{len(p.changed)} changed file(s) of {len(p.order)}: {named}" + (" ..." if len(p.changed) > 5 else "")
 
 
-def _countries(store: ox.Store, p: Plan, loaded: Loaded) -> list:
+def countries_now(store: ox.Store, p: Plan, loaded: Loaded) -> list:
     """The country codes mentioned now, sorted: the changed files' ones, and the previous ones still mentioned in
     a graph that is not replaced."""
     names = p.names
@@ -167,7 +167,7 @@ def _mentioned(store: ox.Store, node: ox.NamedNode, graphs: list) -> bool:
                or next(store.quads_for_pattern(None, None, node, g), None) is not None for g in graphs)
 
 
-def _change_store(store: ox.Store, names: Names, out: Path, delta: Delta, patterns: set | None) -> set:
+def change_store(store: ox.Store, names: Names, out: Path, delta: Delta, patterns: set | None) -> set:
     """Make the change in ``store``; returns the focus nodes whose results it can change (none when every node is
     validated again: ``patterns`` None), found before and after it."""
     changed = delta.triples()
@@ -182,7 +182,7 @@ def _change_store(store: ox.Store, names: Names, out: Path, delta: Delta, patter
     return focus
 
 
-def _graphs(p: Plan) -> dict:
+def graphs_now(p: Plan) -> dict:
     """Graph -> its file (None when generated) of the build after the update, in load order."""
     graphs: dict = {p.names.ontology_graph: next(iter(resources.ontology_files()), None)}
     graphs.update(dict(p.order))
