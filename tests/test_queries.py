@@ -10,7 +10,6 @@ from wpsgraph import query as q
 from wpsgraph import resources
 from wpsgraph.errors import QueryError
 from wpsgraph.pipeline.build import in_memory
-from wpsgraph.terms import to_rdflib
 
 from conftest import EXPECTED, FIXTURES, TESTS, ids
 
@@ -48,11 +47,7 @@ def test_no_orphan_expectations():
 
 @pytest.fixture(scope="module")
 def rdflib_dataset(shipped):
-    ds = rdflib.Dataset(default_union=True)
-    for quad in shipped.store:
-        ds.graph(rdflib.URIRef(quad.graph_name.value)).add(
-            (to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
-    return ds
+    return q.rdflib_dataset(shipped.store, shipped.names)
 
 
 @pytest.mark.parametrize("path", QUERIES, ids=ids(QUERIES))

@@ -139,10 +139,14 @@ class Site:
         self.base = names.base
         self.ontology_iri = names.base + "ontology"
         self.dataset_iri = names.base + "dataset"
-        self.inferred = names.inferred_graph.value
+        self.inferred = names.inferred_name.value
         # blank nodes (the ontology's lists) canonically labelled: the files and pages that show them are then
         # the same bytes on every run, not the labels Oxigraph happened to draw
-        self.quads = sorted(stable_quads(store.quads_for_pattern(None, None, None, None)), key=quad_key)
+        # The entailments, kept in the store's default graph, are published under their own graph IRI.
+        published = names.inferred_name
+        self.quads = sorted(stable_quads(q if isinstance(q.graph_name, ox.NamedNode) else
+                                         ox.Quad(q.subject, q.predicate, q.object, published)
+                                         for q in store.quads_for_pattern(None, None, None, None)), key=quad_key)
         self.by_subject: dict[str, list[ox.Quad]] = defaultdict(list)
         self.by_object: dict[str, list[ox.Quad]] = defaultdict(list)
         self.by_graph: dict[str, list[ox.Quad]] = defaultdict(list)
@@ -315,7 +319,7 @@ def subject_of(q: ox.Quad) -> str:
 
 
 def graph_of(q: ox.Quad) -> str:
-    """The IRI of a quad's graph: loading and reasoning put every statement in a named graph."""
+    """The IRI of a quad's graph: every quad of the site is in a named graph (``Site`` names the entailments')."""
     assert isinstance(q.graph_name, ox.NamedNode), q
     return q.graph_name.value
 
