@@ -8,7 +8,7 @@ WORK is a ``benchmarks/run.py --work`` folder after a run at that size: it holds
 ``build-N``. Each load runs in a fresh process into a fresh on-disk store, and is timed with its processor time:
 
 - ``baseline``: the synthetic file, Turtle, into the default graph (as ``run.py``'s peer figure);
-- ``outputs``: ``dataset.trig`` then ``inferred.ttl`` into the default graph, so the store holds what the build's
+- ``outputs``: ``dataset.trig`` then ``inferred.ttl`` into the inferred graph, so the store holds what the build's
   store holds, in two bulk loads, then ``optimize`` (the build compacts its store too);
 - ``outputs_one_load``: the same statements as one N-Quads file, in one bulk load, then ``optimize``.
 
@@ -63,13 +63,13 @@ def _load(loads: list, optimize: bool, scratch: Path) -> dict:
     return {k: round(v, 3) if isinstance(v, float) else v for k, v in json.loads(out.stdout).items()}
 
 
-def _one_file(dataset: Path, inferred: Path, target: Path) -> None:
+def _one_file(dataset: Path, inferred: Path, graph: str, target: Path) -> None:
     """Both outputs as one N-Quads file (an in-memory store converts them; not timed)."""
     import pyoxigraph as ox
 
     store = ox.Store()
     store.bulk_load(path=str(dataset), format=ox.RdfFormat.TRIG)
-    store.bulk_load(path=str(inferred), format=ox.RdfFormat.TURTLE)  # the default graph, as in the build
+    store.bulk_load(path=str(inferred), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(graph))
     store.dump(str(target), format=ox.RdfFormat.N_QUADS)
 
 
@@ -85,13 +85,14 @@ def main() -> None:
     for needed in (data, manifest):
         if not needed.exists():
             sys.exit(f"{needed}: not found; run benchmarks/run.py --work {args.work} --sizes {args.size} first")
+    graph = json.loads(manifest.read_text())["inferred_graph"]
     figures: dict = {"size": args.size, "load_average_before": os.getloadavg()}
     figures["baseline"] = _load([[str(data), "ttl", None]], False, args.work)
     figures["outputs"] = _load([[str(build / "dataset.trig"), "trig", None],
-                                [str(build / "inferred.ttl"), "ttl", None]], True, args.work)
+                                [str(build / "inferred.ttl"), "ttl", graph]], True, args.work)
     with tempfile.TemporaryDirectory(dir=args.work) as folder:
         joined = Path(folder) / "all.nq"
-        _one_file(build / "dataset.trig", build / "inferred.ttl", joined)
+        _one_file(build / "dataset.trig", build / "inferred.ttl", graph, joined)
         figures["outputs_one_load"] = _load([[str(joined), "nq", None]], True, args.work)
     figures["load_average_after"] = os.getloadavg()
     base = figures["baseline"]["load_s"]

@@ -10,6 +10,7 @@ from wpsgraph import query as q
 from wpsgraph import resources
 from wpsgraph.errors import QueryError
 from wpsgraph.pipeline.build import in_memory
+from wpsgraph.terms import to_rdflib
 
 from conftest import EXPECTED, FIXTURES, TESTS, ids
 
@@ -47,7 +48,11 @@ def test_no_orphan_expectations():
 
 @pytest.fixture(scope="module")
 def rdflib_dataset(shipped):
-    return q.rdflib_dataset(shipped.store, shipped.names)
+    ds = rdflib.Dataset(default_union=True)
+    for quad in shipped.store:
+        ds.graph(rdflib.URIRef(quad.graph_name.value)).add(
+            (to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+    return ds
 
 
 @pytest.mark.parametrize("path", QUERIES, ids=ids(QUERIES))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from pyoxigraph import DefaultGraph, Literal, NamedNode
+from pyoxigraph import Literal, NamedNode
 
 DEFAULT_BASE = "https://w3id.org/wpsgraph/"
 BASE_ENV = "WPSGRAPH_BASE"
@@ -98,16 +98,7 @@ class Names:
         return self.graph_iri("ontology")
 
     @property
-    def inferred_graph(self) -> DefaultGraph:
-        """Where a store keeps the OWL RL entailments: its default graph, apart from every source's named graph.
-        Oxigraph indexes the default graph three ways and a named graph six, so the store on disk is written in
-        about two thirds of the time (the GraphDB convention too); a query over the union sees both as before."""
-        return DefaultGraph()
-
-    @property
-    def inferred_name(self) -> NamedNode:
-        """The IRI the entailments go by outside the store: in the manifest, on the site, in a Graph Store push,
-        and in FROM / ``default-graph-uri``, which ``query`` and ``serve`` map to the store's default graph."""
+    def inferred_graph(self) -> NamedNode:
         return self.graph_iri("inferred")
 
     @property

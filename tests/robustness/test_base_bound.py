@@ -21,6 +21,7 @@ from wpsgraph.endpoints import remote
 from wpsgraph.namespaces import DEFAULT_BASE, Names
 from wpsgraph.query.catalogue import read_query
 from wpsgraph.query.lexer import mask
+from wpsgraph.terms import to_rdflib
 from wpsgraph.validation import qc
 from wpsgraph.validation.pyshacl_reference import shapes_graph
 
@@ -161,7 +162,10 @@ SEVERAL = ["class-instance-counts", "training-legal-coverage", "events-of-actor"
 
 @pytest.fixture(scope="module")
 def other_dataset(other_store):
-    return q.rdflib_dataset(other_store, OTHER)
+    dataset = rdflib.Dataset(default_union=True)
+    for quad in other_store:
+        dataset.graph(rdflib.URIRef(quad.graph_name.value)).add(tuple(to_rdflib(t) for t in quad.triple))
+    return dataset
 
 
 @pytest.mark.parametrize("name", SEVERAL)

@@ -23,9 +23,8 @@ from dataclasses import dataclass, field
 
 from wpsgraph.endpoints.pool import Busy, Deadline, Pool, WorkerDied
 from wpsgraph.endpoints.worker import GRAPH_FORMATS, RESULT_FORMATS
-from wpsgraph.namespaces import Names
 from wpsgraph.publishing.conneg import negotiate
-from wpsgraph.query.lexer import query_form, service_targets
+from wpsgraph.query.lexer import has_dataset, query_form, service_targets
 
 MAX_QUERY_BYTES = 1024 * 1024  # a request body (query text) larger than this is refused with 413
 BOOLEAN_FORMATS = ("application/sparql-results+json", "application/sparql-results+xml")
@@ -35,7 +34,6 @@ BOOLEAN_FORMATS = ("application/sparql-results+json", "application/sparql-result
 class Settings:
     timeout: float = 30.0
     allow_service: frozenset[str] = field(default_factory=frozenset)  # host names SERVICE may call
-    inferred: str = Names().inferred_name.value  # the entailments' graph IRI (query.dataset)
 
 
 class Refused(Exception):
@@ -144,7 +142,7 @@ class Endpoint:
         media = negotiate(accept, offers)
         if media is None:
             raise Refused("406 Not Acceptable", f"this query's results are available as {', '.join(offers)}")
-        request = {"query": text, "media": media, "inferred": self.settings.inferred,
+        request = {"query": text, "media": media, "union": not has_dataset(text),
                    "default_graph": default_graphs, "named_graphs": named_graphs}
         timeout = self.settings.timeout
         try:

@@ -185,23 +185,17 @@ def store_folder(db: Path) -> Path:
     return db / STORE_DIR if (db / STORE_DIR).is_dir() else db
 
 
-def build_names(db: Path):
-    """The IRIs of a build folder: those of the base IRI it was made with (its manifest says)."""
+def query_page(db: Path):
+    """The page served at ``/`` beside the endpoint: the project's query page (``workbench``), its prefixes
+    following the base IRI the build was made with (its manifest says)."""
     import json
 
+    from wpsgraph.endpoints.workbench import Workbench
     from wpsgraph.namespaces import Names
 
     manifest = Path(db) / "manifest.json"
     base = json.loads(manifest.read_text(encoding="utf-8")).get("base") if manifest.is_file() else None
-    return Names(base)
-
-
-def query_page(db: Path):
-    """The page served at ``/`` beside the endpoint: the project's query page (``workbench``), its prefixes
-    following the base IRI the build was made with."""
-    from wpsgraph.endpoints.workbench import Workbench
-
-    return Workbench(build_names(db))
+    return Workbench(Names(base))
 
 
 def endpoint(db: Path, limits: Limits, log=None):
@@ -210,8 +204,7 @@ def endpoint(db: Path, limits: Limits, log=None):
     from wpsgraph.endpoints.pool import Pool
 
     pool = Pool(Path(db), store_folder, limits.workers, limits.queue, limits.memory_mb, limits.result_mb, log=log)
-    settings = Settings(limits.timeout, frozenset(h.lower() for h in limits.allow_service),
-                        build_names(Path(db)).inferred_name.value)
+    settings = Settings(limits.timeout, frozenset(h.lower() for h in limits.allow_service))
     return Endpoint(pool, settings, pages=query_page(Path(db))), pool
 
 

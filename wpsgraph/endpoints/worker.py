@@ -22,8 +22,6 @@ from multiprocessing.connection import Connection
 
 import pyoxigraph as ox
 
-from wpsgraph.query.dataset import query_dataset
-
 RESULT_FORMATS = {
     "application/sparql-results+json": ox.QueryResultsFormat.JSON,
     "application/sparql-results+xml": ox.QueryResultsFormat.XML,
@@ -63,9 +61,14 @@ def limit_memory(megabytes: int) -> None:
 
 def answer(store: ox.Store, request: dict, result_limit: int) -> tuple[dict, bytes]:
     """Run one query; (reply header, body). The header's status is an HTTP status."""
+    kw: dict = {}
+    if request.get("default_graph") or request.get("named_graphs"):
+        kw["default_graph"] = [ox.NamedNode(g) for g in request.get("default_graph") or []] or None
+        kw["named_graphs"] = [ox.NamedNode(g) for g in request.get("named_graphs") or []] or None
+        kw = {k: v for k, v in kw.items() if v is not None}
+    elif request.get("union", True):
+        kw["use_default_graph_as_union"] = True
     try:
-        kw = query_dataset(request["query"], request["inferred"], request.get("default_graph") or (),
-                           request.get("named_graphs") or ())
         result = store.query(request["query"], **kw)
         media = request["media"]
         sink = _Capped(result_limit)

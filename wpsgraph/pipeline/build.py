@@ -106,10 +106,7 @@ def build(data_files: Sequence[Path] | None = None, out: Path = Path("build"), n
         reasoned = reason(loaded, rules_cache(), sink=writer.take if large else None, schema_checked=True)
         timings["reason"] = time.perf_counter() - clock
         say(f"reason: {reasoned.inferred} inferred triples, {reasoned.engine} engine ({timings['reason']:.2f} s)")
-        # The inferred graph's Turtle: dumped by the writer once it has compacted the store, while the validator
-        # still runs, when the store holds it in the order it is written in; else here, after validation.
-        turtle = (tmp / OUTPUTS["inferred"], names.prefixes()) if large and reasoned.ordered else None
-        writer.inferred_ready(turtle)
+        writer.inferred_ready()
         if large:
             say("store: writing the inferred graph on disk in the background")
 
@@ -123,9 +120,9 @@ def build(data_files: Sequence[Path] | None = None, out: Path = Path("build"), n
 
         clock = time.perf_counter()
         counts = _write(loaded, report, tmp, writer.without_blank_nodes(), reasoned.inferred)
-        if turtle is None:  # from the in-memory store: reading 2M statements back from the disk costs 7× as much
-            write_stable_turtle(store, names.inferred_graph, tmp / OUTPUTS["inferred"], names.prefixes(),
-                                reasoned.ordered)
+        # The inferred graph's Turtle, from the in-memory store: reading 2M statements back from the on-disk one
+        # costs seven times as much.
+        write_stable_turtle(store, names.inferred_graph, tmp / OUTPUTS["inferred"], names.prefixes(), reasoned.ordered)
         if large:
             say(f"write: dataset, inferred graph and report written ({time.perf_counter() - clock:.2f} s); "
                 "waiting for the store on disk ...")
@@ -164,7 +161,7 @@ class _StoreWriter:
     ``asserted`` gives it the loaded store; ``finish`` waits, flushes and re-raises any error.
     """
 
-    def __init__(self, path: Path, inferred: ox.DefaultGraph, direct: list | None = None):
+    def __init__(self, path: Path, inferred: ox.NamedNode, direct: list | None = None):
         self.path, self.inferred = path, inferred
         self.source: ox.Store | None = None
         self.whole = False
@@ -188,7 +185,6 @@ class _StoreWriter:
         self.spools_given = 0  # spool files queued for loading
         self.blank: list[bytes] = []
         self.streamed = False
-        self.turtle: tuple[Path, dict] | None = None  # (path, prefixes): the inferred graph's Turtle, dumped after compaction
         self.ready = threading.Event()
         self.cancelled = False
         self.error: BaseException | None = None
@@ -244,8 +240,8 @@ class _StoreWriter:
             # one, and should the reasoner be that far already, what the dump holds of it is loaded again below
             # (a quad loaded twice is one quad).
             return self.source.dump(format=ox.RdfFormat.N_QUADS) or b""
-        # Every asserted statement is in a named graph; the default graph is the inferred one, loaded below.
-        skip, parts = set(self.direct_graphs), []
+        skip = {*self.direct_graphs, self.inferred}
+        parts = [self.source.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()) or b""]
         for graph in self.source.named_graphs():
             if graph not in skip:
                 # N-Triples to N-Quads: " .\n" ends every line and nothing else (a literal's line breaks are
@@ -294,14 +290,11 @@ class _StoreWriter:
             if not self.streamed:  # owlrl reasoned: the graph is copied whole
                 assert self.source is not None
                 _copy_graph(self.source, disk, self.inferred)
+            self.source = None
+        if not self.whole:
             # The graphs went in as separate bulk loads whose key ranges overlap; compacting them into one sorted
             # run takes a second or two at a million triples and makes every later query about a third faster.
             disk.optimize()
-            if self.turtle is not None and self.source is not None:
-                # The store on disk is done before the validator is (the inferred graph in the default graph
-                # costs it a third less): the other core then dumps what the main thread would after validation.
-                write_stable_turtle(self.source, self.inferred, *self.turtle, as_stored=True)
-            self.source = None
         disk.flush()
 
     def without_blank_nodes(self) -> set:
@@ -335,11 +328,9 @@ class _StoreWriter:
         if text is None:
             self.spools.put(None)
 
-    def inferred_ready(self, turtle: tuple[Path, dict] | None = None):
-        """The reasoner has written the inferred graph: copy it too (what was not given slice by slice); ``turtle``
-        (path, prefixes): also dump it there as Turtle, as the store holds it, once the store is compacted."""
+    def inferred_ready(self):
+        """The reasoner has written the inferred graph: copy it too (what was not given slice by slice)."""
         if not self.ready.is_set():
-            self.turtle = turtle
             self.spools.put(None)  # should the reasoner not have said so (the writer stops at the first)
         self.ready.set()
 
@@ -414,7 +405,7 @@ def _direct_files(data_files: Sequence[Path] | None, names: Names) -> dict:
     return out
 
 
-def _copy_graph(source: ox.Store, disk: ox.Store, graph: ox.NamedNode | ox.DefaultGraph) -> None:
+def _copy_graph(source: ox.Store, disk: ox.Store, graph: ox.NamedNode) -> None:
     """Copy one graph into the on-disk store by Oxigraph's dump and bulk loader, which run without the GIL."""
     data = source.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph) or b""
     load_keeping_blank_nodes(disk, data, ox.RdfFormat.N_TRIPLES, to_graph=graph)
@@ -423,8 +414,9 @@ def _copy_graph(source: ox.Store, disk: ox.Store, graph: ox.NamedNode | ox.Defau
 def _write(loaded: Loaded, report: Report, folder: Path, blank_free: set, n_inferred: int) -> dict:
     """dataset.trig, the report and its findings; the counts (``n_inferred``: as the reasoner counted them)."""
     store, names = loaded.store, loaded.names
+    inferred = names.inferred_graph
     prefixes = names.prefixes()
-    graphs = list(loaded.graphs)  # the asserted graphs: the inferred one is the store's default graph
+    graphs = [g for g in loaded.graphs if g != inferred]
     # A count per graph, not one grouped by graph: a fifth of the time at a million triples (no hash of the graph
     # name per statement).
     per_graph = {g.value: _count(store, g) for g in graphs}
@@ -454,7 +446,7 @@ def _manifest(loaded: Loaded, counts: dict, reasoned) -> dict:
         "wpsgraph": __version__,
         "base": loaded.names.base,
         "files": {g.value: (str(p) if p else "generated") for g, p in loaded.graphs.items()},
-        "inferred_graph": loaded.names.inferred_name.value,  # the store keeps them in its default graph
+        "inferred_graph": loaded.names.inferred_graph.value,
         "reasoner": reasoned.engine,
         "counts": counts,
         "seconds": {},  # each stage's time, once the store on disk is written

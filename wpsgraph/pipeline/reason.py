@@ -544,7 +544,7 @@ def reason(loaded: Loaded, cache_dir: Path | None = None, sink: Callable[[bytes 
     ``schema_checked``: the store is as ``load`` left it, which refuses schema statements in data files, so the
     scan for them (a second pass over every statement) is not made again."""
     store, target = loaded.store, loaded.names.inferred_graph
-    store.clear_graph(target)
+    store.remove_graph(target) if target in set(store.named_graphs()) else None
     try:
         if not schema_checked and _schema_in_data(loaded):
             raise UnsupportedAxiom("schema statements (subClassOf, domain, sameAs, ...) outside the ontology")
@@ -585,7 +585,7 @@ def _read_pairs(store: ox.Store, predicate: str) -> set:
     return pairs
 
 
-def _reason_compiled(store: ox.Store, rules: Rules, target: ox.DefaultGraph,
+def _reason_compiled(store: ox.Store, rules: Rules, target: ox.NamedNode,
                      sink: Callable[[bytes | None], None] | None = None) -> tuple[int, bool]:
     """Materialise into ``target``; the number of statements written, and whether any text of them held "_:" (a
     blank node, or those characters inside a literal)."""
@@ -660,7 +660,7 @@ def _reason_compiled(store: ox.Store, rules: Rules, target: ox.DefaultGraph,
 _CHUNK = 100_000
 
 
-def _load_lines(store: ox.Store, lines: list, graph: ox.DefaultGraph) -> bool:
+def _load_lines(store: ox.Store, lines: list, graph: ox.NamedNode) -> bool:
     """Load N-Triples lines into ``graph``; whether their text holds "_:"."""
     text = "".join(lines).encode("utf-8")
     if text:

@@ -52,8 +52,7 @@ def graph_quads(store: ox.Store, graph: ox.NamedNode, blank: bool = True) -> Ite
     return stable_quads(quads) if blank and has_blank_nodes(store, graph) else quads
 
 
-def write_stable_turtle(store: ox.Store, graph: ox.NamedNode | ox.DefaultGraph, path, prefixes: dict[str, str],
-                        as_stored: bool) -> None:
+def write_stable_turtle(store: ox.Store, graph: ox.NamedNode, path, prefixes: dict[str, str], as_stored: bool) -> None:
     """One graph of the in-memory ``store`` as Turtle at ``path``. ``as_stored``: the store gives the graph back in
     a fixed order with no blank node (the compiled reasoner loads it so, ``reason._reason_compiled``), and it is
     dumped as it is; otherwise relabelled and sorted (``stable_quads``)."""

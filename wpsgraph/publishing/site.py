@@ -139,14 +139,10 @@ class Site:
         self.base = names.base
         self.ontology_iri = names.base + "ontology"
         self.dataset_iri = names.base + "dataset"
-        self.inferred = names.inferred_name.value
+        self.inferred = names.inferred_graph.value
         # blank nodes (the ontology's lists) canonically labelled: the files and pages that show them are then
         # the same bytes on every run, not the labels Oxigraph happened to draw
-        # The entailments, kept in the store's default graph, are published under their own graph IRI.
-        published = names.inferred_name
-        self.quads = sorted(stable_quads(q if isinstance(q.graph_name, ox.NamedNode) else
-                                         ox.Quad(q.subject, q.predicate, q.object, published)
-                                         for q in store.quads_for_pattern(None, None, None, None)), key=quad_key)
+        self.quads = sorted(stable_quads(store.quads_for_pattern(None, None, None, None)), key=quad_key)
         self.by_subject: dict[str, list[ox.Quad]] = defaultdict(list)
         self.by_object: dict[str, list[ox.Quad]] = defaultdict(list)
         self.by_graph: dict[str, list[ox.Quad]] = defaultdict(list)
@@ -319,7 +315,7 @@ def subject_of(q: ox.Quad) -> str:
 
 
 def graph_of(q: ox.Quad) -> str:
-    """The IRI of a quad's graph: every quad of the site is in a named graph (``Site`` names the entailments')."""
+    """The IRI of a quad's graph: loading and reasoning put every statement in a named graph."""
     assert isinstance(q.graph_name, ox.NamedNode), q
     return q.graph_name.value
 

@@ -7,9 +7,9 @@ Oxigraph or rdflib) and ``render`` (table, csv, tsv, json).
 
 from wpsgraph.query.catalogue import PARAM_KINDS, Param, Query, catalogue, find, read_query
 from wpsgraph.query.render import FORMATS, render, term_text, terminal_width
-from wpsgraph.query.run import Result, open_db, rdflib_dataset, run, run_rdflib
+from wpsgraph.query.run import Result, open_db, run, run_rdflib
 from wpsgraph.query.sparql import bindings, expand_iri, query_text, term_for
 
 __all__ = ["FORMATS", "PARAM_KINDS", "Param", "Query", "Result", "bindings", "catalogue", "expand_iri", "find",
-           "open_db", "query_text", "rdflib_dataset", "read_query", "render", "run", "run_rdflib", "term_for",
-           "term_text", "terminal_width"]
+           "open_db", "query_text", "read_query", "render", "run", "run_rdflib", "term_for", "term_text",
+           "terminal_width"]

@@ -60,38 +60,6 @@ def has_dataset(text: str) -> bool:
     return _DATASET.search(mask(text, strings=True)) is not None
 
 
-def dataset_clauses(text: str) -> tuple[list[str], list[str]]:
-    """The IRIs a query's FROM and FROM NAMED clauses give, in order: an IRI written ``<...>`` as it is, a
-    prefixed name expanded by the query's own PREFIX declarations (one whose prefix is undeclared, which the
-    engine would refuse anyway, is left out)."""
-    masked = mask(text, strings=True)
-    prefixes = {}
-    for match in _PREFIX.finditer(masked):
-        declared = _DECLARED.match(text, match.end())
-        if declared:
-            prefixes[declared.group(1)] = _UCHAR.sub(_decoded, declared.group(2))
-    default: list[str] = []
-    named: list[str] = []
-    for match in _FROM.finditer(masked):
-        target = _GRAPH.match(text, match.end())
-        assert target is not None  # every part of the pattern may be empty
-        if target.group(1) is not None:
-            iri = _UCHAR.sub(_decoded, target.group(1))
-        else:
-            prefix, _, local = (target.group(2) or "").partition(":")
-            if prefix not in prefixes:
-                continue
-            iri = prefixes[prefix] + local
-        (named if match.group(1) else default).append(iri)
-    return default, named
-
-
-_FROM = re.compile(r"(?<![?$:\w])FROM\b(?!:)(\s*NAMED\b)?", re.IGNORECASE)
-_PREFIX = re.compile(_KEYWORD.format("PREFIX"), re.IGNORECASE)
-_GRAPH = re.compile(r"\s*<((?:[^<>\s\"{}|^`\\]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*)>|\s*([^\s{]*)")
-_DECLARED = re.compile(r"\s*([^\s:]*):\s*<([^<>\s\"{}|^`\\]*)>")
-
-
 def service_targets(text: str) -> list[str]:
     """What each SERVICE clause of a query points at, as written: an IRI's text without its brackets, or the
     variable or prefixed name (which ``serve`` refuses, since it cannot tell the host)."""

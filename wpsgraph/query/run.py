@@ -12,7 +12,7 @@ from wpsgraph.errors import QueryError
 from wpsgraph.namespaces import Names
 from wpsgraph.query import order
 from wpsgraph.query.catalogue import Query
-from wpsgraph.query.dataset import query_dataset
+from wpsgraph.query.lexer import has_dataset
 from wpsgraph.query.sparql import bind, bindings, query_text
 
 
@@ -58,13 +58,13 @@ def run(query: Query, store: ox.Store, params: dict[str, str] | None = None, nam
     text = query_text(query, names)
     lifted = None if engine_sort else order.plan(text)
     if lifted is not None:
-        answer = _ask(query, store, lifted.text, bound, names)
+        answer = _ask(query, store, lifted.text, bound)
         if isinstance(answer, ox.QuerySolutions):
             variables = [v.value for v in answer.variables]
             rows = order.sort_rows(lifted.keys, variables, _rows(answer, variables))
             if rows is not None:
                 return Result(variables, rows)
-    answer = _ask(query, store, text, bound, names)
+    answer = _ask(query, store, text, bound)
     if isinstance(answer, ox.QueryBoolean):
         return Result([], [], boolean=bool(answer))
     if isinstance(answer, ox.QueryTriples):
@@ -73,18 +73,18 @@ def run(query: Query, store: ox.Store, params: dict[str, str] | None = None, nam
     return Result(variables, _rows(answer, variables))
 
 
-def _ask(query: Query, store: ox.Store, text: str, bound: dict | None, names: Names):
-    dataset = query_dataset(text, names.inferred_name.value)  # the union, unless the query names its dataset
+def _ask(query: Query, store: ox.Store, text: str, bound: dict | None = None):
+    union = not has_dataset(text)  # a query naming its dataset (FROM, FROM NAMED) is answered over it
     try:
         if bound:
             try:
-                return store.query(text, **dataset,
+                return store.query(text, use_default_graph_as_union=union,
                                    substitutions={ox.Variable(k): v for k, v in bound.items()})
             except RuntimeError as e:  # Oxigraph substitutes only variables the query projects
                 if "projection" not in str(e):
                     raise
             text = bind(text, bound, str(query.path))
-        return store.query(text, **dataset)
+        return store.query(text, use_default_graph_as_union=union)
     except SyntaxError as e:
         from wpsgraph.query.adhoc import parse_error
 
@@ -94,22 +94,6 @@ def _ask(query: Query, store: ox.Store, text: str, bound: dict | None, names: Na
 def _rows(answer: ox.QuerySolutions, variables: list[str]) -> list[list]:
     positions = range(len(variables))
     return [[solution[i] for i in positions] for solution in answer]
-
-
-def rdflib_dataset(store: ox.Store, names: Names | None = None):
-    """An Oxigraph store as the rdflib Dataset ``run_rdflib`` takes: every graph kept, the default graph the union
-    of all, and the entailments (the store's default graph) under their graph IRI, so FROM finds them as on the
-    store."""
-    import rdflib
-
-    from wpsgraph.terms import to_rdflib
-
-    inferred = rdflib.URIRef((names or Names()).inferred_name.value)
-    dataset = rdflib.Dataset(default_union=True)
-    for quad in store:
-        graph = rdflib.URIRef(quad.graph_name.value) if isinstance(quad.graph_name, ox.NamedNode) else inferred
-        dataset.graph(graph).add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
-    return dataset
 
 
 def run_rdflib(query: Query, dataset, params: dict[str, str] | None = None, names: Names | None = None) -> Result:

@@ -103,15 +103,15 @@ def splice_inferred(old: Path, new: Path, store: ox.Store, names: Names, delta: 
     splice(old, new, {_key(s, prefixes) for s in rewritten} | {str(s).encode() for s in rewritten}, text)
 
 
-def _inferred_text(store: ox.Store, graph: ox.DefaultGraph, subjects: set) -> bytes:
+def _inferred_text(store: ox.Store, graph: ox.NamedNode, subjects: set) -> bytes:
     """The statements of ``subjects`` in ``graph``, as Turtle without prefixes, written by Oxigraph: a subject's
     statements make one block (a line each, as N-Triples, would have a later update cut them one by one)."""
     iris = sorted((s for s in subjects if isinstance(s, ox.NamedNode)), key=lambda s: s.value)
     parts = []
     for i in range(0, len(iris), 2000):
         values = " ".join(str(iri) for iri in iris[i:i + 2000])
-        result = store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o }}",
-                             default_graph=graph)
+        result = store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {graph} {{ VALUES ?s {{ {values} }} "
+                             f"?s ?p ?o }} }}")
         assert isinstance(result, ox.QueryTriples)
         parts.append(result.serialize(format=ox.RdfFormat.TURTLE) or b"")
     others = [ox.Triple(q.subject, q.predicate, q.object) for s in subjects if not isinstance(s, ox.NamedNode)

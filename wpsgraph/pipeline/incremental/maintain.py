@@ -22,7 +22,7 @@ from wpsgraph.pipeline.reason import is_literal
 class _Old:
     """Lookups in the previous build's store (all graphs: asserted and inferred), cached."""
 
-    def __init__(self, store: ox.Store, inferred: ox.DefaultGraph):
+    def __init__(self, store: ox.Store, inferred: ox.NamedNode):
         self.store, self.inferred = store, inferred
         self._out: dict = {}
         self._in: dict = {}

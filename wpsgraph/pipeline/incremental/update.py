@@ -150,7 +150,7 @@ def countries_now(store: ox.Store, p: Plan, loaded: Loaded) -> list:
     a graph that is not replaced."""
     names = p.names
     codes = set(loaded.countries)
-    replaced = set(p.changed) | {names.countries_graph}
+    replaced = set(p.changed) | {names.countries_graph, names.inferred_graph}
     prefix = names.id + "country/"
     kept = [g for g in store.named_graphs() if g not in replaced]
     for code in p.manifest["inputs"]["countries"]:
@@ -224,7 +224,7 @@ def _counts(p: Plan, graphs: dict, new_graphs: dict, delta: Delta) -> dict:
         per_graph.pop(g.value, None)
         if n:
             per_graph[g.value] = n
-    order = [g.value for g in graphs]
+    order = [g.value for g in graphs if g != p.names.inferred_graph]
     per_graph = {g: per_graph[g] for g in order if g in per_graph}
     return {"asserted": sum(per_graph.values()), "inferred": before["inferred"] + delta.inferred_change(),
             "graphs": per_graph}
