@@ -70,25 +70,37 @@ def _results(results) -> Counter:
                    for r in results)
 
 
-@pytest.mark.parametrize("members_at, many_values", [(1, 0), (10**9, 10**9)],
-                         ids=["lists-and-a-query-per-node", "queries-of-node-sets"])
-def test_the_view_answers_as_the_build_with_the_overlay(synthetic, tmp_path, monkeypatch, members_at, many_values):
+@pytest.mark.parametrize("members_at, many_values, builds_lists", [(1, 0, False), (10**9, 10**9, False),
+                                                                   (10**9, 0, True)],
+                         ids=["lists-and-a-query-per-node", "queries-of-node-sets", "the-builds-own-lists"])
+def test_the_view_answers_as_the_build_with_the_overlay(synthetic, tmp_path, monkeypatch, members_at, many_values,
+                                                        builds_lists):
     """The small view copied from the build (what each shape reads around the focus nodes: class memberships
     asked one query per set of nodes or read from the class's list of instances, properties asked of every node
     or only of the property's listed subjects, a query per node or per set of nodes; lists kept in the cache
-    folder) gives the focus nodes the results the whole graph with the same new statements gives, for random focus
-    sets (and again, the lists then read back from the cache folder)."""
+    folder, or those the build wrote into its folder) gives the focus nodes the results the whole graph with the
+    same new statements gives, for random focus sets (and again, the lists then read back from the cache folder)."""
+    from wpsgraph.validation import prepared
     from wpsgraph.validation.against import Build, _Copier
     from wpsgraph.validation.engines import compiled_shapes
 
     monkeypatch.setattr(_Copier, "MEMBERS_AT", members_at)
     monkeypatch.setattr(_Copier, "MANY_VALUES", many_values)
+    read = []
+    if builds_lists:
+        real = prepared.read_list
+        monkeypatch.setattr(prepared, "read_list", lambda *a: read.append(a) or real(*a))
+    else:
+        monkeypatch.setattr(prepared, "lists_folder", lambda _folder: None)
     build_ = Build(synthetic[0])
     compared, failing = _compare_views(synthetic, build_, compiled_shapes([resources.DATA_SHAPES], build_.names),
                                        tmp_path, members_at)
     assert compared > 900 and failing > 40  # the edits break shapes: results are compared, not only absences
     if members_at == 1:
         assert list(tmp_path.glob("members-*.txt")) and list(tmp_path.glob("subjects-*.txt"))
+    if builds_lists:  # every list asked for came from the build's folder: none was read from the store and kept
+        assert {kind for _, kind, _ in read} == {"members", "subjects"}
+        assert not list(tmp_path.glob("members-*.txt")) and not list(tmp_path.glob("subjects-*.txt"))
 
 
 def _compare_views(synthetic, build_, compiled, cache, seed) -> tuple[int, int]:
@@ -134,9 +146,11 @@ def _compare_views(synthetic, build_, compiled, cache, seed) -> tuple[int, int]:
 def test_the_view_follows_inverse_paths_as_the_build(synthetic, tmp_path, monkeypatch, members_at, many_values):
     """The same with shapes that read backwards (an inverse path, a target of the objects of a property) or reach
     themselves (walked along their reach, not read as a tree), which the data shapes do not."""
+    from wpsgraph.validation import prepared
     from wpsgraph.validation.against import Build, _Copier
     from wpsgraph.validation.shacl import Compiled, ShapesGraph
 
+    monkeypatch.setattr(prepared, "lists_folder", lambda _folder: None)  # lists read from the store, as asked
     monkeypatch.setattr(_Copier, "MEMBERS_AT", members_at)
     monkeypatch.setattr(_Copier, "MANY_VALUES", many_values)
     import pyoxigraph as ox
@@ -164,15 +178,18 @@ ex:Participated a sh:NodeShape ; sh:targetObjectsOf wps:participatesIn ; sh:clas
     assert compared > 900 and failing > 40
 
 
-def test_class_lists_are_kept_per_build(synthetic, tmp_path_factory):
+def test_class_lists_are_kept_per_build(synthetic, tmp_path_factory, monkeypatch):
     """The cache of a class's instances is keyed by the build: another build (even into the same folder) has
     another key, and an entry that does not name its class is not read."""
     import pyoxigraph as ox
+
+    from wpsgraph.validation import prepared
 
     from wpsgraph.validation.against import Build, _Copier
 
     out, files, _ = synthetic
     cache = tmp_path_factory.mktemp("members")
+    monkeypatch.setattr(prepared, "lists_folder", lambda _folder: None)  # the build's own lists: test_prepared.py
     build_ = Build(out)
     event = ox.NamedNode("https://w3id.org/wpsgraph/ontology#Event")
     copier = _Copier(build_.store, ox.Store(), build_, cache)

@@ -26,6 +26,7 @@ from wpsgraph.pipeline.incremental import manifest_inputs, try_update, write_sta
 from wpsgraph.pipeline.load import Loaded, graph_for, load, read_data_file
 from wpsgraph.pipeline.reason import reason
 from wpsgraph.pipeline.stable import graph_quads, has_blank_nodes, stable_turtle, write_stable_turtle
+from wpsgraph.validation import prepared
 from wpsgraph.validation.engines import validate
 from wpsgraph.validation.findings import Report
 from wpsgraph.validation.reports.jsonreport import report_dict
@@ -39,6 +40,7 @@ OUTPUTS = {
     "manifest": "manifest.json",      # counts, timings, versions
     "incremental": "incremental.json",  # what an update needs: the compiled rules, the shapes' read patterns
 }
+# and prepared/ (validation/prepared.py): what a first `validate FILE --db` would otherwise work out
 
 
 @dataclass
@@ -123,6 +125,10 @@ def build(data_files: Sequence[Path] | None = None, out: Path = Path("build"), n
         # The inferred graph's Turtle, from the in-memory store: reading 2M statements back from the on-disk one
         # costs seven times as much.
         write_stable_turtle(store, names.inferred_graph, tmp / OUTPUTS["inferred"], names.prefixes(), reasoned.ordered)
+        # What ``validate FILE --db`` would otherwise read from the store on disk on its first run, while the
+        # store on disk is still being written: the main thread has nothing else to do until it is.
+        prepared.write(store, names, [p for p in loaded.graphs.values() if p is not None], tmp / prepared.FOLDER,
+                       rules_cache())
         if large:
             say(f"write: dataset, inferred graph and report written ({time.perf_counter() - clock:.2f} s); "
                 "waiting for the store on disk ...")
@@ -134,6 +140,7 @@ def build(data_files: Sequence[Path] | None = None, out: Path = Path("build"), n
         timings["write"] = time.perf_counter() - clock
         manifest["seconds"] = {k: round(v, 3) for k, v in timings.items()}
         (tmp / OUTPUTS["manifest"]).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+        prepared.seal(tmp)
         if reasoned.rules is not None:
             write_state(tmp / OUTPUTS["incremental"], reasoned.rules)
         writer = None

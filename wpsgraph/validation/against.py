@@ -30,6 +30,7 @@ from wpsgraph.bulk import load_keeping_blank_nodes
 from wpsgraph.errors import InputError
 from wpsgraph.namespaces import Names
 from wpsgraph.pipeline.load import Loaded, graph_for
+from wpsgraph.validation import prepared
 from wpsgraph.validation.shacl import reach
 from wpsgraph.validation.shacl.data import Data
 from wpsgraph.validation.shacl.engine import Engine
@@ -320,6 +321,7 @@ class _Copier:
         self.in_done: set = set()    # nodes every statement into which is in the view
         self.along_done: set = set()  # (node, predicate, inverse) whose statements are in the view
         self.member_done: dict = {}  # class -> the nodes (N-Triples) whose membership of it the view answers
+        self.prepared = prepared.lists_folder(of.folder) if of is not None else None  # lists the build wrote
 
     def fetch(self, tree: reach.Read, nodes) -> None:
         """Copy what ``tree`` reads from ``nodes`` and, along its predicates, from the nodes they reach."""
@@ -475,6 +477,10 @@ class _Copier:
         key = (kind, term)
         if key in self.members:
             return self.members[key]
+        if self.prepared is not None:
+            self.members[key] = prepared.read_list(self.prepared, kind, term)
+            if self.members[key] is not None:
+                return self.members[key]
         entry = self._entry(kind, str(term))
         if entry is not None:
             try:

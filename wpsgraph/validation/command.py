@@ -149,6 +149,7 @@ def run(paths: list[Path] | None = None, names: Names | None = None, engine: str
     from wpsgraph.validation.shacl import reach
 
     reach.CACHE_DIR[:] = [cache] if cache is not None else []
+    reach.READ_ALSO[:] = []
     given = [Path(p) for p in paths] if paths else []
     ontology_dir = resources.ONTOLOGY_DIR.resolve()
     full = not given or any(p.resolve().parent == ontology_dir for p in given)
@@ -160,6 +161,9 @@ def run(paths: list[Path] | None = None, names: Names | None = None, engine: str
             raise InputError(db, "--db checks data files against a build: give the files to check")
         build = Build(db)
         names = build.names
+        from wpsgraph.validation.prepared import FOLDER
+
+        reach.READ_ALSO[:] = [build.folder / FOLDER]  # what the build worked out for this check (``prepared.py``)
 
     findings: list[Finding] = []
     notes: list[str] = []

@@ -41,29 +41,29 @@ def compiled_shapes(paths: list[Path], names=None) -> fast.Compiled:
     """The shapes files compiled (and rebased under a custom base), cached per process."""
     key = (tuple(str(p) for p in paths), tuple(Path(p).stat().st_mtime_ns for p in paths),
            names.base if names is not None else None)
+    if key in _shapes_cache and not reach.CACHE_DIR:
+        return _shapes_cache[key]
+    marker = _well_formed_marker(paths, names)  # the note's name; kept in the cache folder, or a build's
     if key not in _shapes_cache:
-        marker = _well_formed_marker(paths, names)
         try:
-            known = marker is not None and marker.exists()
+            known = any(p.exists() for p in reach.memo_entries(marker))
             _shapes_cache[key] = fast.Compiled(fast.load_shapes(paths, names), meta=not known)
-            if marker is not None and not known:
-                from wpsgraph.folders import OutputError, atomic_write
-
-                with contextlib.suppress(OSError, OutputError):  # an unwritable cache only costs time
-                    atomic_write(marker, b"checked against SHACL for SHACL\n")
         except fast.Unsupported as e:
             where = ", ".join(str(p) for p in paths)
             raise WpsError(f"{where}: {e}; the fast engine refuses what it does not implement (--engine pyshacl "
                            f"runs pySHACL)") from None
+    if reach.CACHE_DIR and not (reach.CACHE_DIR[0] / marker).exists():  # checked here, or noted in a build
+        from wpsgraph.folders import OutputError, atomic_write
+
+        with contextlib.suppress(OSError, OutputError):  # an unwritable cache only costs time
+            atomic_write(reach.CACHE_DIR[0] / marker, b"checked against SHACL for SHACL\n")
     return _shapes_cache[key]
 
 
-def _well_formed_marker(paths: list[Path], names) -> Path | None:
-    """The cache folder's note that these very shapes (their files' content, the base, the shapes for shapes and
-    this version) passed SHACL for SHACL, so that a later command need not check them again; None without a cache
-    folder (set by the command)."""
-    if not reach.CACHE_DIR:
-        return None
+def _well_formed_marker(paths: list[Path], names) -> str:
+    """The name of the note that these very shapes (their files' content, the base, the shapes for shapes and this
+    version) passed SHACL for SHACL, so that a later command need not check them again (in the cache folder, or in
+    a build's prepared folder, ``prepared.py``)."""
     import hashlib
 
     from wpsgraph import __version__
@@ -72,7 +72,7 @@ def _well_formed_marker(paths: list[Path], names) -> Path | None:
     h = hashlib.sha256(f"{__version__}\0{names.base if names is not None else ''}\0".encode())
     for p in [*paths, META]:
         h.update(Path(p).read_bytes() + b"\0")
-    return reach.CACHE_DIR[0] / f"shapes-checked-{h.hexdigest()[:24]}"
+    return f"shapes-checked-{h.hexdigest()[:24]}"
 
 
 def run_fast(store: ox.Store, shapes: list[Path], names=None, graphs=None, focus=None,

@@ -210,6 +210,12 @@ def _header(path: Path) -> tuple[str, dict]:
     return _headers[path]
 
 
+def write_starts(path: Path) -> None:
+    """Work out the line starts of ``path`` into the cache folder (a build writing its ``prepared/`` folder), without
+    keeping them in this process."""
+    _Starts(path)
+
+
 class _Starts:
     """Where each name that opens a line of a large file opens it: (byte offset, line), found in one pass over
     the file and kept in the command's cache folder as sorted text, so that a later run looks names up (a binary
@@ -233,17 +239,20 @@ class _Starts:
         self.mapped = None
         st = path.stat()
         key = hashlib.sha256(f"{self.FORMAT}\0{path.resolve()}\0{st.st_size}\0{st.st_mtime_ns}".encode())
-        from wpsgraph.validation.shacl.reach import CACHE_DIR
+        from wpsgraph.validation.shacl.reach import CACHE_DIR, memo_entries
 
-        self.entry = CACHE_DIR[0] / f"starts-{key.hexdigest()[:24]}.txt" if CACHE_DIR else None
-        if self.entry is not None and self.entry.exists():
-            import mmap
+        name = f"starts-{key.hexdigest()[:24]}.txt"
+        self.entry = CACHE_DIR[0] / name if CACHE_DIR else None
+        for entry in memo_entries(name):  # the cache folder's, else one a build wrote (``prepared.py``)
+            if entry.exists():
+                import mmap
 
-            try:
-                with open(self.entry, "rb") as f:
-                    self.mapped = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
-            except (OSError, ValueError):
-                self.mapped = None
+                try:
+                    with open(entry, "rb") as f:
+                        self.mapped = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+                    break
+                except (OSError, ValueError):
+                    self.mapped = None
         if self.mapped is None:
             self._build()
 

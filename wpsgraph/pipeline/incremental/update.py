@@ -30,6 +30,7 @@ from wpsgraph.pipeline.incremental.rules import term_rules
 from wpsgraph.pipeline.incremental.state import read_state, shape_patterns, write_state
 from wpsgraph.pipeline.load import Loaded, country_graph_quads, load
 from wpsgraph.pipeline.reason import _schema_in_data, rules_for
+from wpsgraph.validation import prepared
 from wpsgraph.validation.findings import Report, term_text
 
 
@@ -114,6 +115,7 @@ def update(p: Plan, say: Callable[[str], None], cache_dir: Path | None = None):
         manifest = _manifest(p, graphs, codes, counts, timings, focus)
         (tmp / OUTPUTS["manifest"]).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
         write_state(tmp / OUTPUTS["incremental"], compiled, patterns)
+        prepared.carry(out, tmp)
         del store
         _swap(tmp, out)
         say(f"write: {out} updated ({timings['write']:.2f} s)")

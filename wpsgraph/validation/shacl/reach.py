@@ -121,6 +121,12 @@ def of(shape: Shape, memo: dict | None = None) -> Reach:
 _SPARQL: dict = {}
 _ALGORITHM = 3  # raised when what is worked out changes, so that memos of an older way are not read
 CACHE_DIR: list = []  # the folder of the on-disk memo of SPARQL reaches, when a command sets one
+READ_ALSO: list = []  # folders whose memos are read when the cache folder has none (a build's prepared/ folder)
+
+
+def memo_entries(name: str) -> list:
+    """Where a memo called ``name`` may be read: the cache folder, then the folders read as well."""
+    return [folder / name for folder in [*CACHE_DIR[:1], *READ_ALSO]]
 
 
 def sparql_reach(c: dict, shape: Shape) -> Reach:
@@ -133,24 +139,25 @@ def sparql_reach(c: dict, shape: Shape) -> Reach:
     from wpsgraph.validation.shacl.sparql import prepared_text
 
     text = prepared_text(c, shape)
-    if text in _SPARQL:
-        return _copy(_SPARQL[text])
-    entry = None
-    if CACHE_DIR:
-        digest = hashlib.sha256(f"{__version__}\0{_ALGORITHM}\0{text}".encode()).hexdigest()[:24]
-        entry = CACHE_DIR[0] / f"reach-{digest}.json"
-        try:
-            doc = json.loads(entry.read_text(encoding="utf-8"))
-            if doc["text"] == text:
-                _SPARQL[text] = Reach({ox.NamedNode(p) for p in doc["forward"]},
-                                      {ox.NamedNode(p) for p in doc["inverse"]}, doc["depth"], doc["read_out"],
-                                      doc["read_in"], bool(doc["walk_any"]), bool(doc["unbounded"]))
-                return _copy(_SPARQL[text])
-        except (OSError, ValueError, KeyError, TypeError):
-            pass  # absent or damaged: worked out again
-    reach = _sparql_reach(text)
+    digest = hashlib.sha256(f"{__version__}\0{_ALGORITHM}\0{text}".encode()).hexdigest()[:24]
+    name = f"reach-{digest}.json"
+    entry = CACHE_DIR[0] / name if CACHE_DIR else None
+    if text not in _SPARQL:
+        for path in memo_entries(name):
+            try:
+                doc = json.loads(path.read_text(encoding="utf-8"))
+                if doc["text"] == text:
+                    _SPARQL[text] = Reach({ox.NamedNode(p) for p in doc["forward"]},
+                                          {ox.NamedNode(p) for p in doc["inverse"]}, doc["depth"], doc["read_out"],
+                                          doc["read_in"], bool(doc["walk_any"]), bool(doc["unbounded"]))
+                    if path == entry:
+                        return _copy(_SPARQL[text])
+                    break
+            except (OSError, ValueError, KeyError, TypeError):
+                pass  # absent or damaged: worked out again
+    reach = _SPARQL[text] if text in _SPARQL else _sparql_reach(text)
     _SPARQL[text] = reach
-    if entry is not None:
+    if entry is not None and not entry.exists():
         with contextlib.suppress(OSError):  # a torn entry fails its text check and is worked out again
             entry.write_text(json.dumps({
                 "text": text, "forward": sorted(p.value for p in reach.forward),
