@@ -99,7 +99,7 @@ def test_the_view_answers_as_the_build_with_the_overlay(synthetic, tmp_path, mon
     if members_at == 1:
         assert list(tmp_path.glob("members-*.txt")) and list(tmp_path.glob("subjects-*.txt"))
     if builds_lists:  # every list asked for came from the build's folder: none was read from the store and kept
-        assert {kind for _, kind, _ in read} == {"members", "subjects"}
+        assert {args[1] for args in read} == {"members", "subjects"}
         assert not list(tmp_path.glob("members-*.txt")) and not list(tmp_path.glob("subjects-*.txt"))
 
 

@@ -54,6 +54,8 @@ def test_the_lists_are_those_the_store_on_disk_gives(large_build):
             expected = {str(row[0]) for row in rows}  # type: ignore[union-attr]
             got = prepared.read_list(folder, kind, term)
             assert got == expected, (kind, term)
+            if expected:  # longer than asked for: left to queries per node
+                assert prepared.read_list(folder, kind, term, at_most=len(expected) - 1) is None
             listed += bool(expected)
     assert listed > 20
     assert len(list(folder.glob("reach-*.json"))) > 5 and list(folder.glob("shapes-checked-*"))
@@ -127,9 +129,12 @@ def test_lists_count_only_beside_their_manifest(large_build, tmp_path):
     assert not list((tmp_path / "updated" / prepared.FOLDER).glob("members-*"))
 
 
-def test_a_list_not_naming_its_term_is_not_read(tmp_path):
+def test_a_list_not_naming_its_term_is_not_read_and_a_long_one_is_left(tmp_path):
     term = ox.NamedNode("https://w3id.org/wpsgraph/ontology#Event")
-    (tmp_path / prepared.list_name("members", term)).write_text("<https://example.org/other>\n<https://e.org/x>")
-    assert prepared.read_list(tmp_path, "members", term) is None
-    (tmp_path / prepared.list_name("members", term)).write_text(f"{term}\n<https://e.org/x>")
-    assert prepared.read_list(tmp_path, "members", term) == {"<https://e.org/x>"}
+    (tmp_path / prepared.list_name("members", term)).write_text("<https://example.org/other>\n1\n<https://e.org/x>")
+    assert prepared.read_list(tmp_path, "members", term) is prepared.ABSENT
+    (tmp_path / prepared.list_name("members", term)).write_text(f"{term}\n2\n<https://e.org/x>\n<https://e.org/y>")
+    assert prepared.read_list(tmp_path, "members", term) == {"<https://e.org/x>", "<https://e.org/y>"}
+    assert prepared.read_list(tmp_path, "members", term, at_most=1) is None  # the store is asked about each node
+    (tmp_path / prepared.list_name("members", term)).write_text(f"{term}\n0")
+    assert prepared.read_list(tmp_path, "members", term) == set()

@@ -478,9 +478,10 @@ class _Copier:
         if key in self.members:
             return self.members[key]
         if self.prepared is not None:
-            self.members[key] = prepared.read_list(self.prepared, kind, term)
-            if self.members[key] is not None:
-                return self.members[key]
+            found = prepared.read_list(self.prepared, kind, term, self.LISTED * asked)
+            if found is not prepared.ABSENT:
+                self.members[key] = found
+                return found
         entry = self._entry(kind, str(term))
         if entry is not None:
             try:

@@ -6,7 +6,8 @@ folder for next time, the build writes while it still has the graph in memory (a
 one on disk), into ``prepared/``:
 
 - the instances of every class the shapes ask a value's membership of (``sh:class``), and the subjects of every
-  property they read forwards, as sorted N-Triples text (``_Copier._listed`` in ``against.py``);
+  property they read forwards, as sorted N-Triples text after the term and the count (``_Copier._listed`` in
+  ``against.py``, which asks the store about each node instead when a list is long for the nodes it asks about);
 - the line starts of the large source files (``locate._Starts``), the reaches of the shapes' SPARQL constraints
   (``reach.sparql_reach``) and the note that the shapes passed SHACL for SHACL (``engines.compiled_shapes``): the
   same entries as in a cache folder, read from here when the cache folder has none.
@@ -47,13 +48,23 @@ def lists_folder(build_folder: Path) -> Path | None:
     return None
 
 
-def read_list(folder: Path, kind: str, term) -> set | None:
-    """The listed N-Triples texts of ``term``'s instances or subjects, or None when there is no such list."""
+ABSENT = "absent"  # read_list: the build wrote no such list
+
+
+def read_list(folder: Path, kind: str, term, at_most: int | None = None):
+    """The listed N-Triples texts of ``term``'s instances or subjects; None when there are more than ``at_most``
+    (not read: asking the store about each node costs less than reading them); ABSENT when there is no such list."""
     try:
-        lines = (folder / list_name(kind, term)).read_text(encoding="utf-8").split("\n")
-    except (OSError, UnicodeDecodeError):
-        return None
-    return set(lines[1:]) if lines[0] == str(term) else None
+        with open(folder / list_name(kind, term), encoding="utf-8") as f:
+            if f.readline().rstrip("\n") != str(term):
+                return ABSENT
+            count = int(f.readline())
+            if at_most is not None and count > at_most:
+                return None
+            nodes = f.read().split("\n")
+    except (OSError, UnicodeDecodeError, ValueError):
+        return ABSENT
+    return set(nodes) if count else set()
 
 
 @contextmanager
@@ -98,7 +109,8 @@ def write(store: ox.Store, names, files: list[Path], folder: Path, cache: Path |
             if len(nodes) > _MAX_LISTED:
                 continue
             nodes.sort()
-            (folder / list_name(kind, term)).write_text("\n".join([str(term), *nodes]), encoding="utf-8")
+            (folder / list_name(kind, term)).write_text("\n".join([str(term), str(len(nodes)), *nodes]),
+                                                         encoding="utf-8")
 
 
 def seal(build_folder: Path) -> None:
