@@ -478,10 +478,11 @@ class _Copier:
         if key in self.members:
             return self.members[key]
         if self.prepared is not None:
-            found = prepared.read_list(self.prepared, kind, term, self.LISTED * asked)
-            if found is not prepared.ABSENT:
-                self.members[key] = found
-                return found
+            # read whatever its length: a line of a file costs a tenth of a term decoded from the store
+            kept = prepared.read_list(self.prepared, kind, term)
+            if kept is not prepared.ABSENT:
+                self.members[key] = kept
+                return kept
         entry = self._entry(kind, str(term))
         if entry is not None:
             try:
