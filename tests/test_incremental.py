@@ -204,19 +204,25 @@ def test_a_typical_edit_is_incremental_and_reported(corpus, tmp_path):
     assert 0 < manifest["update"]["focus_nodes"] < manifest["counts"]["asserted"] / 20
 
 
-def test_ontology_change_falls_back_to_a_full_build(corpus, tmp_path):
+@pytest.mark.parametrize("record, said_why", [("ontology", "the ontology changed"),
+                                              ("rules", "the reasoner's rules changed")])
+def test_ontology_or_rules_change_falls_back_to_a_full_build(corpus, tmp_path, record, said_why):
     files = Corpus(corpus, tmp_path)
     out = tmp_path / "out"
     build(resources.reference_files() + files.files, out)
     manifest = json.loads((out / "manifest.json").read_text())
-    name = next(iter(manifest["inputs"]["ontology"]))
-    manifest["inputs"]["ontology"][name] = "0" * 64   # as if the ontology had been edited since
+    was = json.loads(json.dumps(manifest["inputs"][record]))  # a copy: edited below
+    if record == "ontology":
+        name = next(iter(was))
+        manifest["inputs"]["ontology"][name] = "0" * 64   # as if the ontology had been edited since
+    else:
+        del manifest["inputs"]["rules"]  # as if built by a wpsgraph whose rules entailed something else
     (out / "manifest.json").write_text(json.dumps(manifest))
     files.edit("add", 0, 0)
     said: list[str] = []
     build(resources.reference_files() + files.files, out, progress=said.append)
-    assert "full build: the ontology changed" in said
-    assert json.loads((out / "manifest.json").read_text())["inputs"]["ontology"][name] != "0" * 64
+    assert f"full build: {said_why}" in said
+    assert json.loads((out / "manifest.json").read_text())["inputs"][record] == was
 
 
 def test_unchanged_files_write_nothing(corpus, tmp_path):

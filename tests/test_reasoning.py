@@ -36,9 +36,20 @@ def test_compiled_rules_equal_owlrl(files, shipped):
 
 
 def test_no_junk_in_inferred_graph(shipped):
+    thing = ox.NamedNode("http://www.w3.org/2002/07/owl#Thing")
     for q in inferred_triples(shipped):
         assert not isinstance(q.subject, ox.Literal)
         assert not (q.predicate.value.endswith("#sameAs") and q.subject == q.object)
+        assert not (q.predicate == RDF_TYPE and q.object == thing), q
+
+
+def test_owl_thing_typing_is_what_the_compiled_rules_leave_out(shipped):
+    # owlrl types every individual owl:Thing, which is why ``is_junk`` names it: the comparison with owlrl above
+    # would not see the compiled rules leave it out without that
+    thing = rdflib.OWL.Thing
+    typed = {s for s, p, o in owlrl_entailments(shipped, keep_junk=True) if p == rdflib.RDF.type and o == thing}
+    assert len(typed) > 100
+    assert not {t for t in inferred_set(shipped) if t[1] == rdflib.RDF.type and t[2] == thing}
 
 
 def test_inferred_kept_apart_from_asserted(shipped):

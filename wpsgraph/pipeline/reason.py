@@ -90,9 +90,10 @@ _STANDARD = (nsmod.RDF, nsmod.RDFS, nsmod.OWL, nsmod.XSD)
 
 
 def is_junk(s, p, o) -> bool:
-    """Triples owlrl emits that say nothing about the data: literal subjects, x owl:sameAs x, and axiomatic
-    triples about the RDF, RDFS, OWL and XSD vocabularies themselves (rdfs:label a owl:AnnotationProperty)."""
-    return (isinstance(s, rdflib.Literal) or (p == OWL.sameAs and s == o)
+    """Triples owlrl emits that say nothing about the data: literal subjects, x owl:sameAs x, x a owl:Thing (true of
+    every individual: at a million triples, 131,000 statements and 6% of the inferred graph), and axiomatic triples
+    about the RDF, RDFS, OWL and XSD vocabularies themselves (rdfs:label a owl:AnnotationProperty)."""
+    return (isinstance(s, rdflib.Literal) or (p == OWL.sameAs and s == o) or (p == RDF.type and o == OWL.Thing)
             or (isinstance(s, rdflib.URIRef) and str(s).startswith(_STANDARD)))
 
 
@@ -113,8 +114,9 @@ def compile_rules(ontology: rdflib.Graph) -> Rules:
     def add(mapping, key, value):
         mapping.setdefault(key, set()).add(value)
 
+    # owl:Thing as a superclass, domain or range would only type nodes owl:Thing, which ``is_junk`` leaves out
     for c, d in closed.subject_objects(RDFS.subClassOf):
-        if c != d:
+        if c != d and d != OWL.Thing:
             add(rules.superclasses, c, d)
     superprops = defaultdict(set)
     for p, q in closed.subject_objects(RDFS.subPropertyOf):
@@ -129,9 +131,11 @@ def compile_rules(ontology: rdflib.Graph) -> Rules:
     symmetric = set(closed.subjects(RDF.type, OWL.SymmetricProperty))
     rules.transitive = set(closed.subjects(RDF.type, OWL.TransitiveProperty))
     for p, c in closed.subject_objects(RDFS.domain):
-        add(rules.domains, p, c)
+        if c != OWL.Thing:
+            add(rules.domains, p, c)
     for p, c in closed.subject_objects(RDFS.range):
-        add(rules.ranges, p, c)
+        if c != OWL.Thing:
+            add(rules.ranges, p, c)
     for q, head in closed.subject_objects(OWL.propertyChainAxiom):
         chain = list(rdflib.collection.Collection(closed, head))
         if len(chain) != 2:
@@ -303,7 +307,8 @@ def _tree_key(quads) -> str | None:
 
 
 _COMPILED: dict[str, Rules] = {}
-_FORMAT = 1
+# Of the rules written out, and of what they entail: an update of a build reasoned with another refuses (plan.py).
+RULES_FORMAT = 2  # 2: no x a owl:Thing
 
 
 def rules_for(loaded: Loaded, cache_dir: Path | None = None, offered: dict | None = None) -> Rules:
@@ -356,7 +361,7 @@ def rules_doc(rules: Rules) -> dict:
     """The rules as JSON-ready data, terms as N-Triples text, with their key."""
     t = _nt
     return {
-        "format": _FORMAT, "key": rules.key,
+        "format": RULES_FORMAT, "key": rules.key,
         "tbox": [[t(s), t(p), t(o)] for s, p, o in rules.tbox],
         "superclasses": {t(c): sorted(t(d) for d in ds) for c, ds in rules.superclasses.items()},
         "implied": {t(p): sorted([t(q), f] for q, f in qs) for p, qs in rules.implied.items()},
@@ -370,7 +375,7 @@ def rules_doc(rules: Rules) -> dict:
 def rules_from_doc(doc: dict, key: str) -> Rules:
     """Rules read back from ``rules_doc``; ValueError (or KeyError, TypeError, AttributeError, SyntaxError) if
     ``doc`` is not a whole entry for ``key``."""
-    if doc.get("format") != _FORMAT or doc.get("key") != key:
+    if doc.get("format") != RULES_FORMAT or doc.get("key") != key:
         raise ValueError("another key or format")
     texts: list[str] = []
 

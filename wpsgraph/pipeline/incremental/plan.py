@@ -1,7 +1,8 @@
 """What changed since a build, and whether an update can be incremental at all.
 
 A full build records in its manifest (``"inputs"``) a content hash of every input: the ontology, the shapes, each
-data file with its graph, plus the wpsgraph version, the base IRI and the country codes the files mention.
+data file with its graph, plus the wpsgraph version, the format of the reasoner's rules (``RULES_FORMAT``, which
+changes with what they entail), the base IRI and the country codes the files mention.
 ``plan`` compares that record with the files given now and says which data graphs changed, or raises
 ``FullBuild`` with the reason a full build is needed.
 """
@@ -19,6 +20,7 @@ import pyoxigraph as ox
 from wpsgraph import __version__, resources
 from wpsgraph.namespaces import Names
 from wpsgraph.pipeline.load import Loaded, assign_graphs
+from wpsgraph.pipeline.reason import RULES_FORMAT
 
 FORMAT = 1  # of the manifest's "inputs" record, and of incremental.json
 
@@ -37,7 +39,7 @@ def sha(path: Path) -> str:
 
 def fixed_inputs(names: Names) -> dict:
     """What, when changed, needs a full build."""
-    return {"format": FORMAT, "wpsgraph": __version__, "base": names.base,
+    return {"format": FORMAT, "wpsgraph": __version__, "rules": RULES_FORMAT, "base": names.base,
             "ontology": {p.name: sha(p) for p in resources.ontology_files()},
             "shapes": {p.name: sha(p) for p in (resources.DATA_SHAPES,)}}
 
@@ -74,8 +76,8 @@ def updatable_inputs(manifest: dict, names: Names) -> dict:
     if manifest.get("reasoner") != "compiled":
         raise FullBuild("the previous build was reasoned by owlrl")
     now = fixed_inputs(names)
-    for key, what in (("wpsgraph", "wpsgraph version"), ("base", "base IRI"), ("ontology", "ontology"),
-                      ("shapes", "shapes")):
+    for key, what in (("wpsgraph", "wpsgraph version"), ("rules", "reasoner's rules"), ("base", "base IRI"),
+                      ("ontology", "ontology"), ("shapes", "shapes")):
         if before.get(key) != now[key]:
             raise FullBuild(f"the {what} changed")
     return before
