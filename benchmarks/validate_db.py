@@ -9,7 +9,10 @@ contribution (300 synthetic triples of another seed: new resources, some of them
 build), then run ``wpsgraph validate contribution.ttl --db build`` as a whole process, three times (the first, with an
 empty cache folder, fills it: the compiled rules, shape reaches, the note that the shapes passed SHACL for SHACL, the
 build's lists of the instances of the classes and the subjects of the properties the shapes ask about, the line
-starts of the build's large source file; as a contributor's first run does). The figures, with the processor time
+starts of the build's large source file; as a contributor's first run does). Then the build is updated with another
+source of the same size, as ``run.py`` adds one (``wpsgraph build`` into the same folder) and the contribution checked again, once, with an
+empty cache folder: what a contributor's first run costs against a build that was updated rather than rebuilt. The
+figures, with the processor time
 of the best run and the machine's load average before and after the runs (on a shared machine the wall-clock time
 also counts the waits for a core), go to standard output as a table and, with ``--json``, to a file. ``--keep DIR``
 keeps the data and the build there and reuses them on a later run (the build is then not timed again).
@@ -67,33 +70,54 @@ def main() -> None:
         contribution = folder / "contribution.ttl"
         figures["contribution_triples"] = synth.write(contribution, args.contribution, args.seed + 1000)
 
-        shutil.rmtree(folder / "cache", ignore_errors=True)  # the first run starts without a cache
         env = dict(os.environ, WPSGRAPH_CACHE=str(folder / "cache"))
-        runs, cpu = [], []  # wall-clock and processor seconds (user and system) of each run
+
+        def check(times: int) -> tuple[list, list, dict]:
+            """Run the check ``times`` times, the first with an empty cache folder: wall-clock and processor
+            seconds (user and system) of each run, and the last report."""
+            shutil.rmtree(folder / "cache", ignore_errors=True)
+            runs, cpu = [], []
+            for _ in range(times):
+                clock = time.perf_counter()
+                used = resource.getrusage(resource.RUSAGE_CHILDREN)
+                proc = subprocess.run([sys.executable, "-m", "wpsgraph.cli", "validate", str(contribution), "--db",
+                                       str(folder / "build"), "--format", "json"], capture_output=True, text=True,
+                                      env=env)
+                runs.append(time.perf_counter() - clock)
+                after = resource.getrusage(resource.RUSAGE_CHILDREN)
+                cpu.append(after.ru_utime - used.ru_utime + after.ru_stime - used.ru_stime)
+                if proc.returncode not in (0, 1):
+                    sys.exit(f"validate --db failed ({proc.returncode}): {proc.stderr.strip()}")
+            return runs, cpu, json.loads(proc.stdout)
+
         figures["load_average_before"] = os.getloadavg()
-        for _ in range(3):
-            clock = time.perf_counter()
-            used = resource.getrusage(resource.RUSAGE_CHILDREN)
-            proc = subprocess.run([sys.executable, "-m", "wpsgraph.cli", "validate", str(contribution), "--db",
-                                   str(folder / "build"), "--format", "json"], capture_output=True, text=True,
-                                  env=env)
-            runs.append(time.perf_counter() - clock)
-            after = resource.getrusage(resource.RUSAGE_CHILDREN)
-            cpu.append(after.ru_utime - used.ru_utime + after.ru_stime - used.ru_stime)
-            if proc.returncode not in (0, 1):
-                sys.exit(f"validate --db failed ({proc.returncode}): {proc.stderr.strip()}")
+        runs, cpu, report = check(3)
         figures["load_average_after"] = os.getloadavg()
-        report = json.loads(proc.stdout)
         figures["validate_db_first_s"] = runs[0]
         figures["validate_db_s"] = min(runs[1:])
         figures["validate_db_cpu_s"] = cpu[1 + runs[1:].index(min(runs[1:]))]
         figures["validate_db_findings"] = len(report.get("results", []))
         figures["validate_db_notes"] = report.get("notes", [])
 
+        from run import new_source  # the source the build benchmark adds: the articles synth would write next
+
+        added = folder / "added.ttl"
+        new_source(args.triples, args.seed, added, args.contribution)
+        clock = time.perf_counter()
+        build(resources.reference_files() + [data, added], out=folder / "build")
+        figures["update_s"] = time.perf_counter() - clock
+        runs, cpu, report = check(1)
+        figures["validate_db_after_update_first_s"] = runs[0]
+        figures["validate_db_after_update_findings"] = len(report.get("results", []))
+        if args.keep is not None:  # the kept build as it was, for the next run
+            build(resources.reference_files() + [data], out=folder / "build")
+
     print(f"{'step':<44} {'seconds':>9}")
     for label, key in (("synthetic data", "synth_s"), ("full build", "full_build_s"),
                        ("validate FILE --db BUILD, first run", "validate_db_first_s"),
-                       ("validate FILE --db BUILD (best of 2 more)", "validate_db_s")):
+                       ("validate FILE --db BUILD (best of 2 more)", "validate_db_s"),
+                       ("update: one more source", "update_s"),
+                       ("validate FILE --db BUILD after it, first run", "validate_db_after_update_first_s")):
         print(f"{label:<44} {figures[key]:>9.2f}" if figures[key] is not None else f"{label:<44} {'(kept)':>9}")
     print(f"{'  its processor time (user and system)':<44} {figures['validate_db_cpu_s']:>9.2f}")
     print(f"({figures['triples']} triples, contribution of {figures['contribution_triples']} triples, "

@@ -31,6 +31,7 @@ from wpsgraph.pipeline.build import build
 from wpsgraph.pipeline.incremental import dumps
 from wpsgraph.pipeline.synth import write as synth
 from wpsgraph.terms import to_rdflib
+from wpsgraph.validation import prepared
 
 ARTICLE = re.compile(r"^# synthetic article \d+", re.M)
 
@@ -90,6 +91,9 @@ def assert_same_build(updated: Path, full: Path) -> None:
     ma, mb = (json.loads((f / "manifest.json").read_text()) for f in (updated, full))
     assert ma["counts"] == mb["counts"] and ma["files"] == mb["files"]
     assert ma["inputs"] == mb["inputs"]
+    kept, expected = prepared.lists_folder(updated), prepared.lists_folder(full)
+    assert kept is not None and expected is not None
+    assert prepared.lists(kept) == prepared.lists(expected)
 
 
 # ---------------------------------------------------------------------------------------------- edits

@@ -13,14 +13,18 @@ one on disk), into ``prepared/``:
   same entries as in a cache folder, read from here when the cache folder has none.
 
 The lists depend on the build's content, so they count only beside the manifest they were written with
-(``GUARD``); an update writes a new folder without them. The other entries carry their own keys and checks.
+(``GUARD``). An update keeps them (``refresh``): each list it changes gets a file of changes beside it (the nodes
+asked about again, each in or out), so that the update costs what its change costs, not a rewrite of every long
+list. The other entries carry their own keys and checks.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+import os
+import shutil
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -29,6 +33,8 @@ import pyoxigraph as ox
 FOLDER = "prepared"
 GUARD = "lists.json"  # the sha-256 of the manifest the lists were written beside
 _MAX_LISTED = 5_000_000  # a longer list is not written: asked about a node, the store answers (as before)
+_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+_MEMOS = ("reach-", "starts-", "shapes-checked-")  # the entries that carry their own keys
 
 
 def list_name(kind: str, term) -> str:
@@ -51,20 +57,63 @@ def lists_folder(build_folder: Path) -> Path | None:
 ABSENT = "absent"  # read_list: the build wrote no such list
 
 
-def read_list(folder: Path, kind: str, term, at_most: int | None = None):
-    """The listed N-Triples texts of ``term``'s instances or subjects; None when there are more than ``at_most``
-    (not read: asking the store about each node costs less than reading them); ABSENT when there is no such list."""
+def read_list(folder: Path, kind: str, term):
+    """The listed N-Triples texts of ``term``'s instances or subjects, with the changes of later updates applied;
+    ABSENT when there is no such list, or it or its changes name another term."""
+    path = folder / list_name(kind, term)
+    nodes = _read_nodes(path, str(term))
+    if nodes is ABSENT:
+        return ABSENT
+    changes = _read_changes(_changes_path(path), str(term))
+    if changes is ABSENT:
+        return ABSENT
+    for node, now in changes.items():
+        if now:
+            nodes.add(node)
+        else:
+            nodes.discard(node)
+    return nodes
+
+
+def _read_nodes(path: Path, term: str):
     try:
-        with open(folder / list_name(kind, term), encoding="utf-8") as f:
-            if f.readline().rstrip("\n") != str(term):
+        with open(path, encoding="utf-8") as f:
+            if f.readline().rstrip("\n") != term:
                 return ABSENT
             count = int(f.readline())
-            if at_most is not None and count > at_most:
-                return None
             nodes = f.read().split("\n")
     except (OSError, UnicodeDecodeError, ValueError):
         return ABSENT
     return set(nodes) if count else set()
+
+
+def _changes_path(path: Path) -> Path:
+    return path.with_suffix(".changes")
+
+
+def _read_changes(path: Path, term: str):
+    """node -> whether it is listed now, from a file of changes (none: no changes); ABSENT if it names another term
+    or does not read."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            if f.readline().rstrip("\n") != term:
+                return ABSENT
+            lines = f.read().split("\n")
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError):
+        return ABSENT
+    changes = {}
+    for line in lines:
+        if line[:1] not in ("+", "-") or len(line) < 2:
+            return ABSENT
+        changes[line[1:]] = line[0] == "+"
+    return changes
+
+
+def _write_list(path: Path, term: str, nodes: Iterable[str]) -> None:
+    nodes = sorted(nodes)
+    path.write_text("\n".join([term, str(len(nodes)), *nodes]), encoding="utf-8")
 
 
 @contextmanager
@@ -106,11 +155,8 @@ def write(store: ox.Store, names, files: list[Path], folder: Path, cache: Path |
             nodes = text.split("\n")[1:]
             if nodes and not nodes[-1]:
                 nodes.pop()
-            if len(nodes) > _MAX_LISTED:
-                continue
-            nodes.sort()
-            (folder / list_name(kind, term)).write_text("\n".join([str(term), str(len(nodes)), *nodes]),
-                                                         encoding="utf-8")
+            if len(nodes) <= _MAX_LISTED:
+                _write_list(folder / list_name(kind, term), str(term), nodes)
 
 
 def seal(build_folder: Path) -> None:
@@ -121,19 +167,79 @@ def seal(build_folder: Path) -> None:
                                     encoding="utf-8")
 
 
-def carry(old_build: Path, new_build: Path) -> None:
-    """Copy the memos of ``old_build``'s prepared folder into ``new_build`` (an update): they carry their own keys.
-    Not the lists, which the update makes stale."""
-    old = Path(old_build) / FOLDER
+def refresh(old_build: Path, new_build: Path, store: ox.Store, changed: Iterable) -> bool:
+    """Write ``new_build``'s prepared folder for an update of ``old_build``: its memos, which carry their own keys,
+    and its lists, when they counted for ``old_build``, with the subjects of the ``changed`` statements (s, p, o)
+    asked about again in ``store`` (the updated store). Whether the lists were kept (to be sealed once the
+    manifest is written)."""
+    old, new = Path(old_build) / FOLDER, Path(new_build) / FOLDER
     if not old.is_dir():
-        return
-    import shutil
-
-    new = Path(new_build) / FOLDER
+        return False
+    new.mkdir(exist_ok=True)
     for path in old.iterdir():
-        if path.name.startswith(("reach-", "starts-", "shapes-checked-")):
-            new.mkdir(exist_ok=True)
-            shutil.copyfile(path, new / path.name)
+        if path.name.startswith(_MEMOS):
+            _link_or_copy(path, new / path.name)
+    if lists_folder(old_build) is None:
+        return False
+    lists = {}  # (kind, term text) -> the list's file
+    for path in old.glob("*.txt"):
+        kind = path.name.split("-", 1)[0]
+        if kind in ("members", "subjects"):
+            with open(path, encoding="utf-8") as f:
+                lists[(kind, f.readline().rstrip("\n"))] = path
+    asked: dict = {}  # list file -> the nodes to ask about
+    for s, p, o in changed:
+        if p == _RDF_TYPE and ("members", str(o)) in lists:
+            asked.setdefault(lists[("members", str(o))], set()).add(s)
+        if ("subjects", str(p)) in lists:
+            asked.setdefault(lists[("subjects", str(p))], set()).add(s)
+    for (kind, term), path in lists.items():
+        target = new / path.name
+        changes = _read_changes(_changes_path(path), term)
+        if changes is ABSENT:
+            continue  # not kept: a run asks the store instead
+        for node in asked.get(path, ()):
+            o = ox.NamedNode(term[1:-1]) if kind == "members" else None
+            p = _RDF_TYPE if kind == "members" else ox.NamedNode(term[1:-1])
+            changes[str(node)] = next(store.quads_for_pattern(node, p, o, None), None) is not None
+        if len(changes) > _REWRITE_AFTER:
+            nodes = read_list(old, kind, ox.NamedNode(term[1:-1]))
+            if nodes is not ABSENT:
+                nodes |= {n for n, now in changes.items() if now}
+                nodes -= {n for n, now in changes.items() if not now}
+                _write_list(target, term, nodes)
+            continue
+        _link_or_copy(path, target)
+        if changes:
+            _changes_path(target).write_text("\n".join([term, *(("+" if now else "-") + node
+                                                                for node, now in sorted(changes.items()))]),
+                                              encoding="utf-8")
+    return True
+
+
+# Changes to a list beyond which an update writes it whole again (a first run reads the list and its changes).
+_REWRITE_AFTER = 20_000
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    """A file of a build folder, which is never written again once swapped in: shared by a hard link when the
+    file system allows it (a long list costs nothing to keep), else copied."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+def lists(folder: Path) -> dict:
+    """Every list of a prepared folder as (kind, term text) -> its nodes now (for tests and checks)."""
+    out = {}
+    for path in Path(folder).glob("*.txt"):
+        kind = path.name.split("-", 1)[0]
+        if kind in ("members", "subjects"):
+            with open(path, encoding="utf-8") as f:
+                term = f.readline().rstrip("\n")
+            out[(kind, term)] = read_list(Path(folder), kind, ox.NamedNode(term[1:-1]))
+    return out
 
 
 def asked(compiled, reach) -> tuple[set, set]:

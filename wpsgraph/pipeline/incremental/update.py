@@ -112,10 +112,13 @@ def update(p: Plan, say: Callable[[str], None], cache_dir: Path | None = None):
             splice_dataset(out / OUTPUTS["dataset"], tmp / OUTPUTS["dataset"], store, new_graphs, prefixes)
             splice_inferred(out / OUTPUTS["inferred"], tmp / OUTPUTS["inferred"], store, names, delta, prefixes)
             counts = _counts(p, graphs, new_graphs, delta)
+            # what a first ``validate FILE --db`` reads, changed where the update changed the graph
+            lists_kept = prepared.refresh(out, tmp, store, delta.triples())
         manifest = _manifest(p, graphs, codes, counts, timings, focus)
         (tmp / OUTPUTS["manifest"]).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+        if lists_kept:
+            prepared.seal(tmp)
         write_state(tmp / OUTPUTS["incremental"], compiled, patterns)
-        prepared.carry(out, tmp)
         del store
         _swap(tmp, out)
         say(f"write: {out} updated ({timings['write']:.2f} s)")
