@@ -67,11 +67,13 @@ def read_list(folder: Path, kind: str, term):
     changes = _read_changes(_changes_path(path), str(term))
     if changes is ABSENT:
         return ABSENT
-    for node, now in changes.items():
-        if now:
-            nodes.add(node)
-        else:
-            nodes.discard(node)
+    return _applied(nodes, changes)
+
+
+def _applied(nodes: set, changes: dict) -> set:
+    """``nodes`` with the changes (node -> listed now) made."""
+    nodes |= {n for n, now in changes.items() if now}
+    nodes -= {n for n, now in changes.items() if not now}
     return nodes
 
 
@@ -181,12 +183,7 @@ def refresh(old_build: Path, new_build: Path, store: ox.Store, changed: Iterable
             _link_or_copy(path, new / path.name)
     if lists_folder(old_build) is None:
         return False
-    lists = {}  # (kind, term text) -> the list's file
-    for path in old.glob("*.txt"):
-        kind = path.name.split("-", 1)[0]
-        if kind in ("members", "subjects"):
-            with open(path, encoding="utf-8") as f:
-                lists[(kind, f.readline().rstrip("\n"))] = path
+    lists = _list_files(old)
     asked: dict = {}  # list file -> the nodes to ask about
     for s, p, o in changed:
         if p == _RDF_TYPE and ("members", str(o)) in lists:
@@ -198,16 +195,14 @@ def refresh(old_build: Path, new_build: Path, store: ox.Store, changed: Iterable
         changes = _read_changes(_changes_path(path), term)
         if changes is ABSENT:
             continue  # not kept: a run asks the store instead
+        named = ox.NamedNode(term[1:-1])
+        p, o = (_RDF_TYPE, named) if kind == "members" else (named, None)
         for node in asked.get(path, ()):
-            o = ox.NamedNode(term[1:-1]) if kind == "members" else None
-            p = _RDF_TYPE if kind == "members" else ox.NamedNode(term[1:-1])
             changes[str(node)] = next(store.quads_for_pattern(node, p, o, None), None) is not None
         if len(changes) > _REWRITE_AFTER:
-            nodes = read_list(old, kind, ox.NamedNode(term[1:-1]))
+            nodes = _read_nodes(path, term)
             if nodes is not ABSENT:
-                nodes |= {n for n, now in changes.items() if now}
-                nodes -= {n for n, now in changes.items() if not now}
-                _write_list(target, term, nodes)
+                _write_list(target, term, _applied(nodes, changes))
             continue
         _link_or_copy(path, target)
         if changes:
@@ -230,16 +225,20 @@ def _link_or_copy(source: Path, target: Path) -> None:
         shutil.copyfile(source, target)
 
 
-def lists(folder: Path) -> dict:
-    """Every list of a prepared folder as (kind, term text) -> its nodes now (for tests and checks)."""
+def _list_files(folder: Path) -> dict:
+    """(kind, term text) -> the file of each list in ``folder``."""
     out = {}
     for path in Path(folder).glob("*.txt"):
         kind = path.name.split("-", 1)[0]
         if kind in ("members", "subjects"):
             with open(path, encoding="utf-8") as f:
-                term = f.readline().rstrip("\n")
-            out[(kind, term)] = read_list(Path(folder), kind, ox.NamedNode(term[1:-1]))
+                out[(kind, f.readline().rstrip("\n"))] = path
     return out
+
+
+def lists(folder: Path) -> dict:
+    """Every list of a prepared folder as (kind, term text) -> its nodes now (for tests and checks)."""
+    return {(kind, term): read_list(Path(folder), kind, ox.NamedNode(term[1:-1])) for kind, term in _list_files(folder)}
 
 
 def asked(compiled, reach) -> tuple[set, set]:
