@@ -113,7 +113,7 @@ def test_a_streamed_build_that_fails_leaves_nothing(tmp_path, monkeypatch):
     before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
     entries = sorted(p.name for p in tmp_path.iterdir())
 
-    def fail(_loaded):
+    def fail(_loaded, **_options):
         raise RuntimeError("validation interrupted")
 
     monkeypatch.setattr(build_module, "LARGE", 0)

@@ -12,6 +12,7 @@ import time
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import BinaryIO
 
@@ -25,10 +26,11 @@ from wpsgraph.namespaces import DEFAULT_BASE, Names
 from wpsgraph.pipeline.incremental import manifest_inputs, try_update, write_state
 from wpsgraph.pipeline.load import Loaded, graph_for, load, read_data_file
 from wpsgraph.pipeline.reason import reason
-from wpsgraph.pipeline.stable import graph_quads, has_blank_nodes, stable_turtle, write_stable_turtle
+from wpsgraph.pipeline.stable import graph_quads, has_blank_nodes, stable_turtle, write_stable_turtle, write_turtle
 from wpsgraph.validation import prepared
 from wpsgraph.validation.engines import validate
 from wpsgraph.validation.findings import Report
+from wpsgraph.validation.held import entailments_read
 from wpsgraph.validation.reports.jsonreport import report_dict
 
 STORE_DIR = "store"
@@ -105,7 +107,11 @@ def build(data_files: Sequence[Path] | None = None, out: Path = Path("build"), n
         clock = time.perf_counter()
         if large:
             say("reason: OWL 2 RL ...")
-        reasoned = reason(loaded, rules_cache(), sink=writer.take if large else None, schema_checked=True)
+        # Large: the inferred graph goes to the store on disk (``sink``) and to its Turtle file (``dump``) from the
+        # reasoner's text, and the in-memory store holds only what validation and ``prepared/`` read of it.
+        reasoned = reason(loaded, rules_cache(), sink=writer.take if large else None, schema_checked=True,
+                          dump=partial(write_turtle, path=tmp / OUTPUTS["inferred"], prefixes=names.prefixes())
+                          if large else None, hold=entailments_read(names) if large else None)
         timings["reason"] = time.perf_counter() - clock
         say(f"reason: {reasoned.inferred} inferred triples, {reasoned.engine} engine ({timings['reason']:.2f} s)")
         writer.inferred_ready()
@@ -115,7 +121,7 @@ def build(data_files: Sequence[Path] | None = None, out: Path = Path("build"), n
         clock = time.perf_counter()
         if large:
             say(f"validate: {size + reasoned.inferred} triples ...")
-        report = validate(loaded)
+        report = validate(loaded, triples=size + reasoned.inferred if reasoned.dumped else None)
         timings["validate"] = time.perf_counter() - clock
         c = report.counts()
         say(f"validate: {c['violation']} violation(s), {c['warning']} warning(s) ({timings['validate']:.2f} s)")
@@ -124,7 +130,9 @@ def build(data_files: Sequence[Path] | None = None, out: Path = Path("build"), n
         counts = _write(loaded, report, tmp, writer.without_blank_nodes(), reasoned.inferred)
         # The inferred graph's Turtle, from the in-memory store: reading 2M statements back from the on-disk one
         # costs seven times as much.
-        write_stable_turtle(store, names.inferred_graph, tmp / OUTPUTS["inferred"], names.prefixes(), reasoned.ordered)
+        if not reasoned.dumped:
+            write_stable_turtle(store, names.inferred_graph, tmp / OUTPUTS["inferred"], names.prefixes(),
+                                reasoned.ordered)
         # What ``validate FILE --db`` would otherwise read from the store on disk on its first run, while the
         # store on disk is still being written: the main thread has nothing else to do until it is.
         prepared.write(store, names, [p for p in loaded.graphs.values() if p is not None], tmp / prepared.FOLDER,

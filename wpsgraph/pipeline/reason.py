@@ -22,7 +22,7 @@ import hashlib
 import json
 import sys
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -245,6 +245,22 @@ class Reasoned:
     # The store gives the inferred graph back sorted, with no blank node to relabel: its dump is stable as it is
     # (the compiled engine's loading order, ``_reason_compiled``).
     ordered: bool = False
+    # The inferred graph went to the caller's ``dump`` instead (sorted, no blank node), and the store holds only
+    # what ``hold`` asked for.
+    dumped: bool = False
+
+
+@dataclass
+class Hold:
+    """What of the entailments the in-memory store must hold when the whole inferred graph is kept elsewhere (the
+    build's store on disk and ``inferred.ttl``): what is read there afterwards. Every rdf:type statement and the
+    entailed TBox are always held; beyond them the statements of ``predicates``, and every statement of the focus
+    nodes of ``about`` (targets, as (kind, term), of shapes that read all a focus node says) and into those of
+    ``into``."""
+
+    predicates: set = field(default_factory=set)  # Oxigraph named nodes
+    about: list = field(default_factory=list)
+    into: list = field(default_factory=list)
 
 
 def ontology_rdflib(loaded: Loaded) -> rdflib.Graph:
@@ -540,14 +556,19 @@ def _transitive_closure(pairs: set) -> set:
 
 
 def reason(loaded: Loaded, cache_dir: Path | None = None, sink: Callable[[bytes | None], None] | None = None,
-           schema_checked: bool = False) -> Reasoned:
+           schema_checked: bool = False, dump: Callable[[Iterable[ox.Triple]], None] | None = None,
+           hold: Hold | None = None) -> Reasoned:
     """Materialise the OWL RL entailments of the asserted graphs into the inferred graph.
 
     ``sink``: also given the compiled reasoner's entailments as N-Triples (of the inferred graph), a slice at a time,
     then None once it has them all, before they are loaded into the store (the build writes them to its on-disk
     store meanwhile); ``Reasoned.streamed`` says whether it was.
     ``schema_checked``: the store is as ``load`` left it, which refuses schema statements in data files, so the
-    scan for them (a second pass over every statement) is not made again."""
+    scan for them (a second pass over every statement) is not made again.
+    ``dump`` (with ``sink``): given the compiled reasoner's inferred graph as triples sorted by their N-Triples text,
+    once, when it names no blank node (``Reasoned.dumped``); the store then holds only what ``hold`` says (None:
+    all of it). Writing the graph's Turtle from the reasoner's text rather than from the store, and keeping out of
+    the store the statements nothing reads there, halves the cost of the in-memory store at a million triples."""
     store, target = loaded.store, loaded.names.inferred_graph
     store.remove_graph(target) if target in set(store.named_graphs()) else None
     try:
@@ -557,8 +578,10 @@ def reason(loaded: Loaded, cache_dir: Path | None = None, sink: Callable[[bytes 
     except UnsupportedAxiom as e:
         return _reason_with_owlrl(loaded, f"owlrl used: {e}")
     with paused():  # millions of tuples of strings, none in a cycle
-        count, blank = _reason_compiled(store, rules, target, sink)
-    return Reasoned(count, "compiled", rules=rules, streamed=sink is not None, ordered=not blank)
+        count, blank, dumped = _reason_compiled(store, rules, target, sink, dump if sink is not None else None,
+                                                hold)
+    return Reasoned(count, "compiled", rules=rules, streamed=sink is not None, ordered=not blank and not dumped,
+                    dumped=dumped)
 
 
 # Terms are handled as their N-Triples text: Oxigraph writes it (CONSTRUCT results serialised as N-Triples) and
@@ -591,9 +614,11 @@ def _read_pairs(store: ox.Store, predicate: str) -> set:
 
 
 def _reason_compiled(store: ox.Store, rules: Rules, target: ox.NamedNode,
-                     sink: Callable[[bytes | None], None] | None = None) -> tuple[int, bool]:
-    """Materialise into ``target``; the number of statements written, and whether any text of them held "_:" (a
-    blank node, or those characters inside a literal)."""
+                     sink: Callable[[bytes | None], None] | None = None,
+                     dump: Callable[[Iterable[ox.Triple]], None] | None = None,
+                     hold: Hold | None = None) -> tuple[int, bool, bool]:
+    """Materialise into ``target``; the number of statements entailed, whether any text of them held "_:" (a blank
+    node, or those characters inside a literal), and whether they went to ``dump`` (``reason``)."""
     tbox = [(_nt(s), _nt(p), _nt(o)) for s, p, o in rules.tbox]
 
     # Only the triples a rule can fire on are read: rdf:type and the properties the rules mention.
@@ -615,21 +640,26 @@ def _reason_compiled(store: ox.Store, rules: Rules, target: ox.NamedNode,
     asserted_members = {c: set(nodes) for c, nodes in members.items()}
 
     edges, members = materialise_sets(edges, members, _rules_in_text(rules))
+    held_predicates, about, into = _held(hold, edges, members, store) if dump is not None else (None, set(), set())
 
     # The entailed TBox triples are written as they are; they were also put into ``edges`` and ``members`` (so that
     # rules fire on them) before the asserted snapshot was taken, so the differences below leave them out.
     lines = [f"{s} {p} {o} .\n" for s, p, o in set(tbox)]
+    held: list = list(lines) if dump is not None else []  # what the store gets when the graph is dumped from here
     given = 0  # lines already given to the sink
+    blank = False
 
     def give(last: bool = False) -> None:
         # The sink has each slice as soon as it is made, in the order made: the build's on-disk copy is
         # bulk-loaded from it, in any order, while the rest is made, sorted and loaded into this store. (The text is
         # made again for this store, not kept: 0.3 GB.)
-        nonlocal given
+        nonlocal given, blank
         if sink is None:
             return
         while len(lines) - given >= _CHUNK or (last and given < len(lines)):
-            sink("".join(lines[given:given + _CHUNK]).encode("utf-8"))
+            text = "".join(lines[given:given + _CHUNK]).encode("utf-8")
+            blank = blank or holds_blank_mark(text)
+            sink(text)
             given = min(given + _CHUNK, len(lines))
         if last:
             sink(None)
@@ -638,28 +668,80 @@ def _reason_compiled(store: ox.Store, rules: Rules, target: ox.NamedNode,
     while edges:
         p, pairs = edges.popitem()
         fresh = pairs - asserted_edges.pop(p) if p in asserted_edges else pairs
-        lines.extend(f"{s} {p} {o} .\n" for s, o in fresh)
-        del pairs, fresh
+        made = [f"{s} {p} {o} .\n" for s, o in fresh]
+        if dump is None:
+            pass
+        elif held_predicates is None or p in held_predicates:
+            held.extend(made)
+        elif about or into:
+            held.extend(line for line, (s, o) in zip(made, fresh) if s in about or o in into)
+        lines.extend(made)
+        del pairs, fresh, made
         give()
     while members:
         c, nodes = members.popitem()
         fresh = nodes - asserted_members.pop(c) if c in asserted_members else nodes
-        lines.extend(f"{n} {_RDF_TYPE} {c} .\n" for n in fresh if n[0] != '"')
-        del nodes, fresh
+        made = [f"{n} {_RDF_TYPE} {c} .\n" for n in fresh if n[0] != '"']
+        if dump is not None:
+            held.extend(made)
+        lines.extend(made)
+        del nodes, fresh, made
         give()
     give(last=True)
-    # Loaded in descending order: the in-memory store hands a graph's quads back newest first, so the inferred
-    # graph comes out sorted by subject (one Turtle block each) and the same bytes whatever Python's hash seed,
-    # straight from the store (``stable.write_stable_turtle``), without reading the slow on-disk copy back.
-    lines.sort(reverse=True)
+    count = len(lines)
+    if dump is not None and not blank:
+        # Sorted, the statements of a subject come together (one Turtle block each) and the file is the same bytes
+        # whatever Python's hash seed. Each slice is let go once written.
+        lines.sort()
+        dump(_parsed(lines))
+        lines = held
+        del held
+    else:
+        # Loaded in descending order: the in-memory store hands a graph's quads back newest first, so the inferred
+        # graph comes out sorted by subject (one Turtle block each) and the same bytes whatever Python's hash seed,
+        # straight from the store (``stable.write_stable_turtle``), without reading the slow on-disk copy back.
+        del held
+        lines.sort(reverse=True)
     # Loaded a hundred thousand statements at a time: the text of all of them at once (joined string, bytes) would
     # double the reasoner's peak memory.
-    count, blank = len(lines), False
     while lines:  # each slice dropped once loaded: the store grows as the list shrinks
         chunk = lines[:_CHUNK]
         del lines[:_CHUNK]
         blank |= _load_lines(store, chunk, target)
-    return count, blank
+    return count, blank, dump is not None and not blank
+
+
+def _parsed(lines: list) -> Iterator[ox.Triple]:
+    """The triples of N-Triples ``lines`` (Oxigraph's own text, read leniently), in order; the list is emptied as
+    they are read, a slice at a time."""
+    while lines:
+        text = "".join(lines[:_CHUNK]).encode("utf-8")
+        del lines[:_CHUNK]
+        yield from ox.parse(text, format=ox.RdfFormat.N_TRIPLES, lenient=True)
+
+
+def _held(hold: Hold | None, edges: dict, members: dict, store: ox.Store) -> tuple[set | None, set, set]:
+    """``hold`` in N-Triples text: the predicates held whole (None: everything), and the nodes every statement of
+    which, and into which, is held (the focus nodes of ``hold.about`` and ``hold.into``, from the reasoned
+    relations: a class's members include its subclasses' and a property's pairs its sub-properties')."""
+    if hold is None:
+        return None, set(), set()
+    sides = []
+    for targets in (hold.about, hold.into):
+        nodes: set = set()
+        for kind, term in targets:
+            t = str(term)
+            if kind == "targetClass":
+                nodes |= members.get(t, set())
+            elif kind in ("targetSubjectsOf", "targetObjectsOf"):
+                pairs = edges.get(t) or _read_pairs(store, t)
+                nodes |= {s for s, _ in pairs} if kind == "targetSubjectsOf" else {o for _, o in pairs}
+            elif kind == "targetNode":
+                nodes.add(t)
+            else:  # a target whose nodes are not known here: everything is held
+                return None, set(), set()
+        sides.append(nodes)
+    return {_RDF_TYPE} | {str(p) for p in hold.predicates}, sides[0], sides[1]
 
 
 _CHUNK = 100_000

@@ -64,6 +64,12 @@ def write_stable_turtle(store: ox.Store, graph: ox.NamedNode, path, prefixes: di
                      format=ox.RdfFormat.TURTLE, prefixes=prefixes)
 
 
+def write_turtle(triples: Iterable[ox.Triple], path, prefixes: dict[str, str]) -> None:
+    """Triples already in a stable order, with no blank node (the compiled reasoner's, sorted), as Turtle."""
+    with open(path, "wb") as f:
+        ox.serialize(triples, f, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
+
+
 def stable_turtle(graph, prefixes: dict[str, str]) -> bytes:
     """An rdflib graph (the SHACL report) as Turtle that is the same bytes for the same content."""
     data = graph.serialize(format="nt", encoding="utf-8")

@@ -109,11 +109,13 @@ def findings_of(results: list, check: str = "shacl") -> list[Finding]:
 
 
 def validate(loaded: Loaded, shapes: list[Path] | None = None, engine: str = "fast",
-             focus: set | Changes | None = None) -> Report:
+             focus: set | Changes | None = None, triples: int | None = None) -> Report:
     """Check the reasoned store (asserted + inferred graphs) against the data shapes.
 
     With ``focus`` (a set of Oxigraph terms), only those focus nodes are validated; with ``Changes``, the focus
-    nodes the changes can affect, per shape (incremental validation of new data against a checked graph)."""
+    nodes the changes can affect, per shape (incremental validation of new data against a checked graph).
+    ``triples``: the size of the graph checked, when the store holds only the part of it validation reads (a
+    large build's, ``reason.Hold``)."""
     shapes = shapes or [resources.DATA_SHAPES]
     if engine == "pyshacl":
         from wpsgraph.terms import store_graph
@@ -128,7 +130,7 @@ def validate(loaded: Loaded, shapes: list[Path] | None = None, engine: str = "fa
         report = Report(findings, len(data), graph)
     else:
         findings = run_fast(loaded.store, shapes, loaded.names, focus=focus)
-        report = Report(findings, len(loaded.store))
+        report = Report(findings, len(loaded.store) if triples is None else triples)
         shapes_used = compiled_shapes(shapes, loaded.names).graph
     report.shapes_graph = shapes_used
     # a graph copied for checking (validate --db) locates its findings in the graph they were copied from
