@@ -19,6 +19,7 @@ from wpsgraph.pipeline import build as build_module
 from wpsgraph.pipeline import reason as reason_module
 from wpsgraph.pipeline import synth
 from wpsgraph.pipeline.build import STORE_DIR, build
+from wpsgraph.validation import prepared
 
 DUMPS = ("dataset.trig", "inferred.ttl", "validation.ttl", "validation.json")
 
@@ -28,6 +29,10 @@ def _canonical_store(folder) -> list[str]:
     dataset = ox.Dataset(store.quads_for_pattern(None, None, None, None))
     dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)  # the ontology's lists are blank nodes
     return sorted(map(str, dataset))
+
+
+def _named_and_blank(nodes) -> tuple:
+    return {n for n in nodes if not n.startswith("_:")}, sum(n.startswith("_:") for n in nodes)
 
 
 def _build(files, out, monkeypatch, streamed: bool, direct: bool = False):
@@ -80,6 +85,12 @@ def test_streamed_build_equals_the_whole_one(kind, tmp_path, monkeypatch):
     assert streamed.counts == whole.counts and whole.counts["inferred"] > 1000
     for name in DUMPS:
         assert (tmp_path / "streamed" / name).read_bytes() == (tmp_path / "whole" / name).read_bytes(), name
+    # the lists of prepared/, from the store or (streamed) from the reasoner; blank nodes counted (their labels
+    # differ from one parse to the next)
+    lists = prepared.lists(tmp_path / "whole" / "prepared")
+    assert len(lists) > 10 and prepared.lists(tmp_path / "streamed" / "prepared").keys() == lists.keys()
+    for key, nodes in prepared.lists(tmp_path / "streamed" / "prepared").items():
+        assert _named_and_blank(nodes) == _named_and_blank(lists[key]), key
     quads = _canonical_store(tmp_path / "whole")
     assert _canonical_store(tmp_path / "streamed") == quads
     default = ox.Store.read_only(str(tmp_path / "streamed" / STORE_DIR)).quads_for_pattern(

@@ -68,21 +68,44 @@ def test_holding_less_changes_the_findings(files, names):
 
 
 def test_the_validator_asks_the_store_only_for_held_predicates(synthetic, names, monkeypatch):
-    """Every statement pattern the engine reads names a predicate held (or the types and the class tree); a
-    pattern with any predicate is about a focus node of a shape that reads all its statements."""
+    """Every statement pattern the engine reads names a predicate held, the class tree, or membership of a class
+    held."""
     hold = entailments_read(names)
     assert hold is not None and hold.about  # the date range shape reads every statement of its focus nodes
     allowed = hold.predicates | {RDF_TYPE, SUBCLASS_OF}
+    assert RDF_TYPE not in hold.predicates  # types are held by class
     asked: list = []
     original = Data.quads
 
     def spy(self, s=None, p=None, o=None):
-        asked.append(p)
+        asked.append((p, o))
         return original(self, s, p, o)
 
     monkeypatch.setattr(Data, "quads", spy)
     validate(synthetic)
-    assert asked and {p for p in asked if p is not None} <= allowed
+    assert asked and {p for p, _ in asked if p is not None} <= allowed
+    # membership is read of the classes held, or of their subclasses (whose instances are typed with the class)
+    store = synthetic.store
+    for p, o in asked:
+        if p == RDF_TYPE:
+            assert o is not None
+            above = {q.object for q in store.quads_for_pattern(o, SUBCLASS_OF, None, None)} | {o}
+            assert above & hold.classes, o
+
+
+def test_the_reasoners_lists_are_the_stores(files, names):
+    """The lists of prepared/ the reasoner gives are what the store of the whole graph lists."""
+    hold = entailments_read(names)
+    _, reasoned, _ = _reasoned(files, names, hold)
+    whole = load(files, names)
+    reason(whole)
+    assert ("subjects", str(RDF_TYPE)) in reasoned.lists
+    assert {kind for kind, _ in reasoned.lists} == {"members", "subjects"}
+    for (kind, term), nodes in reasoned.lists.items():
+        pattern = f"?s a {term}" if kind == "members" else f"?s {term} ?o"
+        rows = whole.store.query(f"SELECT DISTINCT ?s WHERE {{ {pattern} }}", use_default_graph_as_union=True)
+        assert nodes == {str(row["s"]) for row in rows}, (kind, term)
+    assert sum(map(len, reasoned.lists.values())) > 1000
 
 
 def test_the_focus_nodes_of_a_shape_reading_everything_keep_all_their_statements(files, names):

@@ -248,19 +248,26 @@ class Reasoned:
     # The inferred graph went to the caller's ``dump`` instead (sorted, no blank node), and the store holds only
     # what ``hold`` asked for.
     dumped: bool = False
+    # ("members", class) or ("subjects", property), as N-Triples text -> the nodes, as N-Triples text, over the
+    # asserted and inferred graphs: those of ``Hold.members_of`` and ``Hold.subjects_of`` the reasoner knows whole
+    lists: dict = field(default_factory=dict)
 
 
 @dataclass
 class Hold:
     """What of the entailments the in-memory store must hold when the whole inferred graph is kept elsewhere (the
-    build's store on disk and ``inferred.ttl``): what is read there afterwards. Every rdf:type statement and the
-    entailed TBox are always held; beyond them the statements of ``predicates``, and every statement of the focus
-    nodes of ``about`` (targets, as (kind, term), of shapes that read all a focus node says) and into those of
-    ``into``."""
+    build's store on disk and ``inferred.ttl``): what is read there afterwards. The entailed TBox is always held;
+    beyond it the statements of ``predicates``, membership of ``classes`` (of every class if rdf:type is one of
+    ``predicates``), and every statement of the focus nodes of ``about`` (targets, as (kind, term), of shapes that
+    read all a focus node says) and into those of ``into``. ``members_of`` and ``subjects_of``: classes and
+    properties whose instances and subjects over the whole graph the caller wants listed (``Reasoned.lists``)."""
 
     predicates: set = field(default_factory=set)  # Oxigraph named nodes
+    classes: set = field(default_factory=set)
     about: list = field(default_factory=list)
     into: list = field(default_factory=list)
+    members_of: set = field(default_factory=set)
+    subjects_of: set = field(default_factory=set)
 
 
 def ontology_rdflib(loaded: Loaded) -> rdflib.Graph:
@@ -578,10 +585,11 @@ def reason(loaded: Loaded, cache_dir: Path | None = None, sink: Callable[[bytes 
     except UnsupportedAxiom as e:
         return _reason_with_owlrl(loaded, f"owlrl used: {e}")
     with paused():  # millions of tuples of strings, none in a cycle
+        lists: dict = {}
         count, blank, dumped = _reason_compiled(store, rules, target, sink, dump if sink is not None else None,
-                                                hold)
+                                                hold, lists)
     return Reasoned(count, "compiled", rules=rules, streamed=sink is not None, ordered=not blank and not dumped,
-                    dumped=dumped)
+                    dumped=dumped, lists=lists)
 
 
 # Terms are handled as their N-Triples text: Oxigraph writes it (CONSTRUCT results serialised as N-Triples) and
@@ -616,9 +624,10 @@ def _read_pairs(store: ox.Store, predicate: str) -> set:
 def _reason_compiled(store: ox.Store, rules: Rules, target: ox.NamedNode,
                      sink: Callable[[bytes | None], None] | None = None,
                      dump: Callable[[Iterable[ox.Triple]], None] | None = None,
-                     hold: Hold | None = None) -> tuple[int, bool, bool]:
+                     hold: Hold | None = None, lists: dict | None = None) -> tuple[int, bool, bool]:
     """Materialise into ``target``; the number of statements entailed, whether any text of them held "_:" (a blank
-    node, or those characters inside a literal), and whether they went to ``dump`` (``reason``)."""
+    node, or those characters inside a literal), and whether they went to ``dump`` (``reason``). ``lists`` is
+    filled with those of ``hold``'s lists the reasoned relations give whole."""
     tbox = [(_nt(s), _nt(p), _nt(o)) for s, p, o in rules.tbox]
 
     # Only the triples a rule can fire on are read: rdf:type and the properties the rules mention.
@@ -640,7 +649,10 @@ def _reason_compiled(store: ox.Store, rules: Rules, target: ox.NamedNode,
     asserted_members = {c: set(nodes) for c, nodes in members.items()}
 
     edges, members = materialise_sets(edges, members, _rules_in_text(rules))
-    held_predicates, about, into = _held(hold, edges, members, store) if dump is not None else (None, set(), set())
+    held_predicates, held_classes, about, into = _held(hold, edges, members, store) if dump is not None \
+        else (None, None, set(), set())
+    if hold is not None and lists is not None:
+        _lists(hold, edges, members, lists)
 
     # The entailed TBox triples are written as they are; they were also put into ``edges`` and ``members`` (so that
     # rules fire on them) before the asserted snapshot was taken, so the differences below leave them out.
@@ -681,11 +693,16 @@ def _reason_compiled(store: ox.Store, rules: Rules, target: ox.NamedNode,
     while members:
         c, nodes = members.popitem()
         fresh = nodes - asserted_members.pop(c) if c in asserted_members else nodes
-        made = [f"{n} {_RDF_TYPE} {c} .\n" for n in fresh if n[0] != '"']
-        if dump is not None:
+        typed = [n for n in fresh if n[0] != '"']
+        made = [f"{n} {_RDF_TYPE} {c} .\n" for n in typed]
+        if dump is None:
+            pass
+        elif held_classes is None or c in held_classes:
             held.extend(made)
+        elif about or into:
+            held.extend(line for line, n in zip(made, typed) if n in about or n in into)
         lines.extend(made)
-        del nodes, fresh, made
+        del nodes, fresh, made, typed
         give()
     give(last=True)
     count = len(lines)
@@ -720,12 +737,13 @@ def _parsed(lines: list) -> Iterator[ox.Triple]:
         yield from ox.parse(text, format=ox.RdfFormat.N_TRIPLES, lenient=True)
 
 
-def _held(hold: Hold | None, edges: dict, members: dict, store: ox.Store) -> tuple[set | None, set, set]:
-    """``hold`` in N-Triples text: the predicates held whole (None: everything), and the nodes every statement of
-    which, and into which, is held (the focus nodes of ``hold.about`` and ``hold.into``, from the reasoned
-    relations: a class's members include its subclasses' and a property's pairs its sub-properties')."""
+def _held(hold: Hold | None, edges: dict, members: dict, store: ox.Store) -> tuple:
+    """``hold`` in N-Triples text: the predicates held whole and the classes whose membership is (None: everything),
+    and the nodes every statement of which, and into which, is held (the focus nodes of ``hold.about`` and
+    ``hold.into``, from the reasoned relations: a class's members include its subclasses' and a property's pairs
+    its sub-properties')."""
     if hold is None:
-        return None, set(), set()
+        return None, None, set(), set()
     sides = []
     for targets in (hold.about, hold.into):
         nodes: set = set()
@@ -739,9 +757,28 @@ def _held(hold: Hold | None, edges: dict, members: dict, store: ox.Store) -> tup
             elif kind == "targetNode":
                 nodes.add(t)
             else:  # a target whose nodes are not known here: everything is held
-                return None, set(), set()
+                return None, None, set(), set()
         sides.append(nodes)
-    return {_RDF_TYPE} | {str(p) for p in hold.predicates}, sides[0], sides[1]
+    predicates = {str(p) for p in hold.predicates}
+    classes = None if _RDF_TYPE in predicates else {str(c) for c in hold.classes}
+    return predicates, classes, sides[0], sides[1]
+
+
+def _lists(hold: Hold, edges: dict, members: dict, lists: dict) -> None:
+    """The lists of ``hold.members_of`` and ``hold.subjects_of`` the reasoned relations hold whole: every class's
+    members, the subjects of rdf:type and those of the properties the rules name (any other property has no
+    entailed statement, so the store lists it whole)."""
+    for c in hold.members_of:
+        lists[("members", str(c))] = {n for n in members.get(str(c), ()) if n[0] != '"'}
+    for p in hold.subjects_of:
+        t = str(p)
+        if t == _RDF_TYPE:
+            typed: set = set()
+            for nodes in members.values():
+                typed |= nodes
+            lists[("subjects", t)] = {n for n in typed if n[0] != '"'}
+        elif t in edges:
+            lists[("subjects", t)] = {s for s, _ in edges[t] if s[0] != '"'}
 
 
 _CHUNK = 100_000

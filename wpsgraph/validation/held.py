@@ -3,8 +3,10 @@
 A large build keeps the whole inferred graph on disk and in ``inferred.ttl`` (``reason.Hold``); in memory it is read
 only by validation and by the lists of ``prepared/``. Those read what the shapes' trees of reads name
 (``reach.reads``, the analysis ``validate --db`` copies a view of the build by): the predicates along every path,
-the predicates targets name, class membership (every rdf:type statement is held), and every statement of the focus
-nodes of a shape that reads them all (a SPARQL constraint over ``$this ?p ?o``). At a million triples about half of
+the predicates targets name, membership of the classes targets and ``sh:class`` name (a class's instances are
+typed with it, whatever subclass they were stated in), and every statement of the focus nodes of a shape that
+reads them all (a SPARQL constraint over ``$this ?p ?o``). The lists of ``prepared/`` are of the whole graph: the
+reasoner gives those it knows whole (``Reasoned.lists``). At a million triples about half of
 the entailments (super-properties of alignment vocabularies, inverses no shape follows) are read by nothing there.
 """
 
@@ -31,7 +33,9 @@ def entailments_read(names) -> Hold | None:
         for kind, term in shape.targets:
             if kind in ("targetSubjectsOf", "targetObjectsOf"):
                 hold.predicates.add(term)
-            elif kind not in ("targetClass", "targetNode"):
+            elif kind == "targetClass":
+                hold.classes.add(term)
+            elif kind != "targetNode":
                 return None
         if tree.all_out:
             hold.about.extend(shape.targets)
@@ -46,7 +50,9 @@ def entailments_read(names) -> Hold | None:
             if node is not tree and (node.all_out or node.all_in):
                 return None
             hold.predicates.update(node.out, node.into)
+            hold.classes |= node.classes
             todo.extend(node.out.values())
             todo.extend(node.into.values())
-    hold.predicates |= prepared.asked(compiled, reach)[1]
+    # the lists of prepared/, of the whole graph: from the reasoner where it knows them whole, else from the store
+    hold.members_of, hold.subjects_of = prepared.asked(compiled, reach)
     return hold

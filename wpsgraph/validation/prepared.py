@@ -132,9 +132,11 @@ def memo_folder(folder: Path, read_also: list) -> Iterator[None]:
         reach.CACHE_DIR[:], reach.READ_ALSO[:] = saved
 
 
-def write(store: ox.Store, names, files: list[Path], folder: Path, cache: Path | None = None) -> None:
-    """Write ``folder``: the lists from ``store`` (the reasoned graph, every graph read as one), and the memos
-    (those already in the cache folder ``cache`` copied from there)."""
+def write(store: ox.Store, names, files: list[Path], folder: Path, cache: Path | None = None,
+          given: dict | None = None) -> None:
+    """Write ``folder``: the lists from ``store`` (the reasoned graph, every graph read as one) or, for those in
+    ``given`` ((kind, term as N-Triples) -> nodes as N-Triples, over the whole graph: the reasoner's), from there;
+    and the memos (those already in the cache folder ``cache`` copied from there)."""
     from wpsgraph import resources
     from wpsgraph.validation.engines import compiled_shapes
     from wpsgraph.validation.locate import LARGE, write_starts
@@ -149,6 +151,11 @@ def write(store: ox.Store, names, files: list[Path], folder: Path, cache: Path |
                 write_starts(Path(path))
     for kind, terms, pattern in (("members", classes, "?s a {}"), ("subjects", predicates, "?s {} ?o")):
         for term in sorted(terms, key=str):
+            if given is not None and (kind, str(term)) in given:
+                listed = given[(kind, str(term))]
+                if len(listed) <= _MAX_LISTED:
+                    _write_list(folder / list_name(kind, term), str(term), listed)
+                continue
             rows = store.query(f"SELECT DISTINCT ?s WHERE {{ {pattern.format(term)} }} LIMIT {_MAX_LISTED + 1}",
                                use_default_graph_as_union=True)
             assert isinstance(rows, ox.QuerySolutions)
