@@ -100,13 +100,17 @@ def test_streamed_build_equals_the_whole_one(kind, tmp_path, monkeypatch):
         p.name for p in (tmp_path / "whole").iterdir())  # the spooled inferred graph is not left behind
 
 
-def test_a_syntax_error_in_a_file_loaded_from_its_text_is_reported_by_the_parse(tmp_path, monkeypatch):
-    """The on-disk store's load of a large file fails as the in-memory parse of the same bytes does: the error is
-    the parse's (file and line), the writer stops, and nothing is left behind."""
+@pytest.mark.parametrize("bad", ["<urn:a> <urn:b> oops .", "<urn:a> <urn:b> <http://example.org/{x}> .",
+                                 '<urn:a> <urn:b> "x"@1- .'],
+                         ids=["syntax", "IRI the lenient load takes", "language tag"])
+def test_an_error_in_a_file_loaded_from_its_text_is_reported_by_the_parse(bad, tmp_path, monkeypatch):
+    """The on-disk store's load of a large file fails as the in-memory parse of the same bytes does, or (leniently,
+    IRIs and language tags unchecked) takes what that parse refuses: either way the error is the parse's (file and
+    line), the writer stops, and nothing is left behind."""
     files = resources.reference_files() + [tmp_path / "synthetic.ttl"]
     synth.write(files[-1], 5_000, 3)
     text = files[-1].read_text(encoding="utf-8")
-    files[-1].write_text(text + "\n<urn:a> <urn:b> oops .\n", encoding="utf-8")
+    files[-1].write_text(text + f"\n{bad}\n", encoding="utf-8")
     entries = sorted(p.name for p in tmp_path.iterdir())
     monkeypatch.setattr(build_module, "_DIRECT_BYTES", 100_000)
     with pytest.raises(InputError) as caught:

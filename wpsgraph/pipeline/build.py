@@ -238,7 +238,9 @@ class _StoreWriter:
         while self.direct and loaded and not self.cancelled:
             graph, fmt, data = self.direct.pop(0)
             try:
-                disk.bulk_load(data, format=fmt, to_graph=graph)
+                # lenient: IRIs and language tags go unchecked here; the in-memory parse of the same bytes checks
+                # them, and the build stops (the store on disk discarded) on anything it refuses
+                disk.bulk_load(data, format=fmt, to_graph=graph, lenient=True)
             except (SyntaxError, ValueError, OSError):  # the in-memory parse of the same bytes reports it
                 loaded = False
             del data
