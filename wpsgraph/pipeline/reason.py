@@ -650,8 +650,7 @@ def _reason_compiled(store: ox.Store, rules: Rules, target: ox.NamedNode,
     asserted_members = {c: set(nodes) for c, nodes in members.items()}
 
     edges, members = materialise_sets(edges, members, _rules_in_text(rules))
-    held_predicates, held_classes, about, into = _held(hold, edges, members, store) if dump is not None \
-        else (None, None, set(), set())
+    held_predicates, held_classes, about, into = _held(hold if dump is not None else None, edges, members, store)
     if hold is not None and lists is not None:
         _lists(hold, edges, members, lists)
 

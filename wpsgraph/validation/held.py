@@ -41,18 +41,11 @@ def entailments_read(names) -> Hold | None:
             hold.about.extend(shape.targets)
         if tree.all_in:
             hold.into.extend(shape.targets)
-        todo, seen = [tree], set()
-        while todo:
-            node = todo.pop()
-            if id(node) in seen:
-                continue
-            seen.add(id(node))
+        for node in tree.nodes():
             if node is not tree and (node.all_out or node.all_in):
                 return None
             hold.predicates.update(node.out, node.into)
             hold.classes |= node.classes
-            todo.extend(node.out.values())
-            todo.extend(node.into.values())
     # the lists of prepared/, of the whole graph: from the reasoner where it knows them whole, else from the store
     hold.members_of, hold.subjects_of = prepared.asked(compiled, reach)
     return hold

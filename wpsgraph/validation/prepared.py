@@ -151,19 +151,16 @@ def write(store: ox.Store, names, files: list[Path], folder: Path, cache: Path |
                 write_starts(Path(path))
     for kind, terms, pattern in (("members", classes, "?s a {}"), ("subjects", predicates, "?s {} ?o")):
         for term in sorted(terms, key=str):
-            if given is not None and (kind, str(term)) in given:
-                listed = given[(kind, str(term))]
-                if len(listed) <= _MAX_LISTED:
-                    _write_list(folder / list_name(kind, term), str(term), listed)
-                continue
-            rows = store.query(f"SELECT DISTINCT ?s WHERE {{ {pattern.format(term)} }} LIMIT {_MAX_LISTED + 1}",
-                               use_default_graph_as_union=True)
-            assert isinstance(rows, ox.QuerySolutions)
-            # TSV writes each node as its N-Triples text, as the lists hold them; the first line is the header
-            text = (rows.serialize(format=ox.QueryResultsFormat.TSV) or b"").decode("utf-8")
-            nodes = text.split("\n")[1:]
-            if nodes and not nodes[-1]:
-                nodes.pop()
+            nodes = (given or {}).get((kind, str(term)))
+            if nodes is None:
+                rows = store.query(f"SELECT DISTINCT ?s WHERE {{ {pattern.format(term)} }} LIMIT {_MAX_LISTED + 1}",
+                                   use_default_graph_as_union=True)
+                assert isinstance(rows, ox.QuerySolutions)
+                # TSV writes each node as its N-Triples text, as the lists hold them; the first line is the header
+                text = (rows.serialize(format=ox.QueryResultsFormat.TSV) or b"").decode("utf-8")
+                nodes = text.split("\n")[1:]
+                if nodes and not nodes[-1]:
+                    nodes.pop()
             if len(nodes) <= _MAX_LISTED:
                 _write_list(folder / list_name(kind, term), str(term), nodes)
 
@@ -256,17 +253,9 @@ def asked(compiled, reach) -> tuple[set, set]:
     for shape in compiled.roots:
         predicates.update(term for kind, term in shape.targets if kind == "targetSubjectsOf")
         tree = reach.reads(shape)
-        todo = [tree] if tree is not None else []
-        seen: set = set()
-        while todo:
-            node = todo.pop()
-            if id(node) in seen:
-                continue
-            seen.add(id(node))
+        for node in tree.nodes() if tree is not None else ():
             classes |= node.classes
             predicates.update(node.out)
-            todo.extend(node.out.values())
-            todo.extend(node.into.values())
     return classes, predicates
 
 

@@ -335,6 +335,18 @@ class Read:
     all_out: bool = False                       # every statement about the node is read (sh:closed, ?p)
     all_in: bool = False                        # every statement into the node is read (?s ?p $this)
 
+    def nodes(self) -> list:
+        """This Read and every Read under it, each once (a tree may share a node between branches)."""
+        out: dict = {}
+        todo = [self]
+        while todo:
+            node = todo.pop()
+            if id(node) not in out:
+                out[id(node)] = node
+                todo.extend(node.out.values())
+                todo.extend(node.into.values())
+        return list(out.values())
+
     def merge(self, other: Read) -> None:
         self.classes |= other.classes
         self.all_out |= other.all_out
