@@ -72,12 +72,13 @@ def _results(results) -> Counter:
 
 @pytest.mark.parametrize("members_at, many_values, builds_lists", [(1, 0, False), (10**9, 10**9, False),
                                                                    (10**9, 0, True)],
-                         ids=["lists-and-a-query-per-node", "queries-of-node-sets", "the-builds-own-lists"])
+                         ids=["lists-and-a-query-per-node", "lookups-and-queries-of-node-sets",
+                              "the-builds-own-lists"])
 def test_the_view_answers_as_the_build_with_the_overlay(synthetic, tmp_path, monkeypatch, members_at, many_values,
                                                         builds_lists):
     """The small view copied from the build (what each shape reads around the focus nodes: class memberships
     asked one query per set of nodes or read from the class's list of instances, properties asked of every node
-    or only of the property's listed subjects, a query per node or per set of nodes; lists kept in the cache
+    or only of the property's listed subjects, index lookups or a query per node; lists kept in the cache
     folder, or those the build wrote into its folder) gives the focus nodes the results the whole graph with the
     same new statements gives, for random focus sets (and again, the lists then read back from the cache folder)."""
     from wpsgraph.validation import prepared
@@ -88,8 +89,8 @@ def test_the_view_answers_as_the_build_with_the_overlay(synthetic, tmp_path, mon
     monkeypatch.setattr(_Copier, "MANY_VALUES", many_values)
     read = []
     if builds_lists:
-        real = prepared.read_list
-        monkeypatch.setattr(prepared, "read_list", lambda *a: read.append(a) or real(*a))
+        real = prepared.open_list
+        monkeypatch.setattr(prepared, "open_list", lambda *a: read.append(a) or real(*a))
     else:
         monkeypatch.setattr(prepared, "lists_folder", lambda _folder: None)
     build_ = Build(synthetic[0])
@@ -142,7 +143,7 @@ def _compare_views(synthetic, build_, compiled, cache, seed) -> tuple[int, int]:
 
 
 @pytest.mark.parametrize("members_at, many_values", [(1, 0), (10**9, 10**9)],
-                         ids=["lists-and-a-query-per-node", "queries-of-node-sets"])
+                         ids=["lists-and-a-query-per-node", "lookups-and-queries-of-node-sets"])
 def test_the_view_follows_inverse_paths_as_the_build(synthetic, tmp_path, monkeypatch, members_at, many_values):
     """The same with shapes that read backwards (an inverse path, a target of the objects of a property) or reach
     themselves (walked along their reach, not read as a tree), which the data shapes do not."""
@@ -193,11 +194,11 @@ def test_class_lists_are_kept_per_build(synthetic, tmp_path_factory, monkeypatch
     build_ = Build(out)
     event = ox.NamedNode("https://w3id.org/wpsgraph/ontology#Event")
     copier = _Copier(build_.store, ox.Store(), build_, cache)
-    events = copier._members(event, 10**9)
+    events = copier._members(event, 10**9).whole()
     assert events and all(t.startswith("<") for t in events)
     entry = next(cache.glob(f"members-{build_.key()}-*.txt"))
     again = _Copier(build_.store, ox.Store(), build_, cache)
-    assert again._members(event, 0) == events  # from the cache folder, however few nodes are asked about
+    assert again._members(event, 0).whole() == events  # from the cache folder, however few nodes are asked about
     entry.write_text("<https://example.org/another-class>\n<https://example.org/x>", encoding="utf-8")
     assert _Copier(build_.store, ox.Store(), build_, cache)._members(event, 0) is None  # not trusted, not read
     capped = _Copier(build_.store, ox.Store(), build_, cache)

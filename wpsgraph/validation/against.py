@@ -357,48 +357,41 @@ class _Copier:
             if subjects is not None:  # only the nodes that are subjects of p are asked about it
                 if not text:
                     text = {n: str(n) for n in nodes}
-                mine = [n for n in nodes if text[n] in subjects]
+                listed = subjects.matching(text.values())
+                mine = [n for n in nodes if text[n] in listed]
             for n in mine:
                 if (n, p, inverse) not in self.along_done:
                     self.along_done.add((n, p, inverse))
                     todo.setdefault(n, []).append(p)
         if not todo:
             return
-        # A query per node, naming the node and the properties, has Oxigraph decode from its on-disk dictionary only
-        # the values, where a VALUES block of nodes has it decode every term of every statement (twice the time);
-        # but a query costs more than that saves on a node of few values. So the first nodes are read one by one,
-        # and the rest as they turned out: one by one if those had many values each, else a VALUES block at a time.
+        # An index lookup per node and property costs a hundredth of a query, but each value it finds is decoded
+        # into Python objects, at three times what a query (whose statements are parsed into the view as text)
+        # costs a value. So the first nodes are looked up, and the rest as they turned out: a query per node if
+        # those had many values each. A VALUES block of nodes in one query would have Oxigraph decode every term.
         chunks: list = []
-        by_set: dict = {}
-        probe, read = self.PROBE, 0
+        found: list = []
+        find = self.build.quads_for_pattern
+        probe, values = self.PROBE, 0
         for n, ps in todo.items():
-            if isinstance(n, ox.BlankNode):  # a query cannot name a blank node of the store
+            if probe > 0 or values < self.MANY_VALUES * self.PROBE or isinstance(n, ox.BlankNode):
+                before = len(found)
                 for p in ps:
-                    found = (self.build.quads_for_pattern(None, p, n, None) if inverse else
-                             self.build.quads_for_pattern(n, p, None, None))
-                    self.view.extend([ox.Quad(q.subject, q.predicate, q.object) for q in found])
-            elif probe > 0 or read >= self.MANY_VALUES * self.PROBE:
-                probe -= 1
+                    found += find(None, p, n, None) if inverse else find(n, p, None, None)
+                if probe > 0:
+                    probe -= 1
+                    values += len(found) - before
+            else:
                 steps = [(f"?x{i} {p} {n}" if inverse else f"{n} {p} ?x{i}") for i, p in enumerate(ps)]
                 union = " UNION ".join("{ " + x + " }" for x in steps)
                 chunks.append(self._triples(f"CONSTRUCT {{ {' . '.join(steps)} }} WHERE {{ {union} }}"))
-                read += chunks[-1].count(b"\n")
-            else:
-                by_set.setdefault(frozenset(ps), []).append(n)
-        for ps, group in by_set.items():
-            patterns = " UNION ".join((f"{{ ?x {p} ?n BIND({p} AS ?p) }}" if inverse else
-                                       f"{{ ?n {p} ?x BIND({p} AS ?p) }}") for p in sorted(ps, key=str))
-            template = "?x ?p ?n" if inverse else "?n ?p ?x"
-            for i in range(0, len(group), 2000):
-                chunks.append(self._triples(
-                    f"CONSTRUCT {{ {template} }} WHERE {{ VALUES ?n {{ {self._values(group[i:i + 2000])} }} "
-                    f"{patterns} }}"))
+        self.view.extend([ox.Quad(q.subject, q.predicate, q.object) for q in found])
         data = b"".join(chunks)
         if data:
             load_keeping_blank_nodes(self.view, data, ox.RdfFormat.N_TRIPLES, bulk=False)
 
-    PROBE = 16  # nodes read one by one to see how many values the nodes of a call have
-    MANY_VALUES = 12  # values per node from which reading one node at a time pays
+    PROBE = 16  # nodes looked up first, to see how many values the nodes of a call have
+    MANY_VALUES = 12  # values per node from which a query per node pays
 
     def _triples(self, query: str) -> bytes:
         """A CONSTRUCT query's statements from the build, as N-Triples."""
@@ -441,7 +434,7 @@ class _Copier:
             done |= todo
             members = self._members(c, len(todo))
             if members is not None:
-                self.view.extend([ox.Quad(of_text[t], RDF_TYPE, c) for t in todo & members])
+                self.view.extend([ox.Quad(of_text[t], RDF_TYPE, c) for t in members.matching(todo)])
             else:
                 for t in todo:
                     by_set.setdefault(of_text[t], set()).add(c)
@@ -464,50 +457,63 @@ class _Copier:
     LISTED = 20  # ... unless it has more than this many times as many instances (then each node is asked)
     MANY = "*many*"  # a kept list's second line when there were too many to keep
 
-    def _members(self, c, asked: int) -> set | None:
+    def _members(self, c, asked: int) -> prepared.Listed | None:
         """The N-Triples text of every instance of ``c`` in the build: kept in the cache folder, or read when asked
         about many nodes (and then kept there); None otherwise, or when there are too many."""
         return self._listed("members", c, f"?s a {c}", asked)
 
-    def _subjects(self, p, asked: int) -> set | None:
+    def _subjects(self, p, asked: int) -> prepared.Listed | None:
         """The N-Triples text of every subject of ``p`` in the build, as ``_members``."""
         return self._listed("subjects", p, f"?s {p} ?o", asked)
 
-    def _listed(self, kind: str, term, pattern: str, asked: int) -> set | None:
+    def _listed(self, kind: str, term, pattern: str, asked: int) -> prepared.Listed | None:
         key = (kind, term)
-        if key in self.members:
-            return self.members[key]
+        listed = self.members.get(key, prepared.ABSENT)
+        if listed is prepared.ABSENT:
+            listed = self._kept(kind, term)
+            if listed is prepared.ABSENT:
+                if asked < self.MEMBERS_AT:
+                    return None
+                listed = self._read_list(kind, term, pattern, asked)
+            self.members[key] = listed
+        # a line of a list costs a tenth of a lookup in the store: a list not read yet pays only if it is not
+        # much longer than the nodes asked about
+        if listed is not None and listed.nodes is None and listed.count > self.LISTED * asked:
+            return None
+        return listed
+
+    def _kept(self, kind: str, term):
+        """The list the build wrote, or one kept in the cache folder (None: too long to keep); else ABSENT."""
         if self.prepared is not None:
-            # read whatever its length: a line of a file costs a tenth of a term decoded from the store
-            kept = prepared.read_list(self.prepared, kind, term)
+            kept = prepared.open_list(self.prepared, kind, term)
             if kept is not prepared.ABSENT:
-                self.members[key] = kept
                 return kept
         entry = self._entry(kind, str(term))
         if entry is not None:
             try:
                 lines = entry.read_text(encoding="utf-8").split("\n")
                 if lines[0] == str(term):  # the term it lists, as a check
-                    self.members[key] = None if lines[1:] == [self.MANY] else set(lines[1:])
-                    return self.members[key]
+                    return None if lines[1:] == [self.MANY] else prepared.Listed.of(set(lines[1:]))
             except (OSError, UnicodeDecodeError):
-                pass  # absent or unreadable: read from the build below
-        if asked < self.MEMBERS_AT:
-            return None
+                pass  # absent or unreadable: read from the build
+        return prepared.ABSENT
+
+    def _read_list(self, kind: str, term, pattern: str, asked: int) -> prepared.Listed | None:
+        """The list read from the build's store, and kept in the cache folder; None if too long for ``asked``."""
         cap = self.LISTED * asked
         rows = self.build.query(f"SELECT DISTINCT ?s WHERE {{ {pattern} }} LIMIT {cap + 1}",
                                 use_default_graph_as_union=True)
         found: set | None = {str(row[0]) for row in rows}  # type: ignore[union-attr]
         if len(found) > cap:  # type: ignore[arg-type]
             found = None
-        self.members[key] = found
+        entry = self._entry(kind, str(term))
         if entry is not None:
             from wpsgraph.folders import OutputError, atomic_write
 
             with contextlib.suppress(OSError, OutputError):  # an unwritable cache only costs time
                 atomic_write(entry, "\n".join([str(term), *(sorted(found) if found is not None else [self.MANY])])
                              .encode("utf-8"))
-        return found
+        return None if found is None else prepared.Listed.of(found)
 
     @staticmethod
     def _values(nodes) -> str:

@@ -60,14 +60,60 @@ ABSENT = "absent"  # read_list: the build wrote no such list
 def read_list(folder: Path, kind: str, term):
     """The listed N-Triples texts of ``term``'s instances or subjects, with the changes of later updates applied;
     ABSENT when there is no such list, or it or its changes name another term."""
+    listed = open_list(folder, kind, term)
+    return ABSENT if listed is ABSENT else listed.whole()
+
+
+def open_list(folder: Path, kind: str, term):
+    """``term``'s list (``Listed``), with the changes of later updates; ABSENT as ``read_list``."""
     path = folder / list_name(kind, term)
-    nodes = _read_nodes(path, str(term))
-    if nodes is ABSENT:
+    listed = Listed.read(path, str(term))
+    if listed is ABSENT:
         return ABSENT
     changes = _read_changes(_changes_path(path), str(term))
     if changes is ABSENT:
         return ABSENT
-    return _applied(nodes, changes)
+    listed.changes = changes
+    return listed
+
+
+class Listed:
+    """A list of N-Triples texts, read whole only when first used: its length, in its second line, tells a caller
+    whether the list pays for the nodes it asks about (``_Copier._listed`` in ``against.py``)."""
+
+    def __init__(self, data: bytes = b"", start: int = 0, count: int = 0, nodes: set | None = None):
+        self.data, self.start, self.count = data, start, count
+        self.changes: dict = {}  # node -> listed now (an update's changes)
+        self.nodes = nodes  # the whole list, once read
+
+    @classmethod
+    def of(cls, nodes: set) -> Listed:
+        return cls(count=len(nodes), nodes=nodes)
+
+    @classmethod
+    def read(cls, path: Path, term: str):
+        """The list in ``path``, or ABSENT if it is missing, names another term or does not read."""
+        try:
+            data = path.read_bytes()
+            first = data.index(b"\n")
+            if data[:first].decode("utf-8") != term:
+                return ABSENT
+            second = data.find(b"\n", first + 1)
+            count = int(data[first + 1:second if second >= 0 else len(data)])
+        except (OSError, UnicodeDecodeError, ValueError):
+            return ABSENT
+        return cls(data, second + 1 if second >= 0 and count else len(data), count)
+
+    def whole(self) -> set:
+        if self.nodes is None:
+            text = self.data[self.start:].decode("utf-8")
+            self.nodes = _applied(set(text.split("\n")) if text else set(), self.changes)
+            self.data = b""
+        return self.nodes
+
+    def matching(self, texts) -> set:
+        """Those of ``texts`` the list holds."""
+        return set(texts) & self.whole()
 
 
 def _applied(nodes: set, changes: dict) -> set:
@@ -75,18 +121,6 @@ def _applied(nodes: set, changes: dict) -> set:
     nodes |= {n for n, now in changes.items() if now}
     nodes -= {n for n, now in changes.items() if not now}
     return nodes
-
-
-def _read_nodes(path: Path, term: str):
-    try:
-        with open(path, encoding="utf-8") as f:
-            if f.readline().rstrip("\n") != term:
-                return ABSENT
-            count = int(f.readline())
-            nodes = f.read().split("\n")
-    except (OSError, UnicodeDecodeError, ValueError):
-        return ABSENT
-    return set(nodes) if count else set()
 
 
 def _changes_path(path: Path) -> Path:
@@ -204,9 +238,10 @@ def refresh(old_build: Path, new_build: Path, store: ox.Store, changed: Iterable
         for node in asked.get(path, ()):
             changes[str(node)] = next(store.quads_for_pattern(node, p, o, None), None) is not None
         if len(changes) > _REWRITE_AFTER:
-            nodes = _read_nodes(path, term)
-            if nodes is not ABSENT:
-                _write_list(target, term, _applied(nodes, changes))
+            listed = Listed.read(path, term)
+            if listed is not ABSENT:
+                listed.changes = changes
+                _write_list(target, term, listed.whole())
             continue
         _link_or_copy(path, target)
         if changes:
