@@ -103,3 +103,38 @@ def test_the_kept_index_of_line_starts_gives_the_same_positions(tmp_path, monkey
     assert stale.memory is not None  # rebuilt from the file
     data = path.read_bytes()
     assert found and all(data[o:o + len(spelling)] == spelling.encode() for o, _ in found)
+
+
+def _line_starts_one_line_at_a_time(path) -> dict:
+    """The reference for ``_Starts._build``: each line decoded and matched on its own."""
+    import re
+
+    name = re.compile(r"[^\s#@;,.][^\s;,]*")
+    found: dict = {}
+    offset = 0
+    for number, raw in enumerate(path.read_bytes().split(b"\n")):
+        m = name.match(raw.decode("utf-8", errors="replace"))
+        if m:
+            found.setdefault(m.group(0).rstrip("."), []).append((offset, number))
+        offset += len(raw) + 1
+    return found
+
+
+def test_line_starts_found_over_the_whole_file_equal_those_found_line_by_line(tmp_path, monkeypatch):
+    """The one search over the file finds the names a line-by-line reading finds, where they open a line: on the
+    shipped and synthetic files, and on text whose first line, Windows line ends, non-breaking and other Unicode
+    spaces, ASCII separators, invalid UTF-8 and names cut by ";" or "," tell the two apart if they differ."""
+    from wpsgraph.validation import locate
+    from wpsgraph.validation.shacl import reach
+
+    monkeypatch.setattr(reach, "CACHE_DIR", [])
+    odd = tmp_path / "odd.ttl"
+    odd.write_bytes(b"ex:first ex:p 1 .\n\xc2\xa0ex:c ex:p 1 .\r\nex:d\xc2\xa0x ex:p 2 .\n#c\n ex:e ex:p ex:f ;\n\n"
+                    b"@prefix ex: <http://e/> .\n\xff\xfeab ex:p 3 .\nex:g;ex:p 4.\n\x0cex:h ex:p 5 .\nex:i.\n"
+                    b"ex:\x1dq ex:p 6 .\n\x1cex:r ex:p 7 .\nex:s,ex:t ex:p 8 .\n\xe2\x80\x83ex:u ex:p 9 .\nex:v")
+    for path in [odd, *_files(tmp_path)]:
+        starts = locate._Starts.__new__(locate._Starts)
+        starts.path, starts.entry = path, None
+        starts._build()
+        assert starts.memory == _line_starts_one_line_at_a_time(path), path.name
+    assert len(starts.memory) > 100

@@ -260,15 +260,28 @@ class _Starts:
         import re
 
         name = re.compile(r"[^\s#@;,.][^\s;,]*")
+        # The lines that may open with a name, found by the regex engine (a search for each line break): their
+        # bytes up to the first ASCII space, ";" or ",". As text, Python's spaces also take in Unicode's and four
+        # ASCII separators, so such a name is matched again once decoded.
+        opening = re.compile(rb"\n([^\s#@;,.][^\s;,]*)")
+        unusual = re.compile(rb"[\x1c-\x1f\x80-\xff]")
         found: dict = {}
-        offset = 0
-        skip = set(b" \t\r\x0b\x0c#@;,.")
-        for number, raw in enumerate(self.path.read_bytes().split(b"\n")):
-            if raw and raw[0] not in skip:
+        data = b"\n" + self.path.read_bytes()  # the first line too follows a line break
+        number, counted = 0, 1
+        for candidate in opening.finditer(data):
+            offset = candidate.start(1)
+            number += data.count(b"\n", counted, offset)
+            counted = offset
+            offset -= 1
+            raw = candidate.group(1)
+            if unusual.search(raw) is None:
+                text = raw.decode("ascii")
+            else:
                 m = name.match(raw.decode("utf-8", errors="replace"))
-                if m:
-                    found.setdefault(m.group(0).rstrip("."), []).append((offset, number))
-            offset += len(raw) + 1
+                if m is None:
+                    continue
+                text = m.group(0)
+            found.setdefault(text.rstrip("."), []).append((offset, number))
         self.memory, self.mapped = found, None
         if self.entry is not None:
             from wpsgraph.folders import OutputError, atomic_write
