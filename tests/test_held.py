@@ -36,7 +36,7 @@ def files(tmp_path_factory) -> list[Path]:
 def _reasoned(files, names, hold):
     loaded = load(files, names)
     triples: list = []
-    reasoned = reason(loaded, sink=lambda _text: None, dump=triples.extend, hold=hold)
+    reasoned = reason(loaded, sink=lambda _text, _marked: None, dump=triples.extend, hold=hold)
     return loaded, reasoned, triples
 
 

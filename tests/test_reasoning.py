@@ -149,12 +149,13 @@ def test_the_count_the_reasoner_gives_is_the_inferred_graphs_size(streamed, tmp_
     synth.write(path, 3_000, 11)
     loaded = load(resources.reference_files() + [path])
     given: list = []
-    result = reason.reason(loaded, sink=given.append if streamed else None)
+    result = reason.reason(loaded, sink=(lambda text, marked: given.append((text, marked))) if streamed else None)
     assert result.engine == "compiled" and result.inferred > 1000
     assert result.inferred == _statements(loaded.store, loaded.names.inferred_graph)
     if streamed:
-        assert given[-1] is None
-        assert sum(text.count(b"\n") for text in given[:-1]) == result.inferred
+        assert given[-1] == (None, False)
+        assert sum(text.count(b"\n") for text, _ in given[:-1]) == result.inferred
+        assert all(marked == (b"_:" in text) for text, marked in given[:-1])  # the sink need not look again
 
 
 def test_the_count_owlrl_gives_is_the_inferred_graphs_size():

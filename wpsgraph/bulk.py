@@ -14,13 +14,14 @@ import pyoxigraph as ox
 
 
 def load_keeping_blank_nodes(store: ox.Store, data: bytes, format: ox.RdfFormat, to_graph=None,
-                             bulk: bool = True) -> None:
+                             bulk: bool = True, marked: bool = True) -> None:
     """Load N-Triples (into ``to_graph``) or N-Quads ``data`` into ``store``, blank nodes kept as written.
 
     ``data`` is text Oxigraph wrote (a dump, a query's results, the reasoner's lines made of such terms), whose terms
     were checked when they were first parsed: it is loaded leniently, without checking every IRI again (a quarter
-    of the time of loading 2.3 million inferred statements into the in-memory store)."""
-    data, blank = split_blank_lines(data)
+    of the time of loading 2.3 million inferred statements into the in-memory store). ``marked=False``: the
+    caller knows that "_:" is nowhere in ``data``."""
+    data, blank = split_blank_lines(data) if marked else (data, b"")
     if blank:
         parsed = ox.parse(blank, format=format)
         if to_graph is not None:

@@ -322,15 +322,16 @@ class _StoreWriter:
         self.checked.wait()
         return self.blank_free
 
-    def take(self, text: bytes | None) -> None:
-        """A slice of the inferred graph (N-Triples), for the store (None: the reasoner has given them all). Spooled
+    def take(self, text: bytes | None, marked: bool = True) -> None:
+        """A slice of the inferred graph (N-Triples), for the store (None: the reasoner has given them all); ``marked``:
+        whether "_:" is anywhere in it (the reasoner looked: it need not be looked for again here). Spooled
         here, in the reasoner's thread (writing a file takes it a fraction of a second in all), so that it never
         waits for the store's loads."""
         if self.writer.done.is_set() and self.error is not None:
             raise self.error
         self.streamed = True
         if text is not None:
-            plain, blank = split_blank_lines(text)
+            plain, blank = split_blank_lines(text) if marked else (text, b"")
             if blank:
                 self.blank.append(blank)
             if self.spool is None:  # open across slices; closed once full, at the end, or by abandon()
