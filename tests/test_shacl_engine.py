@@ -107,3 +107,23 @@ def test_custom_base_rebases_the_shapes():
     assert [f.path for f in report.findings] == ["https://example.org/kg/ontology#heldIn"]
     assert report.findings[0].shape == "https://example.org/kg/shapes#Event-heldIn"
     same(report, validate(loaded, engine="pyshacl"))
+
+
+def test_closed_data_reads_a_class_s_direct_instances_only():
+    """``Data(closed=True)`` is for reasoned data, where a subclass's instances are typed with the class too: it
+    then reads the class's own instances. On data that is not closed it would miss the subclass's, which the walk
+    down rdfs:subClassOf finds (so the flag is what makes the difference)."""
+    import pyoxigraph as ox
+
+    from wpsgraph.validation.shacl.data import Data
+
+    ex = "https://example.org/"
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    sub_class_of = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf")
+    x, y, sub, cls = (ox.NamedNode(ex + n) for n in ("x", "y", "Sub", "Class"))
+    store = ox.Store()
+    store.extend([ox.Quad(sub, sub_class_of, cls), ox.Quad(x, rdf_type, sub), ox.Quad(y, rdf_type, cls)])
+    assert Data(store).instances(cls) == {x, y}
+    assert Data(store, closed=True).instances(cls) == {y}
+    store.add(ox.Quad(x, rdf_type, cls))  # closed, as the reasoner leaves it: the same instances either way
+    assert Data(store, closed=True).instances(cls) == Data(store).instances(cls) == {x, y}

@@ -76,16 +76,17 @@ def _well_formed_marker(paths: list[Path], names) -> str:
 
 
 def run_fast(store: ox.Store, shapes: list[Path], names=None, graphs=None, focus=None,
-             check: str = "shacl", data: fast.Data | None = None) -> list[Finding]:
+             check: str = "shacl", data: fast.Data | None = None, closed: bool = False) -> list[Finding]:
     """``focus``: the focus nodes to validate, or the ``Changes`` they follow from; ``data``: another view of the
-    store (an incremental build's, that reads near the focus nodes only)."""
+    store (an incremental build's, that reads near the focus nodes only); ``closed``: the store is reasoned
+    (``Data``)."""
     compiled = compiled_shapes(shapes, names)
     if isinstance(focus, Changes):
         focus = reach.restrictions(compiled, store, focus.triples, focus.mentioned)
     # Paused here as well as in ``validate``: so that the engine's indexes (millions of objects) are freed before
     # the collector is back, which would otherwise walk them all once more (close to a second at a million triples).
     with paused():
-        results = fast.Engine(compiled, data or fast.Data(store, graphs)).validate(focus)
+        results = fast.Engine(compiled, data or fast.Data(store, graphs, closed=closed)).validate(focus)
     return findings_of(results, check)
 
 
@@ -129,7 +130,7 @@ def validate(loaded: Loaded, shapes: list[Path] | None = None, engine: str = "fa
             findings = [f for f in findings if f.focus_node in focus]
         report = Report(findings, len(data), graph)
     else:
-        findings = run_fast(loaded.store, shapes, loaded.names, focus=focus)
+        findings = run_fast(loaded.store, shapes, loaded.names, focus=focus, closed=True)
         report = Report(findings, len(loaded.store) if triples is None else triples)
         shapes_used = compiled_shapes(shapes, loaded.names).graph
     report.shapes_graph = shapes_used

@@ -12,9 +12,12 @@ from wpsgraph.validation.shacl.paths import path_sparql
 class Data:
     """Read access to the data graph (the union of some or all graphs of an Oxigraph store), set at a time."""
 
-    def __init__(self, store: ox.Store, graphs: list | None = None):
+    def __init__(self, store: ox.Store, graphs: list | None = None, closed: bool = False):
+        """``closed``: the data is closed under OWL RL's cax-sco (every instance of a subclass is typed with the class
+        too, as the reasoned graph is), so a class's instances are its direct ones: no walk down its subclasses."""
         self.store = store
         self.graphs = graphs
+        self.closed = closed
         self._out: dict = {}
         self._in: dict = {}
         self._all: dict = {}
@@ -127,7 +130,8 @@ class Data:
     def instances(self, cls) -> set:
         """Nodes of type ``cls`` or of one of its subclasses (rdf:type/rdfs:subClassOf*), in one query."""
         if cls not in self._instances:
-            self._instances[cls] = {q.subject for c in self.subclasses(cls) for q in self.quads(None, RDF_TYPE, c)}
+            classes = (cls,) if self.closed else self.subclasses(cls)
+            self._instances[cls] = {q.subject for c in classes for q in self.quads(None, RDF_TYPE, c)}
         return self._instances[cls]
 
     def subclasses(self, cls) -> set:
