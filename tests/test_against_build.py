@@ -87,6 +87,7 @@ def test_the_view_answers_as_the_build_with_the_overlay(synthetic, tmp_path, mon
 
     monkeypatch.setattr(_Copier, "MEMBERS_AT", members_at)
     monkeypatch.setattr(_Copier, "MANY_VALUES", many_values)
+    monkeypatch.setattr(_Copier, "BATCH", 1)  # the queries of a node each go to the threads from two on
     read = []
     if builds_lists:
         real = prepared.open_list
