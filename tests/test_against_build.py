@@ -78,8 +78,8 @@ def test_the_view_answers_as_the_build_with_the_overlay(synthetic, tmp_path, mon
                                                         builds_lists):
     """The small view copied from the build (what each shape reads around the focus nodes: class memberships
     asked one query per set of nodes or read from the class's list of instances, properties asked of every node
-    or only of the property's listed subjects, index lookups or a query per node; lists kept in the cache
-    folder, or those the build wrote into its folder) gives the focus nodes the results the whole graph with the
+    or only of the property's listed subjects, index lookups, a query per node or per property over a VALUES block
+    of nodes; lists kept in the cache folder, or those the build wrote into its folder) gives the focus nodes the results the whole graph with the
     same new statements gives, for random focus sets (and again, the lists then read back from the cache folder)."""
     from wpsgraph.validation import prepared
     from wpsgraph.validation.against import Build, _Copier
@@ -87,7 +87,8 @@ def test_the_view_answers_as_the_build_with_the_overlay(synthetic, tmp_path, mon
 
     monkeypatch.setattr(_Copier, "MEMBERS_AT", members_at)
     monkeypatch.setattr(_Copier, "MANY_VALUES", many_values)
-    monkeypatch.setattr(_Copier, "BATCH", 1)  # the queries of a node each go to the threads from two on
+    monkeypatch.setattr(_Copier, "BATCH", 1)  # the queries each go to the threads from two on
+    monkeypatch.setattr(_Copier, "VALUES_AT", 2)  # a property asked of two nodes is read over a VALUES block
     read = []
     if builds_lists:
         real = prepared.open_list
@@ -155,6 +156,7 @@ def test_the_view_follows_inverse_paths_as_the_build(synthetic, tmp_path, monkey
     monkeypatch.setattr(prepared, "lists_folder", lambda _folder: None)  # lists read from the store, as asked
     monkeypatch.setattr(_Copier, "MEMBERS_AT", members_at)
     monkeypatch.setattr(_Copier, "MANY_VALUES", many_values)
+    monkeypatch.setattr(_Copier, "VALUES_AT", 2)
     import pyoxigraph as ox
 
     shapes = ox.parse(b"""

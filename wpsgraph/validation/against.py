@@ -379,23 +379,37 @@ class _Copier:
         # An index lookup per node and property costs a hundredth of a query, but each value it finds is decoded
         # into Python objects, at three times what a query (whose statements are parsed into the view as text)
         # costs a value. So the first nodes are looked up, and the rest as they turned out: a query per node if
-        # those had many values each. A VALUES block of nodes in one query would have Oxigraph decode every term.
+        # those had many values each (Oxigraph then decodes only the values), else, for a property asked of many
+        # nodes, one query over a VALUES block of them (which decodes the nodes too: cheap for few values each).
         queries: list = []
         found: list = []
         find = self.build.quads_for_pattern
         probe, values = self.PROBE, 0
+        by_property: dict = {}
         for n, ps in todo.items():
-            if probe > 0 or values < self.MANY_VALUES * self.PROBE or isinstance(n, ox.BlankNode):
+            if probe > 0 or isinstance(n, ox.BlankNode):
                 before = len(found)
                 for p in ps:
                     found += find(None, p, n, None) if inverse else find(n, p, None, None)
                 if probe > 0:
                     probe -= 1
                     values += len(found) - before
+            elif values < self.MANY_VALUES * self.PROBE:
+                for p in ps:
+                    by_property.setdefault(p, []).append(n)
             else:
                 steps = [(f"?x{i} {p} {n}" if inverse else f"{n} {p} ?x{i}") for i, p in enumerate(ps)]
                 union = " UNION ".join("{ " + x + " }" for x in steps)
                 queries.append(f"CONSTRUCT {{ {' . '.join(steps)} }} WHERE {{ {union} }}")
+        for p, nodes in by_property.items():
+            if len(nodes) < self.VALUES_AT:
+                for n in nodes:
+                    found += find(None, p, n, None) if inverse else find(n, p, None, None)
+                continue
+            pattern = f"?x {p} ?n" if inverse else f"?n {p} ?x"
+            for i in range(0, len(nodes), 2000):
+                queries.append(f"CONSTRUCT {{ {pattern} }} WHERE {{ VALUES ?n {{ {self._values(nodes[i:i + 2000])} }} "
+                               f"{pattern} }}")
         self.view.extend([ox.Quad(q.subject, q.predicate, q.object) for q in found])
         data = b"".join(self._all_triples(queries))
         if data:
@@ -403,6 +417,7 @@ class _Copier:
 
     PROBE = 16  # nodes looked up first, to see how many values the nodes of a call have
     MANY_VALUES = 12  # values per node from which a query per node pays
+    VALUES_AT = 64  # nodes asked about a property from which a query over a VALUES block of them pays
 
     def _triples(self, query: str) -> bytes:
         """A CONSTRUCT query's statements from the build, as N-Triples."""
@@ -413,15 +428,15 @@ class _Copier:
     def _all_triples(self, queries: list) -> list:
         """``_triples`` of each query, in order. Oxigraph answers and serialises without the GIL, so two threads
         keep both cores busy (a third less time for hundreds of queries on two cores)."""
-        if len(queries) < 2 * self.BATCH:
+        if len(queries) < 2:
             return [self._triples(q) for q in queries]
         if self.pool is None:
             from concurrent.futures import ThreadPoolExecutor
 
             self.pool = ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1), thread_name_prefix="wpsgraph-view")
-        return list(self.pool.map(self._triples, queries, chunksize=self.BATCH))
+        return list(self.pool.map(self._triples, queries, chunksize=max(1, min(self.BATCH, len(queries) // 8))))
 
-    BATCH = 32  # queries a thread takes at a time
+    BATCH = 32  # queries a thread takes at a time, at most
 
     def _entry(self, kind: str, what: str) -> Path | None:
         """The cache folder's file for ``what`` of this build (None without a cache folder)."""
