@@ -21,7 +21,7 @@ def load_keeping_blank_nodes(store: ox.Store, data: bytes, format: ox.RdfFormat,
     were checked when they were first parsed: it is loaded leniently, without checking every IRI again (a quarter
     of the time of loading 2.3 million inferred statements into the in-memory store). ``marked=False``: the
     caller knows that "_:" is nowhere in ``data``."""
-    data, blank = split_blank_lines(data) if marked else (data, b"")
+    data, blank = split_blank_lines(data, marked)
     if blank:
         parsed = ox.parse(blank, format=format)
         if to_graph is not None:
@@ -47,9 +47,10 @@ def holds_blank_mark(data: bytes) -> bool:
     return _BLANK_MARK.search(data) is not None
 
 
-def split_blank_lines(data: bytes) -> tuple[bytes, bytes]:
-    """The lines of N-Triples or N-Quads ``data`` that name no blank node, and those that do."""
-    if not holds_blank_mark(data):
+def split_blank_lines(data: bytes, marked: bool = True) -> tuple[bytes, bytes]:
+    """The lines of N-Triples or N-Quads ``data`` that name no blank node, and those that do. ``marked=False``: the
+    caller knows that "_:" is nowhere in ``data`` (it is not looked for again)."""
+    if not marked or not holds_blank_mark(data):
         return data, b""
     lines = data.split(b"\n")
     blank = [line for line in lines if b"_:" in line and has_blank(line.decode("utf-8"))]

@@ -331,7 +331,7 @@ class _StoreWriter:
             raise self.error
         self.streamed = True
         if text is not None:
-            plain, blank = split_blank_lines(text) if marked else (text, b"")
+            plain, blank = split_blank_lines(text, marked)
             if blank:
                 self.blank.append(blank)
             if self.spool is None:  # open across slices; closed once full, at the end, or by abandon()

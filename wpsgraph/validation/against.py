@@ -384,13 +384,17 @@ class _Copier:
         queries: list = []
         found: list = []
         find = self.build.quads_for_pattern
+
+        def look(n, p) -> None:
+            found.extend(find(None, p, n, None) if inverse else find(n, p, None, None))
+
         probe, values = self.PROBE, 0
         by_property: dict = {}
         for n, ps in todo.items():
             if probe > 0 or isinstance(n, ox.BlankNode):
                 before = len(found)
                 for p in ps:
-                    found += find(None, p, n, None) if inverse else find(n, p, None, None)
+                    look(n, p)
                 if probe > 0:
                     probe -= 1
                     values += len(found) - before
@@ -404,7 +408,7 @@ class _Copier:
         for p, nodes in by_property.items():
             if len(nodes) < self.VALUES_AT:
                 for n in nodes:
-                    found += find(None, p, n, None) if inverse else find(n, p, None, None)
+                    look(n, p)
                 continue
             pattern = f"?x {p} ?n" if inverse else f"?n {p} ?x"
             for i in range(0, len(nodes), 2000):

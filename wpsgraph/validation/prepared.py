@@ -81,8 +81,8 @@ class Listed:
     """A list of N-Triples texts, read whole only when first used: its length, in its second line, tells a caller
     whether the list pays for the nodes it asks about (``_Copier._listed`` in ``against.py``)."""
 
-    def __init__(self, data: bytes = b"", start: int = 0, count: int = 0, nodes: set | None = None):
-        self.data, self.start, self.count = data, start, count
+    def __init__(self, path: Path | None = None, count: int = 0, nodes: set | None = None):
+        self.path, self.count = path, count
         self.changes: dict = {}  # node -> listed now (an update's changes)
         self.nodes = nodes  # the whole list, once read
 
@@ -92,23 +92,28 @@ class Listed:
 
     @classmethod
     def read(cls, path: Path, term: str):
-        """The list in ``path``, or ABSENT if it is missing, names another term or does not read."""
+        """The list in ``path`` (its first two lines read), or ABSENT if it is missing, names another term or does
+        not read."""
         try:
-            data = path.read_bytes()
-            first = data.index(b"\n")
-            if data[:first].decode("utf-8") != term:
-                return ABSENT
-            second = data.find(b"\n", first + 1)
-            count = int(data[first + 1:second if second >= 0 else len(data)])
+            with open(path, encoding="utf-8") as f:
+                if f.readline().rstrip("\n") != term:
+                    return ABSENT
+                count = int(f.readline())
         except (OSError, UnicodeDecodeError, ValueError):
             return ABSENT
-        return cls(data, second + 1 if second >= 0 and count else len(data), count)
+        return cls(path, count)
 
     def whole(self) -> set:
+        """Every node listed (a build folder is never written again once swapped in: the file is as it was)."""
         if self.nodes is None:
-            text = self.data[self.start:].decode("utf-8")
-            self.nodes = _applied(set(text.split("\n")) if text else set(), self.changes)
-            self.data = b""
+            nodes: set = set()
+            if self.count and self.path is not None:
+                # undecodable bytes (a damaged file) become text no node's N-Triples can equal
+                with open(self.path, encoding="utf-8", errors="replace") as f:
+                    f.readline()
+                    f.readline()
+                    nodes = set(f.read().split("\n"))
+            self.nodes = _applied(nodes, self.changes)
         return self.nodes
 
     def matching(self, texts) -> set:
