@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import signal
 import threading
+import time
 
 import pyoxigraph as ox
 import pytest
@@ -231,3 +232,30 @@ def test_which_files_the_store_loads_from_their_own_text(tmp_path, monkeypatch):
     assert found[(names.graph_iri("source", "big"), big)] == (ox.RdfFormat.TURTLE, big.read_bytes())
     assert build_module._direct_files(None, names) == {}  # the shipped data: small files
     assert build_module._direct_files([big], Names("https://example.org/wps/")) == {}
+
+
+@pytest.mark.parametrize("streamed", [True, False])
+def test_the_writer_lets_go_of_the_in_memory_store_once_the_reasoner_streams(streamed, tmp_path):
+    """Freeing the in-memory store takes a second at a million triples. The writer holds it only as long as it may
+    still copy from it: once a spool file shows the reasoner streams, it lets go, so that the main thread's ``del``
+    frees it there (the main thread finishes first) and not the writer between its last load and the compaction.
+    Without a spool file (owlrl) the writer keeps it until it has copied the inferred graph."""
+    inferred = Names().inferred_graph
+    source = ox.Store()
+    source.add(ox.Quad(ox.NamedNode("http://example.org/s"), ox.NamedNode("http://example.org/p"),
+                       ox.Literal("asserted"), ox.NamedNode("http://example.org/g")))
+    writer = build_module._StoreWriter(tmp_path / STORE_DIR, inferred)
+    writer.asserted(source, whole=False)
+    if streamed:
+        writer.take(b"<http://example.org/a> <http://example.org/p> <http://example.org/b> .\n")
+        writer.take(None)
+        deadline = time.monotonic() + 20
+        while (list(tmp_path.glob(".inferred-*.nt")) or writer.source is not None) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert writer.source is None and not writer.writer.done.is_set()  # let go before the reasoner is done
+    else:
+        time.sleep(0.3)
+        assert writer.source is source
+    writer.finish()
+    assert writer.source is None
+    assert len(ox.Store.read_only(str(tmp_path / STORE_DIR))) == (2 if streamed else 1)

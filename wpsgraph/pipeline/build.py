@@ -297,6 +297,10 @@ class _StoreWriter:
             # last, which holds two in memory (2.7 GiB at the build's peak instead of 2.2), and the main thread,
             # slowed by it, then finishes last; two loads at a time do the same.
             while (spool := self.spools.get()) is not None and not self.cancelled:
+                # A spool file means the reasoner streams, so the in-memory store is read here no more: let go of it
+                # now, so that freeing it (a second at a million triples) falls to the main thread, which finishes
+                # first, and not to this thread between its last load and the compaction.
+                self.source = None
                 # lenient: the text is Oxigraph's own serialisation of terms it parsed, checked when they were read
                 disk.bulk_load(path=str(spool), format=ox.RdfFormat.N_TRIPLES, to_graph=self.inferred, lenient=True)
                 spool.unlink()
