@@ -30,6 +30,11 @@ Then, for the same file (issue 16):
   after the removal the store, dumps and report must equal those before the addition, and at sizes up to
   ``--check-up-to`` the state after the addition is also compared with a full build of the same files.
 
+- **``wpsgraph validate FILE --db BUILD``** (``validate_db.check_against``): a contribution of 300 synthetic triples
+  of another seed checked against the build as a whole process, three times right after the first build (the
+  first with an empty cache folder), and once more, again with an empty cache folder, after the updates (a build
+  updated rather than rebuilt). So every target of issue 16 is measured in one run.
+
 At sizes of ``--rounds-from`` triples or more (default 1M), ``--rounds`` (default 3) pairs of a pyoxigraph bulk
 load and a full build, and as many rounds of the three updates: the targets are judged on the medians (one build in
 a slow spell of a shared virtual machine can take half as long again as the next), and every run is recorded.
@@ -338,6 +343,30 @@ def run_rounds(data: Path, work: Path, rounds: int, cap: float) -> dict:
         print(f"   round {i + 2}: pyoxigraph bulk load {out['pyoxigraph'][-1]} s, build {built['wall']:.2f} s",
               file=sys.stderr, flush=True)
     return out
+
+
+def run_validate_db(size: int, seed: int, build: Path, work: Path, times: int) -> dict:
+    """``wpsgraph validate FILE --db BUILD`` for a contribution of 300 triples, ``times`` runs, the first with an empty
+    cache folder (as ``benchmarks/validate_db.py`` runs it)."""
+    from validate_db import check_against
+
+    from wpsgraph.pipeline import synth
+
+    contribution = work / f"contribution-{size}.ttl"
+    n = synth.write(contribution, 300, seed + 1000)
+    runs, cpu, report = check_against(contribution, build, work / "validate-db-cache", times)
+    print(f"   validate --db: {', '.join(f'{x:.2f}' for x in runs)} s", file=sys.stderr, flush=True)
+    return {"contribution_triples": n, "runs": runs, "cpu_s": cpu, "findings": len(report.get("results", []))}
+
+
+def validate_db_figures(r: dict) -> dict | None:
+    """The first run, the best of the later ones, and the first after the updates (None where not run)."""
+    v = r.get("validate_db")
+    if not v:
+        return None
+    after = v.get("after_updates")
+    return {"first": v["runs"][0], "best_later": min(v["runs"][1:]) if len(v["runs"]) > 1 else None,
+            "after_updates_first": after["runs"][0] if after else None}
 
 
 def median(values: list) -> float:
@@ -649,6 +678,21 @@ def verdict(results: list[dict]) -> str:
             step = {s: median(update_walls(u, s)) for s in ("add", "edit", "remove")}
             line += (f"; add or edit / full build {max(step['add'], step['edit']) / median(walls):.3f} (target 0.1), "
                      f"removal / full build {step['remove'] / median(walls):.3f} (medians)")
+        vdb = validate_db_figures(r)
+        if vdb:
+            labels = {"first": "first run", "best_later": "best later",
+                      "after_updates_first": "first after the updates"}
+            shown = ", ".join(f"{labels[key]} {x:.2f}" for key, x in vdb.items() if x is not None)
+            line += f"; validate FILE --db: {shown} s (target 2)"
+        if loads and u and vdb:
+            met = {
+                "build / bulk load within 6": median(walls) / median(loads) <= 6,
+                "peak within 2560 MiB": peak <= 2560,
+                "add or edit within 0.1 of a full build": max(step["add"], step["edit"]) / median(walls) <= 0.1,
+                "validate --db within 2 s": all(x <= 2 for x in vdb.values() if x is not None),
+            }
+            missed = [name for name, ok in met.items() if not ok]
+            line += ("; ALL FOUR TARGETS MET IN THIS RUN" if not missed else f"; targets missed: {', '.join(missed)}")
         la, lb = r.get("load_average_before"), r.get("load_average_after")
         if la and lb:
             line += f"; load average {la[0]:.1f} before, {lb[0]:.1f} after"
@@ -669,6 +713,7 @@ def main(argv=None):
     parser.add_argument("--no-updates", action="store_true")
     parser.add_argument("--check-up-to", type=int, default=100_000,
                         help="largest size at which an update is also compared with a full build (default 100000)")
+    parser.add_argument("--no-validate-db", action="store_true", help="skip ``validate FILE --db BUILD``")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each query (the slowest is reported)")
     parser.add_argument("--rounds", type=int, default=3,
                         help="full builds and pyoxigraph bulk loads run in pairs, and update rounds, at sizes of "
@@ -694,6 +739,9 @@ def main(argv=None):
         print(json.dumps(record["build"]), file=sys.stderr, flush=True)
         record["queries"] = run_queries(out, args.repeat)
         print(json.dumps(record["queries"]), file=sys.stderr, flush=True)
+        if not args.no_validate_db:
+            print(f"== {size}: validate FILE --db BUILD", file=sys.stderr, flush=True)
+            record["validate_db"] = run_validate_db(size, args.seed, out, work, 3)
         if not args.no_peers:
             print(f"== {size}: peers (cap {args.peer_cap:.0f} s)", file=sys.stderr, flush=True)
             record["peers"] = run_peers(data, out, work, args.peer_cap, peers_capped)
@@ -706,6 +754,8 @@ def main(argv=None):
             print(f"== {size}: incremental updates", file=sys.stderr, flush=True)
             record["updates"] = run_updates(size, args.seed, data, out, work, size <= args.check_up_to,
                                             extra_rounds)
+            if "validate_db" in record:  # against the build the updates leave (updated, not rebuilt)
+                record["validate_db"]["after_updates"] = run_validate_db(size, args.seed, out, work, 1)
         if not args.no_naive and not naive_capped and size <= args.naive_up_to:
             print(f"== {size}: naive stack (cap {args.naive_cap:.0f} s)", file=sys.stderr, flush=True)
             record["naive"] = run_naive(data, countries_file(data, out), args.naive_cap)

@@ -10,11 +10,11 @@ build), then run ``wpsgraph validate contribution.ttl --db build`` as a whole pr
 empty cache folder, fills it: the compiled rules, shape reaches, the note that the shapes passed SHACL for SHACL, the
 build's lists of the instances of the classes and the subjects of the properties the shapes ask about, the line
 starts of the build's large source file; as a contributor's first run does). Then the build is updated with another
-source of the same size, as ``run.py`` adds one (``wpsgraph build`` into the same folder) and the contribution checked again, once, with an
-empty cache folder: what a contributor's first run costs against a build that was updated rather than rebuilt. The
-figures, with the processor time
-of the best run and the machine's load average before and after the runs (on a shared machine the wall-clock time
-also counts the waits for a core), go to standard output as a table and, with ``--json``, to a file. ``--keep DIR``
+source of the same size, as ``run.py`` adds one (``wpsgraph build`` into the same folder) and the contribution
+checked again, once, with an empty cache folder: what a contributor's first run costs against a build that was
+updated rather than rebuilt. The figures, with the processor time of the best run and the machine's load average
+before and after the runs (on a shared machine the wall-clock time also counts the waits for a core), go to
+standard output as a table and, with ``--json``, to a file. ``--keep DIR``
 keeps the data and the build there and reuses them on a later run (the build is then not timed again).
 """
 
@@ -31,6 +31,25 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+
+def check_against(contribution: Path, build: Path, cache: Path, times: int) -> tuple[list, list, dict]:
+    """Run ``wpsgraph validate CONTRIBUTION --db BUILD`` ``times`` times as a whole process, the first with an empty
+    cache folder: the wall-clock and processor seconds (user and system) of each run, and the last report."""
+    shutil.rmtree(cache, ignore_errors=True)
+    env = dict(os.environ, WPSGRAPH_CACHE=str(cache))
+    runs, cpu = [], []
+    for _ in range(times):
+        clock = time.perf_counter()
+        used = resource.getrusage(resource.RUSAGE_CHILDREN)
+        proc = subprocess.run([sys.executable, "-m", "wpsgraph.cli", "validate", str(contribution), "--db",
+                               str(build), "--format", "json"], capture_output=True, text=True, env=env)
+        runs.append(time.perf_counter() - clock)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu.append(after.ru_utime - used.ru_utime + after.ru_stime - used.ru_stime)
+        if proc.returncode not in (0, 1):
+            sys.exit(f"validate --db failed ({proc.returncode}): {proc.stderr.strip()}")
+    return runs, cpu, json.loads(proc.stdout)
 
 
 def main() -> None:
@@ -70,25 +89,8 @@ def main() -> None:
         contribution = folder / "contribution.ttl"
         figures["contribution_triples"] = synth.write(contribution, args.contribution, args.seed + 1000)
 
-        env = dict(os.environ, WPSGRAPH_CACHE=str(folder / "cache"))
-
         def check(times: int) -> tuple[list, list, dict]:
-            """Run the check ``times`` times, the first with an empty cache folder: wall-clock and processor
-            seconds (user and system) of each run, and the last report."""
-            shutil.rmtree(folder / "cache", ignore_errors=True)
-            runs, cpu = [], []
-            for _ in range(times):
-                clock = time.perf_counter()
-                used = resource.getrusage(resource.RUSAGE_CHILDREN)
-                proc = subprocess.run([sys.executable, "-m", "wpsgraph.cli", "validate", str(contribution), "--db",
-                                       str(folder / "build"), "--format", "json"], capture_output=True, text=True,
-                                      env=env)
-                runs.append(time.perf_counter() - clock)
-                after = resource.getrusage(resource.RUSAGE_CHILDREN)
-                cpu.append(after.ru_utime - used.ru_utime + after.ru_stime - used.ru_stime)
-                if proc.returncode not in (0, 1):
-                    sys.exit(f"validate --db failed ({proc.returncode}): {proc.stderr.strip()}")
-            return runs, cpu, json.loads(proc.stdout)
+            return check_against(contribution, folder / "build", folder / "cache", times)
 
         figures["load_average_before"] = os.getloadavg()
         runs, cpu, report = check(3)
