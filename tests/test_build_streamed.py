@@ -197,12 +197,7 @@ def test_abandoning_while_the_writer_is_busy_stops_it_before_the_queued_spool_fi
 
     monkeypatch.setattr(build_module, "load_keeping_blank_nodes", busy)
     monkeypatch.setattr(build_module, "_DISK_BATCH", 1)  # a spool file per slice
-    inferred = Names().inferred_graph
-    source = ox.Store()
-    source.add(ox.Quad(ox.NamedNode("http://example.org/s"), ox.NamedNode("http://example.org/p"),
-                       ox.Literal("asserted"), ox.NamedNode("http://example.org/g")))
-    writer = build_module._StoreWriter(tmp_path / STORE_DIR, inferred)
-    writer.asserted(source, whole=False)
+    writer, _ = _writer_of_one_asserted_statement(tmp_path)
     assert busy_now.wait(10)
     if given:
         for i in range(given):
@@ -240,12 +235,7 @@ def test_the_writer_lets_go_of_the_in_memory_store_once_the_reasoner_streams(str
     still copy from it: once a spool file shows the reasoner streams, it lets go, so that the main thread's ``del``
     frees it there (the main thread finishes first) and not the writer between its last load and the compaction.
     Without a spool file (owlrl) the writer keeps it until it has copied the inferred graph."""
-    inferred = Names().inferred_graph
-    source = ox.Store()
-    source.add(ox.Quad(ox.NamedNode("http://example.org/s"), ox.NamedNode("http://example.org/p"),
-                       ox.Literal("asserted"), ox.NamedNode("http://example.org/g")))
-    writer = build_module._StoreWriter(tmp_path / STORE_DIR, inferred)
-    writer.asserted(source, whole=False)
+    writer, source = _writer_of_one_asserted_statement(tmp_path)
     if streamed:
         writer.take(b"<http://example.org/a> <http://example.org/p> <http://example.org/b> .\n")
         writer.take(None)
@@ -259,3 +249,14 @@ def test_the_writer_lets_go_of_the_in_memory_store_once_the_reasoner_streams(str
     writer.finish()
     assert writer.source is None
     assert len(ox.Store.read_only(str(tmp_path / STORE_DIR))) == (2 if streamed else 1)
+
+
+def _writer_of_one_asserted_statement(tmp_path):
+    """A store writer for a large build, handed an in-memory store of one asserted statement; the writer and that
+    store."""
+    source = ox.Store()
+    source.add(ox.Quad(ox.NamedNode("http://example.org/s"), ox.NamedNode("http://example.org/p"),
+                       ox.Literal("asserted"), ox.NamedNode("http://example.org/g")))
+    writer = build_module._StoreWriter(tmp_path / STORE_DIR, Names().inferred_graph)
+    writer.asserted(source, whole=False)
+    return writer, source
