@@ -342,8 +342,9 @@ class _StoreWriter:
                 self.spool = open(self.path.parent / f".inferred-{next(self.spooled)}.nt", "wb")  # noqa: SIM115
             self.spool.write(plain if plain.endswith(b"\n") else plain + b"\n")
             self.spool_lines += plain.count(b"\n") + (not plain.endswith(b"\n"))
-        # The first file is loaded at a quarter of the size: the writer has been idle since the asserted graphs
-        # went in, waiting for it.
+        # The first file is closed at a quarter of the size, so that the writer can start on the memberships the
+        # reasoner gives before its fixpoint (half a million at 1M) as soon as it is done with the large files. (Closed
+        # at half the size, the builds measured 1.4-2.7 s slower.)
         full = _DISK_BATCH // 4 if self.spools_given == 0 else _DISK_BATCH
         if self.spool is not None and (text is None or self.spool_lines >= full):
             self.spool.close()

@@ -649,11 +649,7 @@ def _reason_compiled(store: ox.Store, rules: Rules, target: ox.NamedNode,
             edges.setdefault(p, set()).add((s, o))
     asserted_edges = {p: set(pairs) for p, pairs in edges.items()}
     asserted_members = {c: set(nodes) for c, nodes in members.items()}
-
-    edges, members = materialise_sets(edges, members, _rules_in_text(rules))
-    held_predicates, held_classes, about, into = _held(hold if dump is not None else None, edges, members, store)
-    if hold is not None and lists is not None:
-        _lists(hold, edges, members, lists)
+    in_text = _rules_in_text(rules)
 
     # The entailed TBox triples are written as they are; they were also put into ``edges`` and ``members`` (so that
     # rules fire on them) before the asserted snapshot was taken, so the differences below leave them out.
@@ -677,6 +673,19 @@ def _reason_compiled(store: ox.Store, rules: Rules, target: ox.NamedNode,
             given = min(given + _CHUNK, len(lines))
         if last:
             sink(None, False)
+
+    # The memberships that asserted types give by superclasses alone are final before the fixpoint (classes come
+    # last in it, and only add to them): with a sink they are given first, so that the store writer has its first
+    # spool file seconds sooner, instead of waiting for the fixpoint. Left out of the lines written below.
+    early = _superclass_memberships(asserted_members, in_text) if sink is not None else {}
+    for c, nodes in early.items():
+        lines.extend(f"{n} {_RDF_TYPE} {c} .\n" for n in nodes)
+    give()
+
+    edges, members = materialise_sets(edges, members, in_text)
+    held_predicates, held_classes, about, into = _held(hold if dump is not None else None, edges, members, store)
+    if hold is not None and lists is not None:
+        _lists(hold, edges, members, lists)
 
     # Each relation dropped once written out, so that the sets and the lines are not all held at once.
     while edges:
@@ -703,8 +712,9 @@ def _reason_compiled(store: ox.Store, rules: Rules, target: ox.NamedNode,
             held.extend(made)
         elif about or into:
             held.extend(line for line, n in zip(made, typed) if n in about or n in into)
-        lines.extend(made)
-        del nodes, fresh, made, typed
+        written = early.pop(c, None)
+        lines.extend(made if not written else (line for line, n in zip(made, typed) if n not in written))
+        del nodes, fresh, made, typed, written
         give()
     give(last=True)
     count = len(lines)
@@ -729,6 +739,19 @@ def _reason_compiled(store: ox.Store, rules: Rules, target: ox.NamedNode,
         # with a sink, give() has looked for "_:" in every line already
         blank |= _load_lines(store, chunk, target, None if sink is None else blank)
     return count, blank, dump is not None and not blank
+
+
+def _superclass_memberships(asserted: dict, rules: Rules) -> dict:
+    """class -> the nodes an asserted type puts in it by a superclass (``rules`` in N-Triples text), but for those
+    asserted in it already and literals."""
+    out: dict = defaultdict(set)
+    for c, nodes in asserted.items():
+        for d in rules.superclasses.get(c, ()):
+            out[d] |= nodes
+    for d, nodes in out.items():
+        nodes -= asserted.get(d, _NONE)
+        nodes.difference_update([n for n in nodes if n[0] == '"'])
+    return {d: nodes for d, nodes in out.items() if nodes}
 
 
 def _parsed(lines: list) -> Iterator[ox.Triple]:
